@@ -1,0 +1,2 @@
+#pragma once
+// Everything a protocol author or a test needs, in one include.

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages corridor builds with, then configures and builds it.
+# Idempotent: packages already present are not reinstalled; the build is incremental.
+# Usage: scripts/setup.sh [--no-build] [--with-render-tools]
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=${CORRIDOR_BUILD_DIR:-"$here/build"}
+build=1
+render_tools=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-build) build=0 ;;
+    --with-render-tools) render_tools=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (expected --no-build or --with-render-tools)" >&2; exit 64 ;;
+  esac
+done
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libfmt-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libboost1.81-dev libboost-graph1.81-dev nlohmann-json3-dev libcli11-dev
+  libxxhash-dev libtomlplusplus-dev
+)
+if [ "$render_tools" = 1 ]; then
+  packages+=(graphviz chromium)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+sudo_cmd=()
+if [ "$(id -u)" != 0 ]; then sudo_cmd=(sudo); fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all Debian packages present"
+fi
+
+if [ "$build" = 1 ]; then
+  jobs=$(nproc 2>/dev/null || echo 2)
+  cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${CORRIDOR_BUILD_TYPE:-RelWithDebInfo} \
+    -DCORRIDOR_WERROR=${CORRIDOR_WERROR:-ON}
+  cmake --build "$build_dir" -j "$jobs"
+fi
