@@ -21,6 +21,11 @@ std::string format_history_value(const HistoryValue& value) {
     std::string operator()(std::int64_t v) const { return fmt::format("{}", v); }
     std::string operator()(const std::string& v) const { return fmt::format("\"{}\"", v); }
     std::string operator()(const std::vector<std::int64_t>& v) const { return fmt::format("[{}]", fmt::join(v, " ")); }
+    std::string operator()(const std::vector<std::string>& v) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < v.size(); ++i) out += fmt::format("{}\"{}\"", i == 0 ? "" : " ", v[i]);
+      return out + "]";
+    }
   };
   return std::visit(Formatter{}, value);
 }

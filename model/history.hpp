@@ -15,10 +15,12 @@ enum class OpType : std::uint8_t { invoke, ok, fail, info };
 
 const char* to_string(OpType type);
 
-// A value in a history: absent (nil), an integer, a string, or a list of integers (a cas pair
-// [expected, new], a set read, a queue's contents). Which one a function uses is the model's
-// business; the history only carries it.
-using HistoryValue = std::variant<std::monostate, std::int64_t, std::string, std::vector<std::int64_t>>;
+// A value in a history: absent (nil), an integer, a string, a list of integers (a cas pair
+// [expected, new], a set read, a queue's contents) or a list of strings (a kv cas pair of string
+// values, a set of strings). Which one a function uses is the model's business; the history only
+// carries it.
+using HistoryValue = std::variant<std::monostate, std::int64_t, std::string, std::vector<std::int64_t>,
+                                  std::vector<std::string>>;
 
 struct HistoryEvent {
   std::uint32_t process = 0;  // the client (or Jepsen process) that issued the operation

@@ -7,6 +7,11 @@ namespace corridor {
 
 using time_ns = std::int64_t;
 
+// 128-bit integers for exact products of times and rates (the extension marker keeps
+// -Wpedantic quiet about a type every target compiler has).
+__extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
+
 inline constexpr time_ns ns_per_us = 1'000;
 inline constexpr time_ns ns_per_ms = 1'000'000;
 inline constexpr time_ns ns_per_s = 1'000'000'000;

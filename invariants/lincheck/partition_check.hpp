@@ -1,0 +1,86 @@
+#pragma once
+// Checks one partition (the operations on one key, or all of them) with one model: runs the
+// search, and on a violation replays the longest prefix to say which operations were concurrent
+// with the one that cannot be linearized and what the model made of each.
+#include <algorithm>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "invariants/lincheck/budget.hpp"
+#include "invariants/lincheck/lincheck.hpp"
+#include "invariants/lincheck/search.hpp"
+#include "invariants/lincheck/state_store.hpp"
+#include "invariants/lincheck/value_codec.hpp"
+
+namespace corridor::lincheck {
+
+struct Partition {
+  std::string key;
+  std::vector<Operation> ops;            // in call order
+  std::vector<std::uint32_t> global_id;  // index of each op in LincheckResult::operations
+};
+
+struct PartitionOutcome {
+  SearchVerdict verdict = SearchVerdict::linearizable;
+  std::size_t configurations = 0;
+  std::size_t memory_bytes = 0;
+  std::optional<Violation> violation;  // with global operation indices
+};
+
+template <class Model>
+std::optional<Violation> explain_violation(const Partition& partition, StateStore<Model>& store,
+                                           const std::vector<std::uint32_t>& prefix) {
+  const std::span<const Operation> ops(partition.ops);
+  std::vector<std::uint8_t> linearized(ops.size(), 0);
+  StateKey state = store.initial();
+  for (const std::uint32_t i : prefix) {
+    StateKey next = 0;
+    const bool ok = store.step(state, ops[i], i, next);
+    assert(ok);
+    if (!ok) return std::nullopt;
+    state = next;
+    linearized[i] = 1;
+  }
+  // The operation that blocks: the earliest-returning definite operation left out of the prefix.
+  std::uint32_t blocking = no_event;
+  for (std::uint32_t i = 0; i < ops.size(); ++i) {
+    if (linearized[i] || ops[i].indeterminate()) continue;
+    if (blocking == no_event || ops[i].return_event < ops[blocking].return_event) blocking = i;
+  }
+  if (blocking == no_event) return std::nullopt;
+  Violation violation;
+  violation.key = partition.key;
+  violation.operation = partition.global_id[blocking];
+  for (const std::uint32_t i : prefix) violation.longest_prefix.push_back(partition.global_id[i]);
+  violation.state_after_prefix = store.model().describe(store.state(state));
+  for (std::uint32_t i = 0; i < ops.size() && ops[i].call_event < ops[blocking].return_event; ++i) {
+    if (linearized[i]) continue;
+    Violation::Concurrent concurrent;
+    concurrent.operation = partition.global_id[i];
+    StateKey next = 0;
+    concurrent.fits = store.step(state, ops[i], i, next);
+    if (concurrent.fits) concurrent.state_after = store.model().describe(store.state(next));
+    violation.concurrent.push_back(std::move(concurrent));
+  }
+  return violation;
+}
+
+template <class Model>
+PartitionOutcome check_partition(const Partition& partition, Model model, SearchMode mode, Budget& budget,
+                                 std::uint32_t index) {
+  StateStore<Model> store(std::move(model));
+  WglSearch<Model> search(partition.ops, store, mode, budget, index);
+  SearchOutcome searched = search.run();
+  PartitionOutcome outcome;
+  outcome.verdict = searched.verdict;
+  outcome.configurations = searched.configurations;
+  outcome.memory_bytes = searched.memory_bytes;
+  if (searched.verdict == SearchVerdict::not_linearizable) {
+    budget.report_violation(index);
+    outcome.violation = explain_violation(partition, store, searched.longest_prefix);
+  }
+  return outcome;
+}
+
+}  // namespace corridor::lincheck

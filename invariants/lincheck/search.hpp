@@ -1,0 +1,283 @@
+#pragma once
+// The Wing-Gong-Lowe search over one partition (one object), with the memo cache of Lowe and the
+// pruning of indeterminate operations:
+//
+// - entries: a doubly linked list of call and return entries in real-time order. The search
+//   linearizes a call (lifts it and its return out of the list) when the model accepts it and the
+//   configuration (set of linearized operations, state) is new; on reaching a return entry whose
+//   operation is not linearized it backtracks.
+// - pruned mode: an indeterminate operation has no return entry and need never be linearized; the
+//   search succeeds once every definite operation is; identical pending indeterminate operations
+//   are linearized in call order only; and a configuration is dropped when the same state with one
+//   indeterminate operation fewer is cached (it can do no more than that one).
+// - plain mode: an indeterminate operation's return entry sits at the end, and it is linearized
+//   either with its effect or with none. Slower; kept as the reference the pruned mode is tested
+//   against.
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "invariants/lincheck/budget.hpp"
+#include "invariants/lincheck/config_cache.hpp"
+#include "invariants/lincheck/operation.hpp"
+#include "invariants/lincheck/state_store.hpp"
+
+namespace corridor::lincheck {
+
+enum class SearchMode : std::uint8_t { pruned, plain };
+
+struct SearchOutcome {
+  SearchVerdict verdict = SearchVerdict::linearizable;
+  std::vector<std::uint32_t> longest_prefix;  // local operation indices, in linearization order
+  std::size_t configurations = 0;
+  std::size_t memory_bytes = 0;
+};
+
+template <class Model>
+class WglSearch {
+ public:
+  // `ops` are in call order; their position is their local index.
+  WglSearch(std::span<const Operation> ops, StateStore<Model>& store, SearchMode mode, Budget& budget,
+            std::uint32_t partition)
+      : ops_(ops), store_(store), prune_(mode == SearchMode::pruned), budget_(budget), partition_(partition),
+        words_((ops.size() + 63) / 64 + (ops.empty() ? 1 : 0)), cache_(words_) {
+    build_entries();
+    build_hashes();
+    if (prune_) build_identical_chains();
+  }
+
+  SearchOutcome run() {
+    SearchOutcome outcome;
+    outcome.verdict = search();
+    outcome.longest_prefix = std::move(best_);
+    outcome.configurations = cache_.size();
+    outcome.memory_bytes = bytes();
+    budget_.memory_bytes_used -= published_bytes_;
+    published_bytes_ = 0;
+    return outcome;
+  }
+
+ private:
+  static constexpr std::uint32_t none = ~std::uint32_t{0};
+  static constexpr std::uint32_t poll_every = 1u << 12;
+  struct Frame {
+    std::uint32_t entry;
+    bool skipped;  // plain mode: the indeterminate operation was linearized without effect
+    StateKey state;
+  };
+
+  std::size_t bytes() const { return cache_.bytes() + store_.bytes(); }
+
+  SearchVerdict search() {
+    std::vector<std::uint64_t> set(words_, 0);
+    std::uint64_t set_hash = 0;
+    StateKey state = store_.initial();
+    std::uint32_t definite_left = definite_count_;
+    std::vector<Frame> stack;
+    stack.reserve(ops_.size());
+    cache_.insert(mix64(state), state, set.data());  // the empty configuration: dominance needs it
+    if (done(definite_left)) return SearchVerdict::linearizable;
+    std::uint32_t e = next_[head_];
+    bool skip = false;
+    for (std::uint64_t iteration = 1;; ++iteration) {
+      if (iteration % poll_every == 0) {
+        const SearchVerdict verdict = poll();
+        if (verdict != SearchVerdict::linearizable) return verdict;
+      }
+      assert(e != tail_);
+      if (call_[e]) {
+        const std::uint32_t op = op_[e];
+        if (prune_ && chain_prev_[op] != none && !test(set, chain_prev_[op])) {
+          e = next_[e];
+          continue;
+        }
+        StateKey after = state;
+        if (skip || store_.step(state, ops_[op], op, after)) {
+          flip(set, op);
+          const std::uint64_t h = set_hash ^ zobrist_[op];
+          const std::uint64_t config = h ^ mix64(after);
+          if (cache_.insert(config, after, set.data()) && !(prune_ && dominated(config, after, set))) {
+            stack.push_back(Frame{e, skip, state});
+            state = after;
+            set_hash = h;
+            lift(e);
+            if (!ops_[op].indeterminate()) definite_left--;
+            if (stack.size() > best_depth_) record(stack);
+            if (done(definite_left)) return SearchVerdict::linearizable;
+            e = next_[head_];
+            skip = false;
+            continue;
+          }
+          flip(set, op);
+        }
+        if (!prune_ && ops_[op].indeterminate() && !skip) {
+          skip = true;  // now try it without effect
+          continue;
+        }
+        skip = false;
+        e = next_[e];
+        continue;
+      }
+      if (stack.empty()) return SearchVerdict::not_linearizable;
+      const Frame frame = stack.back();
+      stack.pop_back();
+      const std::uint32_t op = op_[frame.entry];
+      flip(set, op);
+      set_hash ^= zobrist_[op];
+      unlift(frame.entry);
+      state = frame.state;
+      if (!ops_[op].indeterminate()) definite_left++;
+      if (!prune_ && ops_[op].indeterminate() && !frame.skipped) {
+        e = frame.entry;
+        skip = true;
+      } else {
+        e = next_[frame.entry];
+        skip = false;
+      }
+    }
+  }
+
+  bool done(std::uint32_t definite_left) const { return prune_ ? definite_left == 0 : next_[head_] == tail_; }
+
+  // A configuration with an indeterminate operation j linearized can do nothing that the same
+  // state without j cannot: if that one is cached, this one is redundant. Of identical operations
+  // only the last linearized one of a chain is tried (the others give a configuration the chain
+  // order never produces).
+  bool dominated(std::uint64_t config, StateKey state, const std::vector<std::uint64_t>& set) const {
+    for (const std::uint32_t j : indeterminate_) {
+      if (!test(set, j)) continue;
+      if (chain_next_[j] != none && test(set, chain_next_[j])) continue;
+      if (cache_.contains_without(config ^ zobrist_[j], state, set.data(), j)) return true;
+    }
+    return false;
+  }
+
+  SearchVerdict poll() {
+    if (budget_.cancelled(partition_)) return SearchVerdict::cancelled;
+    if (std::chrono::steady_clock::now() > budget_.deadline) return SearchVerdict::out_of_time;
+    const std::size_t now_bytes = bytes();
+    budget_.memory_bytes_used += now_bytes - published_bytes_;
+    published_bytes_ = now_bytes;
+    if (budget_.memory_bytes_used.load() > budget_.memory_bytes_max) return SearchVerdict::out_of_memory;
+    return SearchVerdict::linearizable;
+  }
+
+  void record(const std::vector<Frame>& stack) {
+    best_depth_ = stack.size();
+    best_.clear();
+    for (const Frame& frame : stack) {
+      if (!frame.skipped) best_.push_back(op_[frame.entry]);  // an op without effect is no step
+    }
+  }
+
+  static bool test(const std::vector<std::uint64_t>& set, std::uint32_t i) { return (set[i / 64] >> (i % 64)) & 1; }
+  static void flip(std::vector<std::uint64_t>& set, std::uint32_t i) { set[i / 64] ^= std::uint64_t{1} << (i % 64); }
+
+  void unlink(std::uint32_t x) {
+    next_[prev_[x]] = next_[x];
+    prev_[next_[x]] = prev_[x];
+  }
+  void relink(std::uint32_t x) {
+    next_[prev_[x]] = x;
+    prev_[next_[x]] = x;
+  }
+  void lift(std::uint32_t call_entry) {
+    unlink(call_entry);
+    if (match_[call_entry] != none) unlink(match_[call_entry]);
+  }
+  void unlift(std::uint32_t call_entry) {
+    if (match_[call_entry] != none) relink(match_[call_entry]);
+    relink(call_entry);
+  }
+
+  void build_entries() {
+    // (time, entry code): code = 2 * op + (1 for a return). Indeterminate returns sort last.
+    const auto n = static_cast<std::uint32_t>(ops_.size());
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+    order.reserve(2 * n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const Operation& op = ops_[i];
+      assert(i == 0 || ops_[i - 1].call_event < op.call_event);
+      order.emplace_back(op.call_event, 2 * i);
+      if (!op.indeterminate()) {
+        assert(op.return_event > op.call_event);
+        order.emplace_back(op.return_event, 2 * i + 1);
+        definite_count_++;
+      } else if (!prune_) {
+        order.emplace_back(std::uint64_t{no_event} + 1 + i, 2 * i + 1);
+      }
+    }
+    std::sort(order.begin(), order.end());
+    const auto m = static_cast<std::uint32_t>(order.size());
+    head_ = 0;
+    tail_ = m + 1;
+    op_.assign(m + 2, none);
+    call_.assign(m + 2, 0);
+    match_.assign(m + 2, none);
+    next_.resize(m + 2);
+    prev_.resize(m + 2);
+    std::vector<std::uint32_t> call_entry_of(n, none);
+    for (std::uint32_t pos = 1; pos <= m; ++pos) {
+      const std::uint32_t code = order[pos - 1].second;
+      op_[pos] = code / 2;
+      call_[pos] = code % 2 == 0;
+      if (call_[pos]) call_entry_of[code / 2] = pos;
+      else match_[call_entry_of[code / 2]] = pos;
+    }
+    for (std::uint32_t pos = 0; pos <= m; ++pos) next_[pos] = pos + 1;
+    for (std::uint32_t pos = 1; pos <= m + 1; ++pos) prev_[pos] = pos - 1;
+  }
+
+  void build_hashes() {
+    zobrist_.resize(ops_.size());
+    for (std::size_t i = 0; i < ops_.size(); ++i) zobrist_[i] = mix64(0x5851f42d4c957f2dULL * (i + 1));
+    for (std::uint32_t i = 0; i < ops_.size(); ++i) {
+      if (ops_[i].indeterminate()) indeterminate_.push_back(i);
+    }
+  }
+
+  void build_identical_chains() {
+    chain_prev_.assign(ops_.size(), none);
+    chain_next_.assign(ops_.size(), none);
+    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> by_input;
+    for (const std::uint32_t i : indeterminate_) {
+      const Operation& op = ops_[i];
+      const std::uint64_t h = mix64(op.function ^ mix64(op.key ^ mix64(op.input1 ^ mix64(op.input2))));
+      auto& seen = by_input[h];
+      for (auto it = seen.rbegin(); it != seen.rend(); ++it) {
+        if (ops_[*it].same_input(op) && chain_next_[*it] == none) {
+          chain_prev_[i] = *it;
+          chain_next_[*it] = i;
+          break;
+        }
+      }
+      seen.push_back(i);
+    }
+  }
+
+  std::span<const Operation> ops_;
+  StateStore<Model>& store_;
+  bool prune_;
+  Budget& budget_;
+  std::uint32_t partition_;
+  std::size_t words_;
+  ConfigCache cache_;
+  std::size_t published_bytes_ = 0;
+
+  std::uint32_t head_ = 0;
+  std::uint32_t tail_ = 0;
+  std::uint32_t definite_count_ = 0;
+  std::vector<std::uint32_t> op_, match_, next_, prev_;
+  std::vector<std::uint8_t> call_;
+  std::vector<std::uint64_t> zobrist_;
+  std::vector<std::uint32_t> indeterminate_;
+  std::vector<std::uint32_t> chain_prev_, chain_next_;
+  std::vector<std::uint32_t> best_;
+  std::size_t best_depth_ = 0;
+};
+
+}  // namespace corridor::lincheck

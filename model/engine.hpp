@@ -1,0 +1,497 @@
+#pragma once
+// The engine holds the simulated world (node states, pending events, clocks, network, history,
+// vector clocks) and applies one chosen event at a time. A protocol is a bundle type P with
+//
+//   using Message = std::variant<...>;        aggregates, compared/hashed/printed through PFR
+//   struct Durable {...};                     optional: kept across crash-restart
+//   struct Node {...handlers...};             the server; its data members are volatile state
+//   struct Client {...handlers...};           optional: simulated clients that record history
+//
+// Handlers (on_recover optional, defaults to on_start):
+//   void on_start(Ctx&); void on_message(Ctx&, NodeId from, const Message&);
+//   void on_timer(Ctx&, std::uint64_t tag); void on_recover(Ctx&);
+// where Ctx is corridor::Context<Message, Durable>. Actors 0..nodes-1 are nodes, then clients.
+//
+// The engine knows nothing of the protocol beyond that. It never iterates an unordered
+// container, never reads the wall clock, and routes every random decision through the chooser.
+#include <algorithm>
+#include <cassert>
+#include <concepts>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/chooser.hpp"
+#include "model/clock.hpp"
+#include "model/event.hpp"
+#include "model/fault_plan.hpp"
+#include "model/history.hpp"
+#include "model/reflect.hpp"
+#include "model/sim_config.hpp"
+#include "model/units.hpp"
+#include "model/violation.hpp"
+
+namespace corridor {
+
+struct NoDurable {
+  friend bool operator==(const NoDurable&, const NoDurable&) = default;
+};
+struct NoClient {};
+
+template <class P> struct durable_of { using type = NoDurable; };
+template <class P> requires requires { typename P::Durable; } struct durable_of<P> { using type = typename P::Durable; };
+template <class P> struct client_of { using type = NoClient; };
+template <class P> requires requires { typename P::Client; } struct client_of<P> { using type = typename P::Client; };
+
+using TimerId = std::uint64_t;
+
+enum class ActorStatus : std::uint8_t { up, down, stopped, paused };
+
+// What monitors learn when a run starts.
+struct RunInfo {
+  std::uint32_t nodes = 0;
+  std::uint32_t clients = 0;
+  time_ns time_limit_ns = 0;
+  time_ns last_heal_ns = 0;
+};
+
+// Observers may also want the run's start and end.
+class RunObserver : public EventObserver {
+ public:
+  virtual void on_run_start(const RunInfo&) {}
+  virtual void on_run_end(time_ns /*end_ns*/) {}
+};
+
+template <class Message, class Durable> class Core;
+
+// What a handler can do. Everything goes through the engine, so it is logged and replayable.
+template <class Message, class Durable = NoDurable>
+class Context {
+ public:
+  Context(Core<Message, Durable>& core, NodeId self) : core_(core), self_(self) {}
+
+  NodeId self() const { return self_; }
+  std::uint32_t node_count() const { return core_.layout_nodes(); }
+  std::uint32_t client_count() const { return core_.layout_clients(); }
+  NodeId first_client() const { return core_.layout_nodes(); }
+  std::uint32_t variant() const { return core_.config().variant; }
+
+  void send(NodeId to, Message message) { core_.send(self_, to, std::move(message)); }
+  // To every node except this one (clients are not nodes).
+  void broadcast(const Message& message) {
+    for (NodeId to = 0; to < core_.layout_nodes(); ++to) {
+      if (to != self_) core_.send(self_, to, message);
+    }
+  }
+  // A timer in this node's monotonic clock: drift changes when it fires in true time.
+  TimerId set_timer(time_ns delay_ns, std::uint64_t tag) { return core_.set_timer(self_, delay_ns, tag); }
+  void cancel_timer(TimerId id) { core_.cancel_timer(self_, id); }
+  time_ns now() const { return core_.wall_ns(self_); }
+  time_ns monotonic() const { return core_.monotonic_ns(self_); }
+  // Uniform in [0, bound), through the chooser.
+  std::uint64_t random(std::uint64_t bound) { return core_.chooser().below(ChoiceKind::random, bound); }
+  Durable& durable() { return core_.durable(self_); }
+  // A client history event; `process` is the client's index.
+  void record(OpType type, std::string_view f, std::string key = {}, HistoryValue value = {}) {
+    core_.record_history(self_, type, f, std::move(key), std::move(value));
+  }
+  // An observation for monitors (e.g. note("deliver", id)). `name` must outlive the run
+  // (a string literal).
+  void note(std::string_view name, std::uint64_t a, std::uint64_t b = 0) { core_.note(self_, name, a, b); }
+
+ private:
+  Core<Message, Durable>& core_;
+  NodeId self_;
+};
+
+// The world without the node states: time, clocks, network, pending events, vector clocks,
+// history and observers. It depends only on the message and durable types.
+template <class Message, class Durable>
+class Core {
+ public:
+  struct Layout {
+    std::uint32_t nodes = 0;
+    std::uint32_t clients = 0;
+  };
+
+  std::uint32_t layout_nodes() const { return layout_.nodes; }
+  std::uint32_t layout_clients() const { return layout_.clients; }
+  std::uint32_t actor_count() const { return actors_; }
+  const SimConfig& config() const { return config_; }
+  Chooser& chooser() { return chooser_; }
+  const Chooser& chooser() const { return chooser_; }
+  const FaultPlan& fault_plan() const { return plan_; }
+  time_ns now_ns() const { return now_ns_; }
+  std::uint64_t step_count() const { return step_; }
+  time_ns wall_ns(NodeId a) const { return clocks_[a].wall(now_ns_); }
+  time_ns monotonic_ns(NodeId a) const { return clocks_[a].monotonic(now_ns_); }
+  const NodeClock& clock(NodeId a) const { return clocks_[a]; }
+  ActorStatus status(NodeId a) const { return status_[a]; }
+  bool is_running(NodeId a) const { return status_[a] == ActorStatus::up || status_[a] == ActorStatus::paused; }
+  Durable& durable(NodeId a) { return durable_[a]; }
+  const Durable& durable(NodeId a) const { return durable_[a]; }
+  const History& history() const { return history_; }
+  std::span<const std::uint32_t> vector_clock(NodeId a) const { return {&vcs_[std::size_t{a} * actors_], actors_}; }
+  const std::optional<Violation>& violation() const { return violation_; }
+  const std::vector<EventRecord>& records() const { return records_; }
+  std::uint64_t messages_sent() const { return messages_sent_; }
+  std::uint64_t messages_delivered() const { return messages_delivered_; }
+  std::uint64_t messages_dropped() const { return messages_dropped_; }
+  std::size_t pending_count() const { return heap_.size(); }
+
+  void send(NodeId from, NodeId to, Message message);
+  TimerId set_timer(NodeId actor, time_ns delay_ns, std::uint64_t tag);
+  void cancel_timer(NodeId actor, TimerId id);
+  void record_history(NodeId actor, OpType type, std::string_view f, std::string key, HistoryValue value);
+  void note(NodeId actor, std::string_view name, std::uint64_t a, std::uint64_t b);
+
+  void add_observer(RunObserver* observer) { observers_.push_back(observer); }
+  void set_violation(Violation v) {
+    if (!violation_) violation_ = std::move(v);
+  }
+
+ protected:
+  enum class PendingKind : std::uint8_t { start, deliver, timer, fault_begin, fault_end };
+
+  struct Pending {
+    PendingKind kind = PendingKind::start;
+    bool in_use = false;
+    std::uint32_t generation = 0;  // bumped when the slot is freed: stale TimerIds miss
+    std::uint64_t seq = 0;         // the heap entry that currently stands for this slot
+    NodeId target = no_node;
+    NodeId source = no_node;
+    std::uint64_t message_id = 0;
+    std::uint64_t tag = 0;
+    time_ns mono_due_ns = 0;       // timers: due in the target's monotonic clock
+    std::uint32_t vc_slot = 0;     // deliveries: the sender's vector clock at the send
+    std::uint32_t fault_index = 0;
+    Message message{};
+  };
+
+  struct HeapEntry {
+    time_ns due_ns;
+    std::uint64_t seq;
+    std::uint32_t slot;
+  };
+  static bool later(const HeapEntry& a, const HeapEntry& b) {
+    return a.due_ns != b.due_ns ? a.due_ns > b.due_ns : a.seq > b.seq;
+  }
+
+  Core() = default;
+
+  void reset_world(const SimConfig& config, Layout layout, FaultPlan plan, bool record);
+  void schedule_start_events();
+
+  std::uint32_t alloc_slot(PendingKind kind, NodeId target);
+  void free_slot(std::uint32_t slot);
+  void push(std::uint32_t slot, time_ns due_ns);
+  // Pops the next live heap entry due at or before limit; nullopt when none.
+  std::optional<HeapEntry> pop_due(time_ns limit_ns);
+  bool hold_if_paused(std::uint32_t slot);
+
+  void tick(NodeId a) { ++vcs_[std::size_t{a} * actors_ + a]; }
+  void merge_vc(NodeId a, std::uint32_t vc_slot);
+  std::uint32_t alloc_vc(NodeId from);
+  void free_vc(std::uint32_t vc_slot) { free_vcs_.push_back(vc_slot); }
+
+  EventView view(EventKind kind, NodeId actor) const;
+  // Hands the event to every observer and, when recording, appends its record.
+  void emit(const EventView& v, std::string summary = {});
+  void emit_drop(NodeId from, NodeId to, std::uint64_t message_id, DropReason reason);
+
+  void apply_fault_begin(std::uint32_t fault_index);
+  void apply_fault_end(std::uint32_t fault_index);
+  void crash_actor(NodeId a, bool restart);
+  void pause_actor(NodeId a);
+  void resume_actor(NodeId a);
+  void retime_timers(NodeId a);
+  void set_links(const FaultEvent& f, int delta);
+  bool blocked(NodeId from, NodeId to) const { return blocked_[std::size_t{from} * actors_ + to] > 0; }
+  time_ns draw_delay();
+
+  SimConfig config_;
+  Layout layout_;
+  std::uint32_t actors_ = 0;
+  Chooser chooser_;
+  FaultPlan plan_;
+  bool record_ = false;
+
+  time_ns now_ns_ = 0;
+  std::uint64_t step_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint64_t next_message_id_ = 1;
+
+  std::vector<ActorStatus> status_;
+  std::vector<NodeClock> clocks_;
+  std::vector<Durable> durable_;
+  std::vector<std::vector<std::uint32_t>> timers_;  // live timer slots per actor
+  std::vector<std::vector<std::uint32_t>> held_;    // events waiting for a paused actor
+
+  std::vector<Pending> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<HeapEntry> heap_;
+
+  std::vector<std::uint16_t> blocked_;     // actors x actors: partitions cutting a link
+  std::vector<time_ns> link_last_due_ns_;  // FIFO links: the last due time per link
+  std::vector<std::uint32_t> link_in_flight_;
+  std::uint32_t loss_bursts_active_ = 0;
+  double burst_loss_ = 0.0;
+
+  std::vector<std::uint32_t> vcs_;       // actors x actors
+  std::vector<std::uint32_t> msg_vcs_;   // pool of vector clocks carried by messages
+  std::vector<std::uint32_t> free_vcs_;
+
+  std::vector<NodeId> restarted_;  // crash-restarts applied this step, awaiting on_recover
+
+  History history_;
+  std::vector<RunObserver*> observers_;
+  std::optional<Violation> violation_;
+  std::vector<EventRecord> records_;
+
+  std::uint64_t messages_sent_ = 0;
+  std::uint64_t messages_delivered_ = 0;
+  std::uint64_t messages_dropped_ = 0;
+};
+
+// A state invariant sees the whole world after every step.
+template <class E>
+struct StateInvariant {
+  std::string name;
+  std::function<std::optional<Violation>(const E&)> check;
+};
+
+// A history checker sees the client history at the end of the run.
+struct HistoryChecker {
+  std::string name;
+  std::function<std::optional<Violation>(const History&)> check;
+};
+
+// The whole world for protocol P, and the one step at a time it is driven by.
+template <class P>
+class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
+  using Base = Core<typename P::Message, typename durable_of<P>::type>;
+
+ public:
+  using Protocol = P;
+  using Message = typename P::Message;
+  using Durable = typename durable_of<P>::type;
+  using Node = typename P::Node;
+  using Client = typename client_of<P>::type;
+  using Ctx = Context<Message, Durable>;
+  using Layout = typename Base::Layout;
+  static constexpr bool has_clients = !std::is_same_v<Client, NoClient>;
+
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Starts a run: fresh world, node starts scheduled, fault plan scheduled.
+  void start(const SimConfig& config, Layout layout, FaultPlan plan, bool record) {
+    this->reset_world(config, layout, std::move(plan), record);
+    nodes_.assign(layout.nodes, Node{});
+    if constexpr (has_clients) clients_.assign(layout.clients, Client{});
+    RunInfo info{layout.nodes, layout.clients, config.time_limit_ns, last_heal_ns(this->plan_)};
+    for (RunObserver* o : this->observers_) o->on_run_start(info);
+    this->schedule_start_events();
+  }
+
+  // Forgets the invariants, checkers and observers of the previous run (the engine is reused).
+  void clear_checks() {
+    state_invariants_.clear();
+    history_checkers_.clear();
+    this->observers_.clear();
+  }
+
+  void add_state_invariant(StateInvariant<Engine> inv) { state_invariants_.push_back(std::move(inv)); }
+
+  // Applies the earliest pending event due at or before limit_ns. False when there is none.
+  bool step(time_ns limit_ns) {
+    for (int guard = 0; guard < 1'000'000; ++guard) {
+      const auto entry = this->pop_due(limit_ns);
+      if (!entry) return false;
+      if (this->hold_if_paused(entry->slot)) continue;
+      assert(entry->due_ns >= this->now_ns_);
+      this->now_ns_ = entry->due_ns;
+      ++this->step_;
+      apply(entry->slot);
+      check_after_step();
+      return true;
+    }
+    return false;
+  }
+
+  // The end of a run at true time end_ns: monitors' end checks, then history checkers.
+  void finish(time_ns end_ns) {
+    if (end_ns > this->now_ns_) this->now_ns_ = end_ns;
+    for (RunObserver* o : this->observers_) {
+      o->on_run_end(this->now_ns_);
+      if (const auto* v = o->violation(); v && *v) this->set_violation(**v);
+    }
+    if (this->violation_) return;
+    for (const HistoryChecker& checker : history_checkers_) {
+      if (auto v = checker.check(this->history_)) {
+        v->step = this->step_;
+        v->true_ns = this->now_ns_;
+        this->set_violation(std::move(*v));
+        return;
+      }
+    }
+  }
+  void add_history_checker(HistoryChecker checker) { history_checkers_.push_back(std::move(checker)); }
+
+  const Node& node(NodeId i) const { return nodes_[i]; }
+  const std::vector<Node>& nodes() const { return nodes_; }
+  const Client& client(std::uint32_t i) const requires has_clients { return clients_[i]; }
+
+ private:
+  void apply(std::uint32_t slot) {
+    using PK = typename Base::PendingKind;
+    auto& p = this->slots_[slot];
+    switch (p.kind) {
+      case PK::start: {
+        const NodeId a = p.target;
+        this->free_slot(slot);
+        this->status_[a] = ActorStatus::up;
+        this->tick(a);
+        this->emit(this->view(EventKind::start, a));
+        run_handler(a, [&](auto& actor, Ctx& ctx) { actor.on_start(ctx); });
+        break;
+      }
+      case PK::deliver: deliver(slot); break;
+      case PK::timer: {
+        const NodeId a = p.target;
+        const std::uint64_t tag = p.tag;
+        auto& list = this->timers_[a];
+        list.erase(std::find(list.begin(), list.end(), slot));
+        this->free_slot(slot);
+        this->tick(a);
+        this->emit(this->view(EventKind::timer, a), this->record_ ? fmt::format("timer {}", tag) : std::string());
+        run_handler(a, [&](auto& actor, Ctx& ctx) { actor.on_timer(ctx, tag); });
+        break;
+      }
+      case PK::fault_begin: {
+        const std::uint32_t index = p.fault_index;
+        this->free_slot(slot);
+        this->apply_fault_begin(index);
+        restart_recovered();
+        break;
+      }
+      case PK::fault_end: {
+        const std::uint32_t index = p.fault_index;
+        this->free_slot(slot);
+        this->apply_fault_end(index);
+        restart_recovered();
+        break;
+      }
+    }
+  }
+
+  void deliver(std::uint32_t slot) {
+    auto& p = this->slots_[slot];
+    const NodeId from = p.source;
+    const NodeId to = p.target;
+    const std::uint64_t id = p.message_id;
+    const std::uint32_t vc_slot = p.vc_slot;
+    Message message = std::move(p.message);
+    this->free_slot(slot);
+    --this->link_in_flight_[std::size_t{from} * this->actors_ + to];
+    if (this->status_[to] != ActorStatus::up) {
+      this->free_vc(vc_slot);
+      this->emit_drop(from, to, id, DropReason::down);
+      return;
+    }
+    if (this->blocked(from, to)) {
+      this->free_vc(vc_slot);
+      this->emit_drop(from, to, id, DropReason::partition);
+      return;
+    }
+    this->merge_vc(to, vc_slot);
+    this->free_vc(vc_slot);
+    ++this->messages_delivered_;
+    EventView v = this->view(EventKind::deliver, to);
+    v.source = from;
+    v.target = to;
+    v.message_id = id;
+    this->emit(v, this->record_ ? to_text(message) : std::string());
+    run_handler(to, [&](auto& actor, Ctx& ctx) { actor.on_message(ctx, from, message); });
+  }
+
+  // Runs a handler of actor a, catching what protocol code throws (exit code 3), and records
+  // the actor's state afterwards when a trace is being kept.
+  template <class Fn>
+  void run_handler(NodeId a, Fn&& fn) {
+    const std::size_t record_index = this->records_.size() - (this->record_ ? 1 : 0);
+    Ctx ctx(*this, a);
+    try {
+      if (a < this->layout_.nodes) {
+        fn(nodes_[a], ctx);
+      } else if constexpr (has_clients) {
+        fn(clients_[a - this->layout_.nodes], ctx);
+      }
+    } catch (const std::exception& e) {
+      this->set_violation({"protocol-crash", Verdict::crashed, this->step_, this->now_ns_, {a}, {},
+                           fmt::format("node {} threw: {}", a, e.what())});
+    } catch (...) {
+      this->set_violation({"protocol-crash", Verdict::crashed, this->step_, this->now_ns_, {a}, {},
+                           fmt::format("node {} threw a non-standard exception", a)});
+    }
+    if (this->record_ && record_index < this->records_.size()) {
+      this->records_[record_index].state = a < this->layout_.nodes ? to_text(nodes_[a]) : client_state_text(a);
+    }
+  }
+
+  std::string client_state_text(NodeId a) const {
+    if constexpr (has_clients) return to_text(clients_[a - this->layout_.nodes]);
+    else return {};
+  }
+
+  // Crash-restart: a node whose restart fault just ran gets fresh volatile state and on_recover.
+  void restart_recovered() {
+    for (NodeId a : this->restarted_) {
+      if (a < this->layout_.nodes) nodes_[a] = Node{};
+      else if constexpr (has_clients) clients_[a - this->layout_.nodes] = Client{};
+      run_handler(a, [&](auto& actor, Ctx& ctx) {
+        if constexpr (requires { actor.on_recover(ctx); }) actor.on_recover(ctx);
+        else actor.on_start(ctx);
+      });
+    }
+    this->restarted_.clear();
+  }
+
+  void check_after_step() {
+    if (this->violation_) return;
+    for (RunObserver* o : this->observers_) {
+      if (const auto* v = o->violation(); v && *v) {
+        this->set_violation(**v);
+        return;
+      }
+    }
+    for (const auto& inv : state_invariants_) {
+      if (auto v = inv.check(*this)) {
+        v->step = this->step_;
+        v->true_ns = this->now_ns_;
+        if (v->invariant.empty()) v->invariant = inv.name;
+        this->set_violation(std::move(*v));
+        return;
+      }
+    }
+  }
+
+  std::vector<Node> nodes_;
+  std::vector<Client> clients_;
+  std::vector<StateInvariant<Engine>> state_invariants_;
+  std::vector<HistoryChecker> history_checkers_;
+};
+
+}  // namespace corridor
+
+#include "model/engine_impl.hpp"

@@ -1,0 +1,460 @@
+#pragma once
+// Definitions of Core's members (included at the end of model/engine.hpp).
+
+namespace corridor {
+
+template <class M, class D>
+void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan plan, bool record) {
+  assert(layout.nodes > 0);
+  assert(layout.nodes + layout.clients <= 4096);
+  config_ = config;
+  layout_ = layout;
+  actors_ = layout.nodes + layout.clients;
+  plan_ = std::move(plan);
+  record_ = record;
+  now_ns_ = 0;
+  step_ = 0;
+  seq_ = 0;
+  next_message_id_ = 1;
+  status_.assign(actors_, ActorStatus::down);
+  clocks_.assign(actors_, NodeClock{});
+  durable_.assign(actors_, D{});
+  timers_.assign(actors_, {});
+  held_.assign(actors_, {});
+  // Keep slot storage between runs (no allocation per event once warm), but forget contents.
+  slots_.clear();
+  free_slots_.clear();
+  heap_.clear();
+  blocked_.assign(std::size_t{actors_} * actors_, 0);
+  link_last_due_ns_.assign(std::size_t{actors_} * actors_, 0);
+  link_in_flight_.assign(std::size_t{actors_} * actors_, 0);
+  loss_bursts_active_ = 0;
+  burst_loss_ = 0.0;
+  vcs_.assign(std::size_t{actors_} * actors_, 0);
+  msg_vcs_.clear();
+  free_vcs_.clear();
+  history_.clear();
+  violation_.reset();
+  records_.clear();
+  restarted_.clear();
+  messages_sent_ = messages_delivered_ = messages_dropped_ = 0;
+}
+
+template <class M, class D>
+void Core<M, D>::schedule_start_events() {
+  // Faults first: at equal times a fault applies before node events (lower sequence number).
+  for (std::uint32_t i = 0; i < plan_.size(); ++i) {
+    const std::uint32_t slot = alloc_slot(PendingKind::fault_begin, no_node);
+    slots_[slot].fault_index = i;
+    push(slot, plan_[i].at_ns);
+  }
+  for (NodeId a = 0; a < actors_; ++a) push(alloc_slot(PendingKind::start, a), 0);
+}
+
+template <class M, class D>
+std::uint32_t Core<M, D>::alloc_slot(PendingKind kind, NodeId target) {
+  std::uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else {
+    assert(slots_.size() < (1u << 30) && "pending events without bound");
+    slot = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Pending& p = slots_[slot];
+  assert(!p.in_use);
+  p.kind = kind;
+  p.in_use = true;
+  p.target = target;
+  p.source = no_node;
+  return slot;
+}
+
+template <class M, class D>
+void Core<M, D>::free_slot(std::uint32_t slot) {
+  Pending& p = slots_[slot];
+  assert(p.in_use);
+  p.in_use = false;
+  ++p.generation;
+  free_slots_.push_back(slot);
+}
+
+template <class M, class D>
+void Core<M, D>::push(std::uint32_t slot, time_ns due_ns) {
+  assert(due_ns >= now_ns_);
+  slots_[slot].seq = ++seq_;
+  heap_.push_back({due_ns, seq_, slot});
+  std::push_heap(heap_.begin(), heap_.end(), later);
+}
+
+template <class M, class D>
+auto Core<M, D>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
+  while (!heap_.empty()) {
+    const HeapEntry top = heap_.front();
+    if (top.due_ns > limit_ns) return std::nullopt;
+    std::pop_heap(heap_.begin(), heap_.end(), later);
+    heap_.pop_back();
+    const Pending& p = slots_[top.slot];
+    if (p.in_use && p.seq == top.seq) return top;  // else: cancelled or re-timed
+  }
+  return std::nullopt;
+}
+
+template <class M, class D>
+bool Core<M, D>::hold_if_paused(std::uint32_t slot) {
+  const Pending& p = slots_[slot];
+  if (p.kind != PendingKind::deliver && p.kind != PendingKind::timer) return false;
+  if (status_[p.target] != ActorStatus::paused) return false;
+  held_[p.target].push_back(slot);
+  return true;
+}
+
+template <class M, class D>
+void Core<M, D>::merge_vc(NodeId a, std::uint32_t vc_slot) {
+  std::uint32_t* own = &vcs_[std::size_t{a} * actors_];
+  const std::uint32_t* other = &msg_vcs_[std::size_t{vc_slot} * actors_];
+  for (std::uint32_t i = 0; i < actors_; ++i) own[i] = std::max(own[i], other[i]);
+  ++own[a];
+}
+
+template <class M, class D>
+std::uint32_t Core<M, D>::alloc_vc(NodeId from) {
+  std::uint32_t vc_slot;
+  if (!free_vcs_.empty()) {
+    vc_slot = free_vcs_.back();
+    free_vcs_.pop_back();
+  } else {
+    vc_slot = static_cast<std::uint32_t>(msg_vcs_.size() / actors_);
+    msg_vcs_.resize(msg_vcs_.size() + actors_);
+  }
+  std::copy_n(&vcs_[std::size_t{from} * actors_], actors_, &msg_vcs_[std::size_t{vc_slot} * actors_]);
+  return vc_slot;
+}
+
+template <class M, class D>
+EventView Core<M, D>::view(EventKind kind, NodeId actor) const {
+  EventView v;
+  v.step = step_;
+  v.true_ns = now_ns_;
+  v.actor = actor;
+  v.kind = kind;
+  if (actor != no_node) {
+    v.local_ns = clocks_[actor].wall(now_ns_);
+    v.vc = vector_clock(actor);
+  }
+  return v;
+}
+
+template <class M, class D>
+void Core<M, D>::emit(const EventView& v, std::string summary) {
+  for (RunObserver* o : observers_) o->on_event(v);
+  if (!record_) return;
+  assert(records_.size() < 50'000'000);
+  EventRecord r;
+  r.step = v.step;
+  r.true_ns = v.true_ns;
+  r.actor = v.actor;
+  r.local_ns = v.local_ns;
+  r.kind = v.kind;
+  r.source = v.source;
+  r.target = v.target;
+  r.message_id = v.message_id;
+  r.summary = std::move(summary);
+  r.vc.assign(v.vc.begin(), v.vc.end());
+  records_.push_back(std::move(r));
+}
+
+template <class M, class D>
+void Core<M, D>::emit_drop(NodeId from, NodeId to, std::uint64_t message_id, DropReason reason) {
+  ++messages_dropped_;
+  EventView v = view(EventKind::drop, no_node);
+  v.source = from;
+  v.target = to;
+  v.message_id = message_id;
+  v.drop_reason = reason;
+  emit(v, record_ ? std::string(to_string(reason)) : std::string());
+}
+
+template <class M, class D>
+time_ns Core<M, D>::draw_delay() {
+  const DelaySpec& d = config_.link.delay;
+  constexpr time_ns delay_ns_max = seconds(1000);
+  switch (d.kind) {
+    case DelaySpec::Kind::constant:
+      return d.a_ns;
+    case DelaySpec::Kind::uniform:
+      return static_cast<time_ns>(chooser_.value(ChoiceKind::delay, static_cast<std::uint64_t>(d.a_ns), [&](std::uint64_t bits) {
+        const auto span = static_cast<std::uint64_t>(d.b_ns - d.a_ns) + 1;
+        return static_cast<std::uint64_t>(d.a_ns) + static_cast<std::uint64_t>((static_cast<uint128>(bits) * span) >> 64);
+      }));
+    case DelaySpec::Kind::exponential:
+      return static_cast<time_ns>(chooser_.value(ChoiceKind::delay, static_cast<std::uint64_t>(d.a_ns), [&](std::uint64_t bits) {
+        const double extra = exponential_from_draw(bits, static_cast<double>(d.b_ns));
+        return static_cast<std::uint64_t>(std::min<double>(static_cast<double>(d.a_ns) + extra, static_cast<double>(delay_ns_max)));
+      }));
+    case DelaySpec::Kind::normal:
+      return static_cast<time_ns>(chooser_.value(ChoiceKind::delay, static_cast<std::uint64_t>(d.a_ns), [&](std::uint64_t bits) {
+        const double x = normal_from_draw(bits, static_cast<double>(d.a_ns), static_cast<double>(d.b_ns));
+        return static_cast<std::uint64_t>(std::clamp<double>(x, 0.0, static_cast<double>(delay_ns_max)));
+      }));
+  }
+  return d.a_ns;
+}
+
+template <class M, class D>
+void Core<M, D>::send(NodeId from, NodeId to, M message) {
+  if (to >= actors_) {
+    throw std::out_of_range(fmt::format("send to node {} but the run has {} actors", to, actors_));
+  }
+  ++messages_sent_;
+  tick(from);
+  const std::uint64_t id = next_message_id_++;
+  EventView v = view(EventKind::send, from);
+  v.source = from;
+  v.target = to;
+  v.message_id = id;
+  emit(v, record_ ? to_text(message) : std::string());
+  if (blocked(from, to)) {
+    emit_drop(from, to, id, DropReason::partition);
+    return;
+  }
+  const double loss = std::max(config_.link.loss, burst_loss_);
+  if (chooser_.chance(ChoiceKind::loss, loss)) {
+    emit_drop(from, to, id, DropReason::loss);
+    return;
+  }
+  const std::size_t link = std::size_t{from} * actors_ + to;
+  const int copies = chooser_.chance(ChoiceKind::dup, config_.link.dup) ? 2 : 1;
+  for (int copy = 0; copy < copies; ++copy) {
+    if (config_.link.capacity > 0 && link_in_flight_[link] >= config_.link.capacity) {
+      emit_drop(from, to, id, DropReason::capacity);
+      continue;
+    }
+    time_ns due = now_ns_ + draw_delay();
+    if (config_.link.fifo) due = std::max(due, link_last_due_ns_[link]);
+    link_last_due_ns_[link] = std::max(link_last_due_ns_[link], due);
+    const std::uint32_t slot = alloc_slot(PendingKind::deliver, to);
+    Pending& p = slots_[slot];
+    p.source = from;
+    p.message_id = id;
+    p.vc_slot = alloc_vc(from);
+    if (copy + 1 < copies) p.message = message;
+    else p.message = std::move(message);
+    ++link_in_flight_[link];
+    push(slot, due);
+  }
+}
+
+template <class M, class D>
+TimerId Core<M, D>::set_timer(NodeId actor, time_ns delay_ns, std::uint64_t tag) {
+  if (delay_ns < 0) throw std::invalid_argument("set_timer with a negative delay");
+  const std::uint32_t slot = alloc_slot(PendingKind::timer, actor);
+  Pending& p = slots_[slot];
+  p.tag = tag;
+  p.mono_due_ns = clocks_[actor].monotonic(now_ns_) + delay_ns;
+  timers_[actor].push_back(slot);
+  assert(timers_[actor].size() < 100'000 && "timers without bound");
+  push(slot, std::max(now_ns_, clocks_[actor].true_time_at_monotonic(p.mono_due_ns)));
+  return (static_cast<TimerId>(slot) << 32) | p.generation;
+}
+
+template <class M, class D>
+void Core<M, D>::cancel_timer(NodeId actor, TimerId id) {
+  const auto slot = static_cast<std::uint32_t>(id >> 32);
+  const auto generation = static_cast<std::uint32_t>(id & 0xFFFFFFFFu);
+  if (slot >= slots_.size()) return;
+  Pending& p = slots_[slot];
+  if (!p.in_use || p.generation != generation || p.kind != PendingKind::timer || p.target != actor) return;
+  auto& list = timers_[actor];
+  if (auto it = std::find(list.begin(), list.end(), slot); it != list.end()) list.erase(it);
+  auto& held = held_[actor];
+  if (auto it = std::find(held.begin(), held.end(), slot); it != held.end()) held.erase(it);
+  free_slot(slot);
+}
+
+template <class M, class D>
+void Core<M, D>::record_history(NodeId actor, OpType type, std::string_view f, std::string key, HistoryValue value) {
+  tick(actor);
+  HistoryEvent h;
+  h.process = actor >= layout_.nodes ? actor - layout_.nodes : actor;
+  h.type = type;
+  h.f = std::string(f);
+  h.key = std::move(key);
+  h.value = std::move(value);
+  h.true_time_ns = now_ns_;
+  h.step = step_;
+  assert(history_.size() < 10'000'000);
+  history_.push_back(std::move(h));
+  EventView v = view(EventKind::history, actor);
+  v.history = &history_.back();
+  std::string summary;
+  if (record_) {
+    const HistoryEvent& e = history_.back();
+    summary = fmt::format("{} {}{}{} {}", to_string(e.type), e.f, e.key.empty() ? "" : " ", e.key, format_history_value(e.value));
+  }
+  emit(v, std::move(summary));
+}
+
+template <class M, class D>
+void Core<M, D>::note(NodeId actor, std::string_view name, std::uint64_t a, std::uint64_t b) {
+  tick(actor);
+  EventView v = view(EventKind::note, actor);
+  v.note = name;
+  v.note_a = a;
+  v.note_b = b;
+  emit(v, record_ ? fmt::format("{} {} {}", name, a, b) : std::string());
+}
+
+template <class M, class D>
+void Core<M, D>::set_links(const FaultEvent& f, int delta) {
+  auto adjust = [&](NodeId x, NodeId y) {
+    auto& count = blocked_[std::size_t{x} * actors_ + y];
+    if (delta > 0) ++count;
+    else if (count > 0) --count;
+  };
+  for (NodeId a : f.nodes) {
+    for (NodeId b : f.others) {
+      adjust(a, b);
+      if (f.both_ways) adjust(b, a);
+    }
+  }
+}
+
+template <class M, class D>
+void Core<M, D>::crash_actor(NodeId a, bool restart) {
+  if (status_[a] == ActorStatus::down || status_[a] == ActorStatus::stopped) return;
+  status_[a] = restart ? ActorStatus::down : ActorStatus::stopped;
+  for (std::uint32_t slot : timers_[a]) {
+    if (slots_[slot].in_use) free_slot(slot);
+  }
+  timers_[a].clear();
+  for (std::uint32_t slot : held_[a]) {
+    Pending& p = slots_[slot];
+    if (!p.in_use) continue;
+    if (p.kind == PendingKind::deliver) {
+      --link_in_flight_[std::size_t{p.source} * actors_ + p.target];
+      free_vc(p.vc_slot);
+      const NodeId from = p.source;
+      const std::uint64_t id = p.message_id;
+      free_slot(slot);
+      emit_drop(from, a, id, DropReason::down);
+    } else {
+      free_slot(slot);
+    }
+  }
+  held_[a].clear();
+  tick(a);
+  emit(view(EventKind::crash, a), record_ ? std::string(restart ? "crash (will restart)" : "crash-stop") : std::string());
+}
+
+template <class M, class D>
+void Core<M, D>::pause_actor(NodeId a) {
+  if (status_[a] != ActorStatus::up) return;
+  status_[a] = ActorStatus::paused;
+  tick(a);
+  emit(view(EventKind::pause, a), record_ ? std::string("pause") : std::string());
+}
+
+template <class M, class D>
+void Core<M, D>::resume_actor(NodeId a) {
+  if (status_[a] != ActorStatus::paused) return;
+  status_[a] = ActorStatus::up;
+  tick(a);
+  emit(view(EventKind::resume, a), record_ ? fmt::format("resume ({} events waited)", held_[a].size()) : std::string());
+  // Held events fire now, in the order they were due.
+  for (std::uint32_t slot : held_[a]) {
+    if (slots_[slot].in_use) push(slot, now_ns_);
+  }
+  held_[a].clear();
+}
+
+template <class M, class D>
+void Core<M, D>::retime_timers(NodeId a) {
+  for (std::uint32_t slot : timers_[a]) {
+    Pending& p = slots_[slot];
+    if (!p.in_use) continue;
+    if (std::find(held_[a].begin(), held_[a].end(), slot) != held_[a].end()) continue;
+    push(slot, std::max(now_ns_, clocks_[a].true_time_at_monotonic(p.mono_due_ns)));
+  }
+}
+
+template <class M, class D>
+void Core<M, D>::apply_fault_begin(std::uint32_t index) {
+  const FaultEvent& f = plan_[index];
+  const bool ends = f.duration_ns >= 0 && f.kind != FaultKind::heal && f.kind != FaultKind::jump && f.kind != FaultKind::drift;
+  switch (f.kind) {
+    case FaultKind::crash:
+      for (NodeId a : f.nodes) crash_actor(a, f.duration_ns >= 0);
+      break;
+    case FaultKind::pause:
+      for (NodeId a : f.nodes) pause_actor(a);
+      break;
+    case FaultKind::partition:
+      set_links(f, +1);
+      emit(view(EventKind::partition, no_node), record_ ? format_fault(f) : std::string());
+      break;
+    case FaultKind::heal:
+      std::fill(blocked_.begin(), blocked_.end(), 0);
+      emit(view(EventKind::heal, no_node), record_ ? std::string("heal all links") : std::string());
+      break;
+    case FaultKind::jump:
+      for (NodeId a : f.nodes) {
+        clocks_[a].jump(now_ns_, f.amount_ns);
+        tick(a);
+        emit(view(EventKind::clock_jump, a), record_ ? fmt::format("wall clock jumps {}", format_duration(f.amount_ns)) : std::string());
+      }
+      break;
+    case FaultKind::drift:
+      for (NodeId a : f.nodes) {
+        clocks_[a].set_drift(now_ns_, f.drift_ppm);
+        retime_timers(a);
+        tick(a);
+        emit(view(EventKind::drift, a), record_ ? fmt::format("drift {}ppm", f.drift_ppm) : std::string());
+      }
+      break;
+    case FaultKind::loss:
+      ++loss_bursts_active_;
+      burst_loss_ = std::max(burst_loss_, f.probability);
+      emit(view(EventKind::loss_burst, no_node), record_ ? fmt::format("loss {} begins", f.probability) : std::string());
+      break;
+  }
+  if (ends) {
+    const std::uint32_t slot = alloc_slot(PendingKind::fault_end, no_node);
+    slots_[slot].fault_index = index;
+    push(slot, now_ns_ + f.duration_ns);
+  }
+}
+
+template <class M, class D>
+void Core<M, D>::apply_fault_end(std::uint32_t index) {
+  const FaultEvent& f = plan_[index];
+  switch (f.kind) {
+    case FaultKind::crash:
+      for (NodeId a : f.nodes) {
+        if (status_[a] != ActorStatus::down) continue;
+        status_[a] = ActorStatus::up;
+        tick(a);
+        emit(view(EventKind::recover, a), record_ ? std::string("restart") : std::string());
+        restarted_.push_back(a);
+      }
+      break;
+    case FaultKind::pause:
+      for (NodeId a : f.nodes) resume_actor(a);
+      break;
+    case FaultKind::partition:
+      set_links(f, -1);
+      emit(view(EventKind::heal, no_node), record_ ? fmt::format("end of: {}", format_fault(f)) : std::string());
+      break;
+    case FaultKind::loss:
+      if (loss_bursts_active_ > 0 && --loss_bursts_active_ == 0) burst_loss_ = 0.0;
+      emit(view(EventKind::loss_burst, no_node), record_ ? std::string("loss burst ends") : std::string());
+      break;
+    case FaultKind::heal:
+    case FaultKind::jump:
+    case FaultKind::drift:
+      break;
+  }
+}
+
+}  // namespace corridor

@@ -1,0 +1,94 @@
+#pragma once
+// The type-erased face of Engine<P> that explorers, the seed runner and the program drive:
+// one virtual call per step, the engine's inner loop stays templated. One Simulation per thread,
+// reused across seeds, so a warm engine allocates nothing per event.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "model/engine.hpp"
+#include "model/verdict.hpp"
+
+namespace corridor {
+
+class Simulation {
+ public:
+  virtual ~Simulation() = default;
+  // A fresh run. plan == nullptr: the config's plan text, or one generated from the seed.
+  // replay != nullptr: decisions come from that log instead of the seed.
+  virtual void start(const SimConfig& config, std::uint64_t seed, const FaultPlan* plan, const ChoiceLog* replay,
+                     bool record) = 0;
+  virtual bool step(time_ns limit_ns) = 0;
+  virtual void finish(time_ns end_ns) = 0;
+
+  virtual const std::optional<Violation>& violation() const = 0;
+  virtual std::uint64_t steps() const = 0;
+  virtual time_ns now_ns() const = 0;
+  virtual const std::vector<EventRecord>& records() const = 0;
+  virtual const History& history() const = 0;
+  virtual const ChoiceLog& choices() const = 0;
+  virtual std::uint64_t replay_divergences() const = 0;
+  virtual const FaultPlan& fault_plan() const = 0;
+  virtual std::uint32_t actor_count() const = 0;
+  virtual std::uint32_t node_count() const = 0;
+  virtual std::uint64_t messages_sent() const = 0;
+  virtual FaultTargets fault_targets(const SimConfig& config) const = 0;
+};
+
+// How a protocol sets up a run: its actor layout, who faults may hit, and its checks.
+template <class P>
+struct SimulationSpec {
+  using E = Engine<P>;
+  std::function<typename E::Layout(const SimConfig&)> layout;
+  std::function<FaultTargets(const SimConfig&)> targets;
+  // Adds state invariants, history checkers and observers (owned by `observers`) to a fresh run.
+  std::function<void(E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&)> install;
+};
+
+template <class P>
+class SimulationOf final : public Simulation {
+ public:
+  explicit SimulationOf(SimulationSpec<P> spec) : spec_(std::move(spec)) {}
+
+  void start(const SimConfig& config, std::uint64_t seed, const FaultPlan* plan, const ChoiceLog* replay,
+             bool record) override {
+    if (!engine_) engine_ = std::make_unique<Engine<P>>();
+    engine_->clear_checks();
+    observers_.clear();
+    if (spec_.install) spec_.install(*engine_, observers_, config);
+    for (auto& o : observers_) engine_->add_observer(o.get());
+    FaultPlan chosen;
+    const auto layout = spec_.layout(config);
+    if (plan) chosen = *plan;
+    else if (config.plan_text) chosen = parse_fault_plan(*config.plan_text, layout.nodes + layout.clients, "--fault-plan");
+    else chosen = generate_fault_plan(config, spec_.targets(config), seed);
+    if (replay) engine_->chooser().start_replay(*replay);
+    else engine_->chooser().start_random(seed);
+    engine_->start(config, layout, std::move(chosen), record);
+  }
+  bool step(time_ns limit_ns) override { return engine_->step(limit_ns); }
+  void finish(time_ns end_ns) override { engine_->finish(end_ns); }
+  const std::optional<Violation>& violation() const override { return engine_->violation(); }
+  std::uint64_t steps() const override { return engine_->step_count(); }
+  time_ns now_ns() const override { return engine_->now_ns(); }
+  const std::vector<EventRecord>& records() const override { return engine_->records(); }
+  const History& history() const override { return engine_->history(); }
+  const ChoiceLog& choices() const override { return engine_->chooser().log(); }
+  std::uint64_t replay_divergences() const override { return engine_->chooser().divergences(); }
+  const FaultPlan& fault_plan() const override { return engine_->fault_plan(); }
+  std::uint32_t actor_count() const override { return engine_->actor_count(); }
+  std::uint32_t node_count() const override { return engine_->layout_nodes(); }
+  std::uint64_t messages_sent() const override { return engine_->messages_sent(); }
+  FaultTargets fault_targets(const SimConfig& config) const override { return spec_.targets(config); }
+
+  Engine<P>& engine() { return *engine_; }
+
+ private:
+  SimulationSpec<P> spec_;
+  std::unique_ptr<Engine<P>> engine_;
+  std::vector<std::unique_ptr<RunObserver>> observers_;
+};
+
+}  // namespace corridor

@@ -1,0 +1,86 @@
+#include "model/units.hpp"
+
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace corridor {
+
+namespace {
+
+std::optional<double> parse_number(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  double value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+std::optional<time_ns> parse_duration_ns(std::string_view text) {
+  struct Unit { std::string_view suffix; double ns; };
+  // Longest suffixes first so that "ms" is not read as "s".
+  static constexpr Unit units[] = {{"min", 60e9}, {"ns", 1.0}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}};
+  for (const Unit& unit : units) {
+    if (!ends_with(text, unit.suffix)) continue;
+    std::string_view number = text.substr(0, text.size() - unit.suffix.size());
+    if (!number.empty() && number.front() == '+') number.remove_prefix(1);
+    const auto value = parse_number(number);
+    if (!value) return std::nullopt;
+    const double ns = *value * unit.ns;
+    if (std::fabs(ns) > 9.0e15) return std::nullopt;  // about 104 days: beyond any run
+    return static_cast<time_ns>(std::llround(ns));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> parse_ppm(std::string_view text) {
+  double scale = 0;
+  if (ends_with(text, "ppm")) { text.remove_suffix(3); scale = 1; }
+  else if (ends_with(text, "%")) { text.remove_suffix(1); scale = 10'000; }
+  else return std::nullopt;
+  const auto value = parse_number(text);
+  if (!value) return std::nullopt;
+  return static_cast<std::int64_t>(std::llround(*value * scale));
+}
+
+std::optional<double> parse_probability(std::string_view text) {
+  double scale = 1;
+  if (ends_with(text, "%")) { text.remove_suffix(1); scale = 0.01; }
+  const auto value = parse_number(text);
+  if (!value || *value * scale < 0 || *value * scale > 1) return std::nullopt;
+  return *value * scale;
+}
+
+std::optional<std::uint64_t> parse_count(std::string_view text) {
+  std::uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+std::string format_duration(time_ns ns) {
+  if (ns == 0) return "0s";
+  struct Unit { const char* suffix; time_ns ns; };
+  static constexpr Unit units[] = {{"s", ns_per_s}, {"ms", ns_per_ms}, {"us", ns_per_us}};
+  for (const Unit& unit : units) {
+    if (ns % unit.ns == 0) return fmt::format("{}{}", ns / unit.ns, unit.suffix);
+  }
+  return fmt::format("{}ns", ns);
+}
+
+std::string format_duration_short(time_ns ns) {
+  const double abs_ns = std::fabs(static_cast<double>(ns));
+  if (abs_ns >= 1e9) return fmt::format("{:.3g}s", static_cast<double>(ns) / 1e9);
+  if (abs_ns >= 1e6) return fmt::format("{:.3g}ms", static_cast<double>(ns) / 1e6);
+  if (abs_ns >= 1e3) return fmt::format("{:.3g}us", static_cast<double>(ns) / 1e3);
+  return fmt::format("{}ns", ns);
+}
+
+}  // namespace corridor
