@@ -1,9 +1,148 @@
-// Placeholder until the linearizability checker lands (issue 3).
+// corridor lincheck FILE...: checks recorded histories for linearizability, one file after another.
+// Wiring only: parsing, checking and the HTML page live in invariants/lincheck/.
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "cli/commands.hpp"
+#include "invariants/lincheck/formats/history_file.hpp"
+#include "invariants/lincheck/html_report.hpp"
+#include "invariants/lincheck/lincheck.hpp"
+#include "model/verdict.hpp"
 
 namespace corridor::cli {
-void add_lincheck_command(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("lincheck", "Check a recorded history for linearizability");
-  cmd->callback([&exit_code] { exit_code = 0; });
+
+namespace {
+
+struct LincheckArgs {
+  std::vector<std::string> files;
+  std::string model;
+  std::string format;
+  bool json = false;
+  std::string html;
+  bool no_split = false;
+  bool no_prune = false;
+  double time_budget_s = 60.0;
+  std::size_t memory_budget_mb = 2048;
+  unsigned threads = 0;
+};
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
+
+lincheck::LincheckOptions options_for(const LincheckArgs& args, const std::string& file,
+                                      const lincheck::ParsedHistory& parsed) {
+  lincheck::LincheckOptions options;
+  options.model = args.model.empty() ? lincheck::infer_model(parsed) : args.model;
+  if (options.model.empty()) {
+    throw UsageError(fmt::format("cannot tell which model {} needs from its functions; name it with --model ({})", file,
+                                 fmt::join(lincheck::model_names(), ", ")));
+  }
+  options.time_budget_s = args.time_budget_s;
+  options.memory_budget_bytes = args.memory_budget_mb << 20;
+  options.threads = args.threads;
+  options.split_by_key = !args.no_split;
+  options.prune = !args.no_prune;
+  options.describe_operations = !args.html.empty();
+  options.source = file;
+  options.event_lines = parsed.event_lines;
+  return options;
+}
+
+void print_text(const std::string& file, const lincheck::LincheckResult& result, double parse_s, double check_s) {
+  const char* verdict = result.verdict == lincheck::LinVerdict::not_linearizable ? "NOT linearizable"
+                                                                                 : lincheck::to_string(result.verdict);
+  fmt::print("{}: {} ({}, {} operations in {} partition{}; parse {:.3f} ms, check {:.3f} ms)\n", file, verdict,
+             result.model, result.operations.size(), result.partitions, result.partitions == 1 ? "" : "s",
+             parse_s * 1e3, check_s * 1e3);
+  if (!result.explanation.empty()) fmt::print("{}", result.explanation);
+  std::fflush(stdout);
+}
+
+void print_json(const std::string& file, lincheck::HistoryFormat format, const lincheck::LincheckResult& result,
+                double parse_s, double check_s) {
+  nlohmann::json line = {
+      {"file", file},
+      {"verdict", lincheck::to_string(result.verdict)},
+      {"model", result.model},
+      {"format", lincheck::to_string(format)},
+      {"operations", result.operations.size()},
+      {"partitions", result.partitions},
+      {"parse_seconds", parse_s},
+      {"check_seconds", check_s},
+      {"configurations", result.configurations},
+      {"memory_bytes", result.memory_bytes},
+  };
+  if (!result.explanation.empty()) line["explanation"] = result.explanation;
+  if (result.violation) line["failing_operation"] = result.violation->operation + 1;
+  fmt::print("{}\n", line.dump());
+  std::fflush(stdout);
+}
+
+int severity(lincheck::LinVerdict verdict) {
+  return verdict == lincheck::LinVerdict::not_linearizable ? 2 : verdict == lincheck::LinVerdict::unknown ? 1 : 0;
+}
+
+int run(const LincheckArgs& args) {
+  std::optional<lincheck::HistoryFormat> format;
+  if (!args.format.empty()) format = lincheck::parse_format_name(args.format);
+  if (!args.format.empty() && !format) throw UsageError(fmt::format("unknown format '{}' (etcd, kv, edn, jsonl)", args.format));
+  if (!args.model.empty() && !lincheck::is_model(args.model)) {
+    throw UsageError(fmt::format("unknown model '{}' (models: {})", args.model, fmt::join(lincheck::model_names(), ", ")));
+  }
+  lincheck::LinVerdict worst = lincheck::LinVerdict::linearizable;
+  std::vector<lincheck::HtmlSection> sections;
+  for (const std::string& file : args.files) {
+    const auto parse_start = std::chrono::steady_clock::now();
+    const std::string text = lincheck::read_file(file);
+    lincheck::ParsedHistory parsed = lincheck::parse_history(text, file, format);
+    if (format == lincheck::HistoryFormat::kv) parsed.format = lincheck::HistoryFormat::kv;
+    const double parse_s = seconds_since(parse_start);
+    lincheck::LincheckOptions options = options_for(args, file, parsed);
+    const auto check_start = std::chrono::steady_clock::now();
+    lincheck::LincheckResult result = lincheck::check_history(parsed.events, options);
+    const double check_s = seconds_since(check_start);
+    if (args.json) print_json(file, parsed.format, result, parse_s, check_s);
+    else print_text(file, result, parse_s, check_s);
+    if (severity(result.verdict) > severity(worst)) worst = result.verdict;
+    if (!args.html.empty()) sections.push_back(lincheck::HtmlSection{file, std::move(parsed.events), std::move(options), std::move(result)});
+  }
+  if (!args.html.empty()) {
+    std::ofstream out(args.html, std::ios::binary);
+    if (!out) throw UsageError(fmt::format("cannot write the HTML page {}", args.html));
+    out << lincheck::render_html(sections);
+    if (!out.flush()) throw UsageError(fmt::format("cannot write the HTML page {}", args.html));
+  }
+  return lincheck::exit_code_of(worst);
+}
+
+}  // namespace
+
+void add_lincheck_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<LincheckArgs>();
+  auto* cmd = app.add_subcommand(
+      "lincheck",
+      "Check recorded histories for linearizability (exit 0 linearizable, 1 not, 4 unknown: budget ran out)");
+  cmd->add_option("files", args->files, "History files: etcd logs, Jepsen EDN, kv logs, corridor JSON Lines")
+      ->required();
+  cmd->add_option("--model", args->model,
+                  "register, cas-register, kv, lock, queue, set, counter (default: cas-register for etcd logs, kv "
+                  "for kv logs, otherwise inferred from the functions)");
+  cmd->add_option("--format", args->format, "etcd, kv, edn or jsonl (default: detected from the content)");
+  cmd->add_flag("--json", args->json, "One JSON object per file: verdict, parse_seconds, check_seconds, ...");
+  cmd->add_option("--html", args->html, "Write a self-contained HTML page of the histories to this file");
+  cmd->add_flag("--no-split", args->no_split, "Check all keys as one map state instead of one key at a time");
+  cmd->add_flag("--no-prune", args->no_prune, "Use the plain search (no pruning of indeterminate operations)");
+  cmd->add_option("--time-budget", args->time_budget_s, "Seconds per file before the verdict is unknown (default 60)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--memory-budget-mb", args->memory_budget_mb, "MiB of search memory per file (default 2048)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", args->threads, "Threads for the partitions (default: one per core)");
+  cmd->callback([args, &exit_code] { exit_code = run(*args); });
+}
+
 }  // namespace corridor::cli

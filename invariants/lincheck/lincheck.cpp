@@ -48,6 +48,7 @@ constexpr std::size_t parallel_operations_min = 512;
 
 struct Prepared {
   ValueCodec codec;
+  std::vector<Operation> ops;     // every compiled operation, in call order
   std::vector<std::string> keys;  // by dense key index
   std::vector<Partition> partitions;
 };
@@ -57,8 +58,7 @@ void compile_operations(const History& history, const LincheckOptions& options, 
                         LincheckResult& result) {
   const std::vector<PairedOperation> paired = pair_operations(history, options.source, options.event_lines);
   std::unordered_map<std::string_view, std::uint32_t> key_index;
-  std::vector<Operation> ops;
-  std::vector<std::uint32_t> op_key;
+  std::vector<Operation>& ops = prepared.ops;
   ops.reserve(paired.size());
   result.operations.reserve(paired.size());
   for (const PairedOperation& pair : paired) {
@@ -78,7 +78,7 @@ void compile_operations(const History& history, const LincheckOptions& options, 
     const auto [it, inserted] = key_index.try_emplace(call.key, static_cast<std::uint32_t>(prepared.keys.size()));
     if (inserted) prepared.keys.push_back(call.key);
     op.key = it->second;
-    ops.push_back(op);
+    prepared.ops.push_back(op);
     result.operations.push_back(CheckedOperation{call.process, call.key, op.call_event, op.return_event, op.outcome, {}});
     if (options.describe_operations) result.operations.back().description = Model::describe(op, prepared.codec);
   }
@@ -142,6 +142,19 @@ void run_partitions(const Prepared& prepared, const LincheckOptions& options, st
   for (std::thread& thread : pool) thread.join();
 }
 
+// The operations a violation names get their description even when not every operation has one.
+template <class Model>
+void describe_involved(const Prepared& prepared, LincheckResult& result) {
+  const Violation& violation = *result.violation;
+  auto describe = [&](std::uint32_t id) {
+    std::string& description = result.operations[id].description;
+    if (description.empty()) description = Model::describe(prepared.ops[id], prepared.codec);
+  };
+  describe(violation.operation);
+  for (const std::uint32_t id : violation.longest_prefix) describe(id);
+  for (const Violation::Concurrent& concurrent : violation.concurrent) describe(concurrent.operation);
+}
+
 template <class Model>
 LincheckResult check_with(const History& history, const LincheckOptions& options) {
   LincheckResult result;
@@ -169,7 +182,6 @@ LincheckResult check_with(const History& history, const LincheckOptions& options
     result.explanation = explain_unknown(options, result, out_of_time);
   }
   if (result.violation) {
-    for (const std::uint32_t i : {result.violation->operation}) (void)i;
     describe_involved<Model>(prepared, result);
     result.explanation = explain_violation_in_words(options, result);
   }
