@@ -30,3 +30,11 @@ struct PingPong {
 };
 
 }  // namespace corridor::protocols
+
+namespace corridor {
+struct ProtocolEntry;
+}
+
+namespace corridor::protocols {
+ProtocolEntry ping_pong_entry();
+}  // namespace corridor::protocols

@@ -1,0 +1,76 @@
+// corridor list: what corridor knows (protocols, variants, invariants, fault and clock options,
+// explorers), for people or, with --json, for tools.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "model/units.hpp"
+#include "protocols/registry.hpp"
+
+namespace corridor::cli {
+
+namespace {
+
+const char* const explorers_text[][2] = {
+    {"random", "timed: the earliest due event fires; delays, loss and duplication drawn from the seed (default)"},
+};
+
+nlohmann::json list_json() {
+  nlohmann::json protocols = nlohmann::json::array();
+  for (const ProtocolEntry& e : protocol_registry()) {
+    nlohmann::json variants = nlohmann::json::array();
+    for (const VariantInfo& v : e.info.variants) {
+      variants.push_back({{"name", v.name}, {"correct", !v.planted_bug}, {"planted_bug", v.planted_bug},
+                          {"description", v.description}});
+    }
+    protocols.push_back({{"name", e.info.name},
+                         {"description", e.info.description},
+                         {"variants", variants},
+                         {"invariants", e.info.invariants},
+                         {"default_nodes", e.info.default_nodes},
+                         {"min_nodes", e.info.min_nodes},
+                         {"max_nodes", e.info.max_nodes},
+                         {"default_faults", e.info.default_faults},
+                         {"default_clock", e.info.default_clock},
+                         {"time_limit", format_duration(e.info.default_time_limit_ns)}});
+  }
+  nlohmann::json explorers = nlohmann::json::array();
+  for (const auto& x : explorers_text) explorers.push_back({{"name", x[0]}, {"description", x[1]}});
+  return {{"protocols", protocols}, {"explorers", explorers}, {"faults", fault_spec_help}, {"clock", clock_spec_help}};
+}
+
+void print_list() {
+  fmt::print("Protocols:\n");
+  for (const ProtocolEntry& e : protocol_registry()) {
+    fmt::print("\n  {}: {}\n", e.info.name, e.info.description);
+    fmt::print("    nodes: {} (from {} to {}), fault model: --faults {} {}\n", e.info.default_nodes, e.info.min_nodes,
+               e.info.max_nodes, e.info.default_faults.empty() ? "none" : e.info.default_faults,
+               e.info.default_clock.empty() ? "" : "--clock " + e.info.default_clock);
+    for (const VariantInfo& v : e.info.variants) {
+      fmt::print("    variant {:<22} {} {}\n", v.name, v.planted_bug ? "[planted bug]" : "[correct]    ", v.description);
+    }
+    if (!e.info.invariants.empty()) {
+      fmt::print("    invariants: ");
+      for (std::size_t i = 0; i < e.info.invariants.size(); ++i) fmt::print("{}{}", i ? ", " : "", e.info.invariants[i]);
+      fmt::print("\n");
+    }
+  }
+  fmt::print("\nExplorers:\n");
+  for (const auto& x : explorers_text) fmt::print("  {:<10} {}\n", x[0], x[1]);
+  fmt::print("\n{}\n\n{}\n", fault_spec_help, clock_spec_help);
+}
+
+}  // namespace
+
+void add_list_command(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("list", "List protocols, variants, invariants, fault and clock options, explorers");
+  static bool as_json = false;
+  cmd->add_flag("--json", as_json, "Print the same as JSON (each variant marked correct or planted bug)");
+  cmd->callback([&exit_code] {
+    if (as_json) fmt::print("{}\n", list_json().dump(2));
+    else print_list();
+    exit_code = 0;
+  });
+}
+
+}  // namespace corridor::cli

@@ -1,0 +1,140 @@
+#include "cli/common.hpp"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "model/units.hpp"
+#include "model/verdict.hpp"
+
+namespace corridor::cli {
+
+const ProtocolEntry& require_protocol(const std::string& name) {
+  if (const ProtocolEntry* entry = find_protocol(name)) return *entry;
+  std::string known;
+  for (const ProtocolEntry& e : protocol_registry()) known += (known.empty() ? "" : ", ") + e.info.name;
+  throw UsageError(fmt::format("unknown protocol '{}' (known: {}; see 'corridor list')", name, known));
+}
+
+std::uint32_t require_variant(const ProtocolEntry& entry, const std::string& name) {
+  if (name.empty()) return 0;
+  const int index = entry.variant_index(name);
+  if (index >= 0) return static_cast<std::uint32_t>(index);
+  std::string known;
+  for (const VariantInfo& v : entry.info.variants) known += (known.empty() ? "" : ", ") + v.name;
+  throw UsageError(fmt::format("protocol {} has no variant '{}' (known: {})", entry.info.name, name, known));
+}
+
+std::uint64_t parse_seed(const std::string& text, const char* option) {
+  std::uint64_t value = 0;
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const char* begin = text.data() + (hex ? 2 : 0);
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(begin, end, value, hex ? 16 : 10);
+  if (text.empty() || ec != std::errc{} || ptr != end) {
+    throw UsageError(fmt::format("{} '{}' is not a seed (a decimal or 0x-prefixed hex 64-bit number)", option, text));
+  }
+  return value;
+}
+
+static std::string read_plan_argument(const std::string& text) {
+  if (text.empty() || text[0] != '@') return text;
+  const std::string path = text.substr(1);
+  std::ifstream in(path);
+  if (!in) throw UsageError(fmt::format("--fault-plan: cannot open '{}'", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const RunArgs& args) {
+  SimConfig config = entry.default_config(variant);
+  if (args.nodes) {
+    if (*args.nodes < entry.info.min_nodes || *args.nodes > entry.info.max_nodes) {
+      throw UsageError(fmt::format("--nodes {} is out of range for {}: it runs with {} to {} nodes", *args.nodes,
+                                   entry.info.name, entry.info.min_nodes, entry.info.max_nodes));
+    }
+    config.nodes = *args.nodes;
+  }
+  if (args.faults) {
+    // A given spec replaces the protocol's fault model, network included.
+    const SimConfig defaults;
+    config.faults = FaultSpec{};
+    config.link = defaults.link;
+    apply_fault_spec(*args.faults, config);
+  }
+  if (args.clock) {
+    config.clock = ClockSpec{};
+    apply_clock_spec(*args.clock, config);
+  }
+  if (args.time_limit) {
+    const auto ns = parse_duration_ns(*args.time_limit);
+    if (!ns || *ns <= 0) throw UsageError(fmt::format("--time-limit '{}' is not a positive duration (e.g. 10s)", *args.time_limit));
+    config.time_limit_ns = *ns;
+  }
+  if (args.max_steps) {
+    if (*args.max_steps == 0) throw UsageError("--max-steps must be at least 1");
+    config.max_steps = *args.max_steps;
+  }
+  if (args.fault_plan) {
+    config.plan_text = read_plan_argument(*args.fault_plan);
+    // Parse once here so that a bad plan is a usage error before any run starts; node ids are
+    // checked against the run's actors when it starts.
+    try {
+      parse_fault_plan(*config.plan_text, 4096, "--fault-plan");
+    } catch (const InputError& e) {
+      throw UsageError(e.what());
+    }
+  }
+  return config;
+}
+
+Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed, const Simulation& sim,
+                 const RunOutcome& outcome) {
+  Trace trace;
+  trace.header.tool = fmt::format("corridor {}", CORRIDOR_VERSION);
+  trace.header.protocol = entry.info.name;
+  trace.header.variant = entry.info.variants.at(config.variant).name;
+  trace.header.seed = seed;
+  trace.header.config = config;
+  trace.header.nodes = sim.node_count();
+  trace.header.clients = sim.actor_count() - sim.node_count();
+  trace.header.fault_plan = sim.fault_plan();
+  trace.header.choices = sim.choices();
+  trace.events = sim.records();
+  trace.history = sim.history();
+  trace.violation = outcome.violation;
+  trace.footer.steps = outcome.steps;
+  trace.footer.end_ns = outcome.end_ns;
+  return trace;
+}
+
+std::string shell_quote(const std::string& text) {
+  const bool plain = !text.empty() && text.find_first_not_of(
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,:/%+@") == std::string::npos;
+  if (plain) return text;
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+bool is_terminal(int fd) { return ::isatty(fd) == 1; }
+
+std::string rerun_command(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed) {
+  std::string cmd = fmt::format("corridor run {} --variant {} --nodes {} --seed {:#x}", entry.info.name,
+                                entry.info.variants.at(config.variant).name, config.nodes, seed);
+  cmd += fmt::format(" --faults {}", shell_quote(config.faults_text.empty() ? "none" : config.faults_text));
+  if (!config.clock_text.empty()) cmd += fmt::format(" --clock {}", shell_quote(config.clock_text));
+  if (config.plan_text) cmd += fmt::format(" --fault-plan {}", shell_quote(*config.plan_text));
+  if (config.time_limit_ns != entry.info.default_time_limit_ns) cmd += fmt::format(" --time-limit {}", format_duration(config.time_limit_ns));
+  return cmd;
+}
+
+}  // namespace corridor::cli

@@ -1,0 +1,39 @@
+#include "explorers/random_explorer.hpp"
+
+#include <fmt/format.h>
+
+namespace corridor {
+
+RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
+  sim.start(config, seed, options.plan, options.replay, options.record);
+  RunOutcome out;
+  out.seed = seed;
+  bool hung = false;
+  while (!sim.violation()) {
+    if (sim.steps() >= config.max_steps) {
+      hung = true;
+      break;
+    }
+    if (!sim.step(config.time_limit_ns)) break;
+  }
+  if (hung) {
+    // Not a protocol verdict: the step budget ran out before simulated time did.
+    out.verdict = Verdict::hung;
+    out.violation = Violation{"step-budget", Verdict::hung, sim.steps(), sim.now_ns(), {}, {},
+                              fmt::format("the run took more than {} steps before reaching the time limit "
+                                          "(a livelock, or raise the budget)", config.max_steps)};
+  } else {
+    if (!sim.violation()) sim.finish(config.time_limit_ns);
+    if (sim.violation()) {
+      out.violation = sim.violation();
+      out.verdict = out.violation->verdict;
+    }
+  }
+  out.steps = sim.steps();
+  out.end_ns = sim.now_ns();
+  out.messages = sim.messages_sent();
+  out.replay_divergences = sim.replay_divergences();
+  return out;
+}
+
+}  // namespace corridor

@@ -1,0 +1,138 @@
+#include "explorers/seed_runner.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "model/prng.hpp"
+
+namespace corridor {
+
+std::uint64_t seed_of_run(const CampaignConfig& campaign, std::uint64_t index) {
+  return campaign.only_seed ? *campaign.only_seed : derive_seed(campaign.master_seed, index);
+}
+
+std::optional<Violation> check_determinism(Simulation& sim, const SimConfig& config, std::uint64_t seed) {
+  run_once(sim, config, seed, {.record = true});
+  const std::vector<EventRecord> first = sim.records();
+  const ChoiceLog first_choices = sim.choices();
+  run_once(sim, config, seed, {.record = true});
+  const std::vector<EventRecord>& second = sim.records();
+  const std::size_t common = std::min(first.size(), second.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (first[i] == second[i]) continue;
+    return Violation{"determinism", Verdict::crashed, first[i].step, first[i].true_ns, {first[i].actor}, {},
+                     fmt::format("seed {:#x} ran twice differs first at step {} (event {}): '{}' then '{}'", seed,
+                                 first[i].step, i, first[i].summary, second[i].summary)};
+  }
+  if (first.size() != second.size() || !(first_choices == sim.choices())) {
+    return Violation{"determinism", Verdict::crashed, common, 0, {}, {},
+                     fmt::format("seed {:#x} ran twice gives {} and {} events", seed, first.size(), second.size())};
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+struct Shared {
+  const SimulationFactory& make;
+  const SimConfig& config;
+  const CampaignConfig& campaign;
+  std::uint64_t total = 0;
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<std::uint64_t> stop_index{UINT64_MAX};
+  std::atomic<std::uint64_t> done{0};
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<std::uint64_t> failures{0};
+  std::mutex mutex;
+  std::condition_variable finished;
+  unsigned workers_left = 0;
+  std::vector<SeedFailure> failed;
+  std::exception_ptr error;
+};
+
+void worker(Shared& s) {
+  try {
+    auto sim = s.make();
+    for (;;) {
+      const std::uint64_t index = s.next.fetch_add(1);
+      if (index >= s.total || index > s.stop_index.load()) break;
+      const std::uint64_t seed = seed_of_run(s.campaign, index);
+      RunOutcome outcome = run_once(*sim, s.config, seed);
+      if (outcome.verdict == Verdict::pass && s.campaign.check_determinism) {
+        if (auto v = check_determinism(*sim, s.config, seed)) {
+          outcome.verdict = Verdict::crashed;
+          outcome.violation = std::move(v);
+        }
+      }
+      s.events.fetch_add(outcome.steps);
+      s.done.fetch_add(1);
+      if (outcome.verdict == Verdict::pass) continue;
+      s.failures.fetch_add(1);
+      std::lock_guard lock(s.mutex);
+      if (s.failed.size() < s.campaign.failures_kept_max) s.failed.push_back({index, std::move(outcome)});
+      if (!s.campaign.keep_going) {
+        std::uint64_t current = s.stop_index.load();
+        while (index < current && !s.stop_index.compare_exchange_weak(current, index)) {}
+      }
+    }
+  } catch (...) {
+    std::lock_guard lock(s.mutex);
+    if (!s.error) s.error = std::current_exception();
+    s.stop_index.store(0);
+  }
+  std::lock_guard lock(s.mutex);
+  if (--s.workers_left == 0) s.finished.notify_all();
+}
+
+}  // namespace
+
+CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& config, const CampaignConfig& campaign,
+                            const ProgressFn& progress) {
+  Shared s{make, config, campaign};
+  s.total = campaign.only_seed ? 1 : campaign.runs;
+  unsigned jobs = campaign.jobs ? campaign.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = static_cast<unsigned>(std::min<std::uint64_t>(jobs, std::max<std::uint64_t>(1, s.total)));
+  jobs = std::min(jobs, 1024u);
+  s.workers_left = jobs;
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  auto report = [&] {
+    if (progress) progress({s.done.load(), s.total, s.failures.load(), s.events.load(), elapsed()});
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(jobs);
+  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(worker, std::ref(s));
+  {
+    std::unique_lock lock(s.mutex);
+    while (s.workers_left > 0) {
+      s.finished.wait_for(lock, std::chrono::milliseconds(200));
+      lock.unlock();
+      report();
+      lock.lock();
+    }
+  }
+  for (auto& t : threads) t.join();
+  if (s.error) std::rethrow_exception(s.error);
+
+  CampaignResult result;
+  result.runs_done = s.done.load();
+  result.failures_total = s.failures.load();
+  result.events = s.events.load();
+  result.seconds = elapsed();
+  result.jobs = jobs;
+  result.failures = std::move(s.failed);
+  std::sort(result.failures.begin(), result.failures.end(),
+            [](const SeedFailure& a, const SeedFailure& b) { return a.index < b.index; });
+  if (!campaign.keep_going && result.failures.size() > 1) result.failures.resize(1);
+  report();
+  return result;
+}
+
+}  // namespace corridor

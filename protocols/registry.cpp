@@ -1,0 +1,43 @@
+#include "protocols/registry.hpp"
+
+#include "model/units.hpp"
+#include "protocols/causal_broadcast/causal_broadcast.hpp"
+#include "protocols/leader_lease/leader_lease.hpp"
+#include "protocols/ping_pong/ping_pong.hpp"
+
+namespace corridor {
+
+int ProtocolEntry::variant_index(std::string_view name) const {
+  for (std::size_t i = 0; i < info.variants.size(); ++i) {
+    if (info.variants[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+SimConfig ProtocolEntry::default_config(std::uint32_t variant) const {
+  SimConfig config;
+  config.nodes = info.default_nodes;
+  config.variant = variant;
+  config.time_limit_ns = info.default_time_limit_ns;
+  if (!info.default_faults.empty()) apply_fault_spec(info.default_faults, config);
+  if (!info.default_clock.empty()) apply_clock_spec(info.default_clock, config);
+  return config;
+}
+
+const std::vector<ProtocolEntry>& protocol_registry() {
+  static const std::vector<ProtocolEntry> registry = {
+      protocols::ping_pong_entry(),
+      protocols::leader_lease_entry(),
+      protocols::causal_broadcast_entry(),
+  };
+  return registry;
+}
+
+const ProtocolEntry* find_protocol(std::string_view name) {
+  for (const ProtocolEntry& entry : protocol_registry()) {
+    if (entry.info.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+}  // namespace corridor

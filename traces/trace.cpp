@@ -1,0 +1,381 @@
+#include "traces/trace.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "model/units.hpp"
+#include "model/verdict.hpp"
+
+namespace corridor {
+
+using json = nlohmann::json;
+
+std::string actor_name(NodeId actor, std::uint32_t nodes) {
+  if (actor == no_node) return "net";
+  return actor < nodes ? fmt::format("n{}", actor) : fmt::format("c{}", actor - nodes);
+}
+
+namespace {
+
+json history_value_json(const HistoryValue& value) {
+  return std::visit(
+      [](const auto& v) -> json {
+        if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::monostate>) return nullptr;
+        else return json(v);
+      },
+      value);
+}
+
+std::optional<HistoryValue> history_value_from(const json& j) {
+  if (j.is_null()) return HistoryValue{};
+  if (j.is_number_integer()) return HistoryValue{j.get<std::int64_t>()};
+  if (j.is_string()) return HistoryValue{j.get<std::string>()};
+  if (j.is_array()) {
+    const bool all_integers = std::all_of(j.begin(), j.end(), [](const json& item) { return item.is_number_integer(); });
+    if (all_integers) return HistoryValue{j.get<std::vector<std::int64_t>>()};
+    const bool all_strings = std::all_of(j.begin(), j.end(), [](const json& item) { return item.is_string(); });
+    if (all_strings) return HistoryValue{j.get<std::vector<std::string>>()};
+  }
+  return std::nullopt;
+}
+
+std::optional<OpType> op_type_from(std::string_view name) {
+  for (OpType t : {OpType::invoke, OpType::ok, OpType::fail, OpType::info}) {
+    if (name == to_string(t)) return t;
+  }
+  return std::nullopt;
+}
+
+json event_json(const EventRecord& e, const HistoryEvent* h) {
+  json j = json::object();
+  j["step"] = e.step;
+  j["t"] = e.true_ns;
+  j["node"] = e.actor == no_node ? json(nullptr) : json(e.actor);
+  if (e.actor != no_node) j["local"] = e.local_ns;
+  j["kind"] = to_string(e.kind);
+  if (e.source != no_node) j["src"] = e.source;
+  if (e.target != no_node) j["dst"] = e.target;
+  if (e.message_id != 0) j["msg"] = e.message_id;
+  if (!e.summary.empty()) j["summary"] = e.summary;
+  if (!e.state.empty()) j["state"] = e.state;
+  if (!e.vc.empty()) j["vc"] = e.vc;
+  if (h) {
+    j["process"] = h->process;
+    j["type"] = to_string(h->type);
+    j["f"] = h->f;
+    if (!h->key.empty()) j["key"] = h->key;
+    j["value"] = history_value_json(h->value);
+  }
+  return j;
+}
+
+json config_json(const SimConfig& c) {
+  return json{
+      {"nodes", c.nodes},
+      {"variant_index", c.variant},
+      {"faults", c.faults_text},
+      {"clock", c.clock_text},
+      {"delay", c.link.delay.text()},
+      {"loss", c.link.loss},
+      {"dup", c.link.dup},
+      {"fifo", c.link.fifo},
+      {"capacity", c.link.capacity},
+      {"crash", c.faults.crash},
+      {"crash_stop", c.faults.crash_stop},
+      {"partition", c.faults.partition},
+      {"pause", c.faults.pause},
+      {"loss_burst", c.faults.loss_burst},
+      {"drift_ppm", c.clock.drift_ppm},
+      {"skew_ns", c.clock.skew_ns},
+      {"jump_ns", c.clock.jump_ns},
+      {"jumps", c.clock.jumps},
+      {"drift_changes", c.clock.drift_changes},
+      {"time_limit_ns", c.time_limit_ns},
+      {"max_steps", c.max_steps},
+  };
+}
+
+json violation_json(const Violation& v) {
+  return json{{"kind", "violation"}, {"invariant", v.invariant}, {"verdict", to_string(v.verdict)},
+              {"step", v.step},      {"t", v.true_ns},           {"nodes", v.nodes},
+              {"operations", v.operations}, {"message", v.message}};
+}
+
+json header_json(const TraceHeader& h) {
+  std::vector<std::string> plan;
+  for (const FaultEvent& f : h.fault_plan) plan.push_back(format_fault(f));
+  return json{{"corridor_trace", trace_version},
+              {"tool", h.tool},
+              {"protocol", h.protocol},
+              {"variant", h.variant},
+              {"seed", h.seed},
+              {"config", config_json(h.config)},
+              {"actors", {{"nodes", h.nodes}, {"clients", h.clients}}},
+              {"fault_plan", plan},
+              {"choices", h.choices.encode()}};
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+std::vector<std::string> event_lines(const std::vector<EventRecord>& events, const History& history) {
+  std::vector<std::string> lines;
+  lines.reserve(events.size());
+  std::size_t next_history = 0;
+  for (const EventRecord& e : events) {
+    const HistoryEvent* h = nullptr;
+    if (e.kind == EventKind::history && next_history < history.size()) h = &history[next_history++];
+    lines.push_back(dump(event_json(e, h)));
+  }
+  return lines;
+}
+
+std::string digest_of_lines(const std::vector<std::string>& lines) {
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_64bits_reset(state);
+  for (const std::string& line : lines) {
+    XXH3_64bits_update(state, line.data(), line.size());
+    XXH3_64bits_update(state, "\n", 1);
+  }
+  const XXH64_hash_t hash = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  return fmt::format("xxh3:{:016x}", hash);
+}
+
+std::string trace_to_string(const Trace& trace) {
+  const auto lines = event_lines(trace.events, trace.history);
+  std::string out = dump(header_json(trace.header));
+  out += '\n';
+  for (const std::string& line : lines) {
+    out += line;
+    out += '\n';
+  }
+  if (trace.violation) {
+    out += dump(violation_json(*trace.violation));
+    out += '\n';
+  }
+  const json footer{{"kind", "footer"},
+                    {"events", trace.events.size()},
+                    {"steps", trace.footer.steps},
+                    {"end_ns", trace.footer.end_ns},
+                    {"digest", digest_of_lines(lines)}};
+  out += dump(footer);
+  out += '\n';
+  return out;
+}
+
+void write_trace(const std::string& path, const Trace& trace) {
+  const std::string text = trace_to_string(trace);
+  const std::filesystem::path target(path);
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
+  const std::string temp = path + ".partial";
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", temp));
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    if (!out) throw std::runtime_error(fmt::format("cannot write {}", temp));
+  }
+  std::filesystem::rename(temp, target);
+}
+
+namespace {
+
+struct TraceParser {
+  std::string_view name;
+  std::size_t line_no = 0;
+
+  [[noreturn]] void fail(std::string_view what) const {
+    throw InputError(fmt::format("{}:{}: {}", name, line_no, what));
+  }
+
+  template <class T>
+  T field(const json& j, const char* key) const {
+    const auto it = j.find(key);
+    if (it == j.end()) fail(fmt::format("missing field \"{}\"", key));
+    try {
+      return it->get<T>();
+    } catch (const json::exception&) {
+      fail(fmt::format("field \"{}\" has the wrong type", key));
+    }
+  }
+
+  template <class T>
+  T field_or(const json& j, const char* key, T fallback) const {
+    return j.contains(key) ? field<T>(j, key) : fallback;
+  }
+
+  SimConfig config(const json& j) const {
+    SimConfig c;
+    c.nodes = field<std::uint32_t>(j, "nodes");
+    c.variant = field<std::uint32_t>(j, "variant_index");
+    c.faults_text = field<std::string>(j, "faults");
+    c.clock_text = field<std::string>(j, "clock");
+    const auto delay = parse_delay_spec(field<std::string>(j, "delay"));
+    if (!delay) fail("config field \"delay\" is not a delay distribution");
+    c.link.delay = *delay;
+    c.link.loss = field<double>(j, "loss");
+    c.link.dup = field<double>(j, "dup");
+    c.link.fifo = field<bool>(j, "fifo");
+    c.link.capacity = field<std::uint32_t>(j, "capacity");
+    c.faults.crash = field<std::uint32_t>(j, "crash");
+    c.faults.crash_stop = field<std::uint32_t>(j, "crash_stop");
+    c.faults.partition = field<std::uint32_t>(j, "partition");
+    c.faults.pause = field<std::uint32_t>(j, "pause");
+    c.faults.loss_burst = field<std::uint32_t>(j, "loss_burst");
+    c.clock.drift_ppm = field<std::int64_t>(j, "drift_ppm");
+    c.clock.skew_ns = field<time_ns>(j, "skew_ns");
+    c.clock.jump_ns = field<time_ns>(j, "jump_ns");
+    c.clock.jumps = field<std::uint32_t>(j, "jumps");
+    c.clock.drift_changes = field<std::uint32_t>(j, "drift_changes");
+    c.time_limit_ns = field<time_ns>(j, "time_limit_ns");
+    c.max_steps = field<std::uint64_t>(j, "max_steps");
+    if (c.time_limit_ns <= 0) fail("config field \"time_limit_ns\" must be positive");
+    return c;
+  }
+
+  TraceHeader header(const json& j) const {
+    if (!j.is_object() || !j.contains("corridor_trace")) fail("the first line is not a corridor trace header");
+    const int version = field<int>(j, "corridor_trace");
+    if (version != trace_version) {
+      fail(fmt::format("trace version {} is not supported (this corridor reads version {})", version, trace_version));
+    }
+    TraceHeader h;
+    h.tool = field<std::string>(j, "tool");
+    h.protocol = field<std::string>(j, "protocol");
+    h.variant = field<std::string>(j, "variant");
+    h.seed = field<std::uint64_t>(j, "seed");
+    if (!j.contains("config") || !j["config"].is_object()) fail("missing object \"config\"");
+    h.config = config(j["config"]);
+    if (!j.contains("actors") || !j["actors"].is_object()) fail("missing object \"actors\"");
+    h.nodes = field<std::uint32_t>(j["actors"], "nodes");
+    h.clients = field<std::uint32_t>(j["actors"], "clients");
+    if (h.nodes == 0 || h.nodes + h.clients > 4096) fail("\"actors\" must hold 1 to 4096 actors");
+    std::string plan_text;
+    for (const std::string& line : field<std::vector<std::string>>(j, "fault_plan")) plan_text += line + "\n";
+    h.fault_plan = parse_fault_plan(plan_text, h.nodes + h.clients, fmt::format("{}:{}: fault_plan entry", name, line_no));
+    try {
+      h.choices = ChoiceLog::decode(field<std::string>(j, "choices"));
+    } catch (const std::invalid_argument& e) {
+      fail(fmt::format("field \"choices\": {}", e.what()));
+    }
+    return h;
+  }
+
+  EventRecord event(const json& j, std::uint32_t actors, History& history) const {
+    EventRecord e;
+    e.step = field<std::uint64_t>(j, "step");
+    e.true_ns = field<time_ns>(j, "t");
+    e.actor = j.contains("node") && !j["node"].is_null() ? field<NodeId>(j, "node") : no_node;
+    if (e.actor != no_node && e.actor >= actors) fail(fmt::format("node {} does not exist", e.actor));
+    e.local_ns = field_or<time_ns>(j, "local", 0);
+    const auto kind = event_kind_from_string(field<std::string>(j, "kind"));
+    if (!kind) fail(fmt::format("unknown event kind \"{}\"", field<std::string>(j, "kind")));
+    e.kind = *kind;
+    e.source = field_or<NodeId>(j, "src", no_node);
+    e.target = field_or<NodeId>(j, "dst", no_node);
+    e.message_id = field_or<std::uint64_t>(j, "msg", 0);
+    e.summary = field_or<std::string>(j, "summary", "");
+    e.state = field_or<std::string>(j, "state", "");
+    e.vc = field_or<std::vector<std::uint32_t>>(j, "vc", {});
+    if (e.kind == EventKind::history) {
+      HistoryEvent h;
+      h.process = field<std::uint32_t>(j, "process");
+      const auto type = op_type_from(field<std::string>(j, "type"));
+      if (!type) fail("field \"type\" must be invoke, ok, fail or info");
+      h.type = *type;
+      h.f = field<std::string>(j, "f");
+      h.key = field_or<std::string>(j, "key", "");
+      const auto value = history_value_from(j.contains("value") ? j["value"] : json(nullptr));
+      if (!value) fail("field \"value\" must be null, an integer, a string, or a list of integers or of strings");
+      h.value = *value;
+      h.true_time_ns = e.true_ns;
+      h.step = e.step;
+      history.push_back(std::move(h));
+    }
+    return e;
+  }
+};
+
+}  // namespace
+
+Trace parse_trace(std::string_view text, std::string_view name) {
+  Trace trace;
+  TraceParser parser{name};
+  bool have_footer = false;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++parser.line_no;
+    if (line.empty()) continue;
+    if (have_footer) parser.fail("text after the footer line");
+    json j;
+    try {
+      j = json::parse(line);
+    } catch (const json::parse_error& e) {
+      parser.fail(fmt::format("not valid JSON at column {}", e.byte));
+    }
+    if (parser.line_no == 1) {
+      trace.header = parser.header(j);
+      continue;
+    }
+    if (!j.is_object()) parser.fail("expected a JSON object");
+    const std::string kind = parser.field<std::string>(j, "kind");
+    if (kind == "footer") {
+      trace.footer.events = parser.field<std::uint64_t>(j, "events");
+      trace.footer.steps = parser.field<std::uint64_t>(j, "steps");
+      trace.footer.end_ns = parser.field<time_ns>(j, "end_ns");
+      trace.footer.digest = parser.field<std::string>(j, "digest");
+      have_footer = true;
+    } else if (kind == "violation") {
+      Violation v;
+      v.invariant = parser.field<std::string>(j, "invariant");
+      const std::string verdict = parser.field<std::string>(j, "verdict");
+      bool known = false;
+      for (Verdict candidate : {Verdict::safety, Verdict::liveness, Verdict::crashed, Verdict::hung}) {
+        if (verdict == to_string(candidate)) { v.verdict = candidate; known = true; }
+      }
+      if (!known) parser.fail(fmt::format("unknown verdict \"{}\"", verdict));
+      v.step = parser.field<std::uint64_t>(j, "step");
+      v.true_ns = parser.field<time_ns>(j, "t");
+      v.nodes = parser.field_or<std::vector<NodeId>>(j, "nodes", {});
+      v.operations = parser.field_or<std::vector<std::uint64_t>>(j, "operations", {});
+      v.message = parser.field<std::string>(j, "message");
+      trace.violation = std::move(v);
+    } else {
+      if (trace.events.size() >= 50'000'000) parser.fail("more than 50 million events");
+      trace.events.push_back(parser.event(j, trace.header.nodes + trace.header.clients, trace.history));
+    }
+  }
+  if (parser.line_no == 0) throw InputError(fmt::format("{}:1: the file is empty (expected a corridor trace header)", name));
+  if (!have_footer) {
+    throw InputError(fmt::format("{}:{}: the trace has no footer line (the file was cut short?)", name, parser.line_no));
+  }
+  if (trace.footer.events != trace.events.size()) {
+    throw InputError(fmt::format("{}:{}: the footer counts {} events but the file holds {}", name, parser.line_no,
+                                 trace.footer.events, trace.events.size()));
+  }
+  return trace;
+}
+
+Trace read_trace(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the trace file", path));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return parse_trace(buffer.str(), path);
+}
+
+}  // namespace corridor
