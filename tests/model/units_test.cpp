@@ -1,0 +1,68 @@
+#include <gtest/gtest.h>
+
+#include "model/sim_config.hpp"
+#include "model/units.hpp"
+#include "model/verdict.hpp"
+
+using namespace corridor;
+
+TEST(Units, Durations) {
+  EXPECT_EQ(parse_duration_ns("5ms"), ms(5));
+  EXPECT_EQ(parse_duration_ns("-2s"), -seconds(2));
+  EXPECT_EQ(parse_duration_ns("1.5s"), ms(1500));
+  EXPECT_EQ(parse_duration_ns("200us"), us(200));
+  EXPECT_EQ(parse_duration_ns("7ns"), 7);
+  EXPECT_EQ(parse_duration_ns("2min"), seconds(120));
+  EXPECT_FALSE(parse_duration_ns("5"));
+  EXPECT_FALSE(parse_duration_ns("ms"));
+  EXPECT_FALSE(parse_duration_ns("5parsecs"));
+  EXPECT_EQ(format_duration(ms(1500)), "1500ms");
+  EXPECT_EQ(format_duration(seconds(2)), "2s");
+  EXPECT_EQ(format_duration(-seconds(2)), "-2s");
+  EXPECT_EQ(format_duration(17), "17ns");
+}
+
+TEST(Units, RatesAndProbabilities) {
+  EXPECT_EQ(parse_ppm("200ppm"), 200);
+  EXPECT_EQ(parse_ppm("2%"), 20'000);
+  EXPECT_FALSE(parse_ppm("200"));
+  EXPECT_EQ(parse_probability("0.02"), 0.02);
+  EXPECT_EQ(parse_probability("2%"), 0.02);
+  EXPECT_FALSE(parse_probability("1.5"));
+}
+
+TEST(Specs, FaultSpecGrammar) {
+  SimConfig c;
+  apply_fault_spec("crash=2,partition,loss=0.02,dup=0.01,delay=exp:1ms:5ms,fifo,pause=3", c);
+  EXPECT_EQ(c.faults.crash, 2u);
+  EXPECT_EQ(c.faults.partition, 1u);
+  EXPECT_EQ(c.faults.pause, 3u);
+  EXPECT_DOUBLE_EQ(c.link.loss, 0.02);
+  EXPECT_DOUBLE_EQ(c.link.dup, 0.01);
+  EXPECT_TRUE(c.link.fifo);
+  EXPECT_EQ(c.link.delay.kind, DelaySpec::Kind::exponential);
+  EXPECT_EQ(c.link.delay.text(), "exp:1ms:5ms");
+}
+
+TEST(Specs, ClockSpecGrammar) {
+  SimConfig c;
+  apply_clock_spec("drift=200ppm,skew=5ms,jump=-2s", c);
+  EXPECT_EQ(c.clock.drift_ppm, 200);
+  EXPECT_EQ(c.clock.skew_ns, ms(5));
+  EXPECT_EQ(c.clock.jump_ns, -seconds(2));
+  EXPECT_EQ(c.clock.jumps, 1u);
+}
+
+TEST(Specs, BadItemsAreUsageErrorsThatNameTheItem) {
+  SimConfig c;
+  try {
+    apply_fault_spec("crash=2,lossy=3", c);
+    FAIL() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("lossy"), std::string::npos);
+  }
+  EXPECT_THROW(apply_fault_spec("loss=7", c), UsageError);
+  EXPECT_THROW(apply_fault_spec("delay=uniform:5ms:1ms", c), UsageError);
+  EXPECT_THROW(apply_clock_spec("drift=fast", c), UsageError);
+  EXPECT_THROW(apply_clock_spec("drift=60%", c), UsageError);
+}
