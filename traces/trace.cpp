@@ -17,7 +17,8 @@
 
 namespace corridor {
 
-using json = nlohmann::json;
+// Insertion order keeps lines readable: "step" first, "kind" near the front.
+using json = nlohmann::ordered_json;
 
 std::string actor_name(NodeId actor, std::uint32_t nodes) {
   if (actor == no_node) return "net";
