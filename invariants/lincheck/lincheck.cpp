@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <cassert>
 #include <thread>
 #include <unordered_map>
@@ -94,52 +97,79 @@ void compile_operations(const History& history, const LincheckOptions& options, 
   }
 }
 
-unsigned thread_count(const LincheckOptions& options, const Prepared& prepared, std::size_t operation_count) {
-  if (prepared.partitions.size() < 2 || operation_count < parallel_operations_min) return 1;
+unsigned thread_count(const LincheckOptions& options, const Prepared& prepared) {
+  if (prepared.partitions.size() < 2 || prepared.ops.size() < parallel_operations_min) return 1;
   unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
   return static_cast<unsigned>(std::min<std::size_t>(threads, prepared.partitions.size()));
 }
 
-template <class Model>
-void run_partitions(const Prepared& prepared, const LincheckOptions& options, std::size_t operation_count,
-                    std::vector<PartitionOutcome>& outcomes) {
-  Budget budget;
-  budget.deadline = std::chrono::steady_clock::now() +
-                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                        std::chrono::duration<double>(options.time_budget_s));
+void set_budget(const LincheckOptions& options, Budget& budget) {
+  budget.deadline = std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                           std::chrono::duration<double>(options.time_budget_s));
   budget.memory_bytes_max = options.memory_budget_bytes;
+}
+
+// The partitions' searches run in slices, round robin, on a few threads: a slice of a partition
+// doubles each time it comes round, so a partition that finishes fast (often one with a violation)
+// finishes early, and the first violation stops them all. With one thread the order of slices,
+// and so the violation reported, is the same on every run.
+template <class Model>
+void run_partitions(const Prepared& prepared, const LincheckOptions& options, std::vector<PartitionOutcome>& outcomes) {
+  constexpr std::uint64_t slice_iterations_min = 1u << 11;
+  constexpr std::uint64_t slice_iterations_max = 1u << 22;
+  Budget budget;
+  set_budget(options, budget);
   const SearchMode mode = options.prune ? SearchMode::pruned : SearchMode::plain;
-  const bool whole_map = prepared.partitions.size() == 1 && prepared.keys.size() > 1;
-  // Largest partitions first, for balance; the reported violation is still the lowest index.
-  std::vector<std::uint32_t> order(prepared.partitions.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return prepared.partitions[a].ops.size() > prepared.partitions[b].ops.size();
-  });
-  outcomes.assign(prepared.partitions.size(), PartitionOutcome{});
-  std::atomic<std::size_t> next{0};
+  const std::size_t n = prepared.partitions.size();
+  outcomes.assign(n, PartitionOutcome{SearchVerdict::cancelled, 0, 0, std::nullopt});
+  std::vector<std::unique_ptr<PartitionJob<Model>>> jobs(n);
+  std::vector<std::uint64_t> slice(n, slice_iterations_min);
+  std::deque<std::uint32_t> queue;
+  for (std::uint32_t i = 0; i < n; ++i) queue.push_back(i);
+  std::mutex mutex;
   auto worker = [&] {
-    for (std::size_t k = next++; k < order.size(); k = next++) {
-      const std::uint32_t index = order[k];
-      if (budget.cancelled(index)) {
-        outcomes[index].verdict = SearchVerdict::cancelled;
+    for (;;) {
+      std::uint32_t index = 0;
+      {
+        const std::lock_guard lock(mutex);
+        if (queue.empty() || budget.violation_found()) return;
+        index = queue.front();
+        queue.pop_front();
+      }
+      if (!jobs[index]) jobs[index] = std::make_unique<PartitionJob<Model>>(prepared.partitions[index], Model(prepared.codec), mode, budget);
+      const SearchVerdict verdict = jobs[index]->run_for(slice[index]);
+      if (verdict == SearchVerdict::running) {
+        slice[index] = std::min(slice[index] * 2, slice_iterations_max);
+        const std::lock_guard lock(mutex);
+        queue.push_back(index);
         continue;
       }
-      const Partition& partition = prepared.partitions[index];
-      if (whole_map) {
-        outcomes[index] = check_partition(
-            partition, MapModel<Model>(prepared.codec, static_cast<std::uint32_t>(prepared.keys.size())), mode,
-            budget, index);
-      } else {
-        outcomes[index] = check_partition(partition, Model(prepared.codec), mode, budget, index);
-      }
+      outcomes[index] = jobs[index]->finish(verdict);
+      jobs[index].reset();
     }
   };
-  const unsigned threads = thread_count(options, prepared, operation_count);
+  const unsigned threads = thread_count(options, prepared);
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
   worker();
   for (std::thread& thread : pool) thread.join();
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (jobs[i]) outcomes[i] = jobs[i]->finish(SearchVerdict::cancelled);  // stopped by a violation elsewhere
+  }
+}
+
+// One partition holding every key: the whole map is one state.
+template <class Model>
+void run_whole_map(const Prepared& prepared, const LincheckOptions& options, std::vector<PartitionOutcome>& outcomes) {
+  Budget budget;
+  set_budget(options, budget);
+  const SearchMode mode = options.prune ? SearchMode::pruned : SearchMode::plain;
+  using Map = MapModel<Model>;
+  PartitionJob<Map> job(prepared.partitions[0], Map(prepared.codec, static_cast<std::uint32_t>(prepared.keys.size())),
+                        mode, budget);
+  SearchVerdict verdict = SearchVerdict::running;
+  while (verdict == SearchVerdict::running) verdict = job.run_for(std::uint64_t{1} << 40);
+  outcomes.assign(1, job.finish(verdict));
 }
 
 // The operations a violation names get their description even when not every operation has one.
@@ -162,7 +192,8 @@ LincheckResult check_with(const History& history, const LincheckOptions& options
   Prepared prepared;
   compile_operations<Model>(history, options, prepared, result);
   std::vector<PartitionOutcome> outcomes;
-  run_partitions<Model>(prepared, options, result.operations.size(), outcomes);
+  if (prepared.partitions.size() == 1 && prepared.keys.size() > 1) run_whole_map<Model>(prepared, options, outcomes);
+  else run_partitions<Model>(prepared, options, outcomes);
   result.partitions = prepared.partitions.size();
   bool out_of_time = false;
   bool out_of_memory = false;

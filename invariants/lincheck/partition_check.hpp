@@ -1,7 +1,7 @@
 #pragma once
 // Checks one partition (the operations on one key, or all of them) with one model: runs the
-// search, and on a violation replays the longest prefix to say which operations were concurrent
-// with the one that cannot be linearized and what the model made of each.
+// search, in slices, and on a violation replays the longest prefix to say which operations were
+// concurrent with the one that cannot be linearized and what the model made of each.
 #include <algorithm>
 #include <span>
 #include <string>
@@ -66,21 +66,37 @@ std::optional<Violation> explain_violation(const Partition& partition, StateStor
   return violation;
 }
 
+// The search of one partition, resumable: the checker runs partitions in slices, round robin.
 template <class Model>
-PartitionOutcome check_partition(const Partition& partition, Model model, SearchMode mode, Budget& budget,
-                                 std::uint32_t index) {
-  StateStore<Model> store(std::move(model));
-  WglSearch<Model> search(partition.ops, store, mode, budget, index);
-  SearchOutcome searched = search.run();
-  PartitionOutcome outcome;
-  outcome.verdict = searched.verdict;
-  outcome.configurations = searched.configurations;
-  outcome.memory_bytes = searched.memory_bytes;
-  if (searched.verdict == SearchVerdict::not_linearizable) {
-    budget.report_violation(index);
-    outcome.violation = explain_violation(partition, store, searched.longest_prefix);
+class PartitionJob {
+ public:
+  PartitionJob(const Partition& partition, Model model, SearchMode mode, Budget& budget)
+      : partition_(partition), budget_(budget), store_(std::move(model)), search_(partition.ops, store_, mode, budget) {}
+
+  // Runs at most `iterations` steps; `running` if not finished.
+  SearchVerdict run_for(std::uint64_t iterations) {
+    const SearchVerdict verdict = search_.resume(iterations);
+    if (verdict == SearchVerdict::not_linearizable) budget_.report_violation();
+    return verdict;
   }
-  return outcome;
-}
+
+  PartitionOutcome finish(SearchVerdict verdict) {
+    SearchOutcome searched = search_.finish(verdict);
+    PartitionOutcome outcome;
+    outcome.verdict = verdict;
+    outcome.configurations = searched.configurations;
+    outcome.memory_bytes = searched.memory_bytes;
+    if (verdict == SearchVerdict::not_linearizable) {
+      outcome.violation = explain_violation(partition_, store_, searched.longest_prefix);
+    }
+    return outcome;
+  }
+
+ private:
+  const Partition& partition_;
+  Budget& budget_;
+  StateStore<Model> store_;
+  WglSearch<Model> search_;
+};
 
 }  // namespace corridor::lincheck

@@ -41,18 +41,44 @@ template <class Model>
 class WglSearch {
  public:
   // `ops` are in call order; their position is their local index.
-  WglSearch(std::span<const Operation> ops, StateStore<Model>& store, SearchMode mode, Budget& budget,
-            std::uint32_t partition)
-      : ops_(ops), store_(store), prune_(mode == SearchMode::pruned), budget_(budget), partition_(partition),
+  WglSearch(std::span<const Operation> ops, StateStore<Model>& store, SearchMode mode, Budget& budget)
+      : ops_(ops), store_(store), prune_(mode == SearchMode::pruned), budget_(budget),
         words_((ops.size() + 63) / 64 + (ops.empty() ? 1 : 0)), cache_(words_) {
     build_entries();
     build_hashes();
     if (prune_) build_identical_chains();
   }
 
+  // Searches to the end (or until a budget runs out).
   SearchOutcome run() {
+    SearchVerdict verdict = SearchVerdict::running;
+    while (verdict == SearchVerdict::running) verdict = resume(std::uint64_t{1} << 40);
+    return finish(verdict);
+  }
+
+  // Runs at most `iterations` steps: `running` if not finished yet, otherwise the verdict. The
+  // checker interleaves the partitions of a history this way, so that an easy violation in one
+  // partition is found before a hard partition is searched to its end.
+  SearchVerdict resume(std::uint64_t iterations) {
+    assert(iterations > 0);
+    if (!started_) {
+      started_ = true;
+      if (start()) return SearchVerdict::linearizable;
+    }
+    for (std::uint64_t iteration = 1; iteration <= iterations; ++iteration) {
+      if (iteration % poll_every == 0) {
+        const SearchVerdict verdict = poll();
+        if (verdict != SearchVerdict::running) return verdict;
+      }
+      const SearchVerdict verdict = advance();
+      if (verdict != SearchVerdict::running) return verdict;
+    }
+    return SearchVerdict::running;
+  }
+
+  SearchOutcome finish(SearchVerdict verdict) {
     SearchOutcome outcome;
-    outcome.verdict = search();
+    outcome.verdict = verdict;
     outcome.longest_prefix = std::move(best_);
     outcome.configurations = cache_.size();
     outcome.memory_bytes = bytes();
@@ -67,109 +93,139 @@ class WglSearch {
   struct Frame {
     std::uint32_t entry;
     bool skipped;  // plain mode: the indeterminate operation was linearized without effect
+    bool forced;   // the only step tried from the configuration below (see forced_entry)
     StateKey state;
   };
 
   std::size_t bytes() const { return cache_.bytes() + store_.bytes(); }
 
-  SearchVerdict search() {
-    std::vector<std::uint64_t> set(words_, 0);
-    std::uint64_t set_hash = 0;
-    StateKey state = store_.initial();
-    std::uint32_t definite_left = definite_count_;
-    std::vector<Frame> stack;
-    stack.reserve(ops_.size());
-    cache_.insert(mix64(state), state, set.data());  // the empty configuration: dominance needs it
-    if (done(definite_left)) return SearchVerdict::linearizable;
-    std::uint32_t e = next_[head_];
-    bool skip = false;
-    for (std::uint64_t iteration = 1;; ++iteration) {
-      if (iteration % poll_every == 0) {
-        const SearchVerdict verdict = poll();
-        if (verdict != SearchVerdict::linearizable) return verdict;
-      }
-      assert(e != tail_);
-      if (call_[e]) {
-        const std::uint32_t op = op_[e];
-        if (prune_ && chain_prev_[op] != none && !test(set, chain_prev_[op])) {
-          e = next_[e];
-          continue;
-        }
-        StateKey after = state;
-        if (skip || store_.step(state, ops_[op], op, after)) {
-          flip(set, op);
-          const std::uint64_t h = set_hash ^ zobrist_[op];
-          const std::uint64_t config = h ^ mix64(after);
-          if (cache_.insert(config, after, set.data()) && !(prune_ && dominated(config, after, set))) {
-            stack.push_back(Frame{e, skip, state});
-            state = after;
-            set_hash = h;
-            lift(e);
-            if (!ops_[op].indeterminate()) definite_left--;
-            if (stack.size() > best_depth_) record(stack);
-            if (done(definite_left)) return SearchVerdict::linearizable;
-            e = next_[head_];
-            skip = false;
-            continue;
-          }
-          flip(set, op);
-        }
-        if (!prune_ && ops_[op].indeterminate() && !skip) {
-          skip = true;  // now try it without effect
-          continue;
-        }
-        skip = false;
-        e = next_[e];
-        continue;
-      }
-      if (stack.empty()) return SearchVerdict::not_linearizable;
-      const Frame frame = stack.back();
-      stack.pop_back();
-      const std::uint32_t op = op_[frame.entry];
-      flip(set, op);
-      set_hash ^= zobrist_[op];
-      unlift(frame.entry);
-      state = frame.state;
-      if (!ops_[op].indeterminate()) definite_left++;
-      if (!prune_ && ops_[op].indeterminate() && !frame.skipped) {
-        e = frame.entry;
-        skip = true;
-      } else {
-        e = next_[frame.entry];
-        skip = false;
-      }
-    }
+  // True if the empty history is already done.
+  bool start() {
+    state_ = store_.initial();
+    set_.assign(words_, 0);
+    definite_left_ = definite_count_;
+    stack_.reserve(ops_.size());
+    cache_.insert(mix64(state_), state_, set_.data());  // the empty configuration: dominance needs it
+    e_ = next_[head_];
+    return done();
   }
 
-  bool done(std::uint32_t definite_left) const { return prune_ ? definite_left == 0 : next_[head_] == tail_; }
+  // One step of the search: try the entry e_, or backtrack.
+  SearchVerdict advance() {
+    if (fresh_ && prune_) {
+      fresh_ = false;
+      const std::uint32_t forced = forced_entry();
+      if (forced != none) {
+        if (push(forced, false, state_, true)) return arrived();
+        e_ = tail_;  // the configuration after the forced step is known to fail: so does this one
+      }
+    }
+    if (!call_[e_]) {  // a return entry (or tail_): backtrack
+      if (stack_.empty()) return SearchVerdict::not_linearizable;
+      const Frame frame = pop();
+      const std::uint32_t op = op_[frame.entry];
+      skip_ = !prune_ && ops_[op].indeterminate() && !frame.skipped;
+      e_ = frame.forced ? tail_ : skip_ ? frame.entry : next_[frame.entry];
+      return SearchVerdict::running;
+    }
+    const std::uint32_t op = op_[e_];
+    if (prune_ && chain_prev_[op] != none && !test(set_, chain_prev_[op])) {
+      e_ = next_[e_];
+      return SearchVerdict::running;
+    }
+    StateKey after = state_;
+    if ((skip_ || store_.step(state_, ops_[op], op, after)) && push(e_, skip_, after, false)) return arrived();
+    if (!prune_ && ops_[op].indeterminate() && !skip_) {
+      skip_ = true;  // now try it without effect
+      return SearchVerdict::running;
+    }
+    skip_ = false;
+    e_ = next_[e_];
+    return SearchVerdict::running;
+  }
+
+  SearchVerdict arrived() {
+    if (done()) return SearchVerdict::linearizable;
+    e_ = next_[head_];
+    skip_ = false;
+    fresh_ = true;
+    return SearchVerdict::running;
+  }
+
+  // Linearizes the operation of call entry `e`, reaching state `after`, unless that configuration
+  // is cached or dominated; false then, and nothing changes.
+  bool push(std::uint32_t e, bool skipped, StateKey after, bool forced) {
+    const std::uint32_t op = op_[e];
+    flip(set_, op);
+    const std::uint64_t h = set_hash_ ^ zobrist_[op];
+    const std::uint64_t config = h ^ mix64(after);
+    if (!cache_.insert(config, after, set_.data()) || (prune_ && dominated(config, after))) {
+      flip(set_, op);
+      return false;
+    }
+    stack_.push_back(Frame{e, skipped, forced, state_});
+    state_ = after;
+    set_hash_ = h;
+    lift(e);
+    if (!ops_[op].indeterminate()) definite_left_--;
+    if (stack_.size() > best_depth_) record();
+    return true;
+  }
+
+  Frame pop() {
+    const Frame frame = stack_.back();
+    stack_.pop_back();
+    const std::uint32_t op = op_[frame.entry];
+    flip(set_, op);
+    set_hash_ ^= zobrist_[op];
+    unlift(frame.entry);
+    state_ = frame.state;
+    if (!ops_[op].indeterminate()) definite_left_++;
+    return frame;
+  }
+
+  // A definite operation that may go next and leaves the state as it is (a read, a failed cas):
+  // if any linearization from here exists, one starts with it (moving it earlier changes no
+  // other step and breaks no real-time order), so it is the only step to try.
+  std::uint32_t forced_entry() {
+    for (std::uint32_t e = next_[head_]; call_[e]; e = next_[e]) {
+      const std::uint32_t op = op_[e];
+      if (ops_[op].indeterminate()) continue;
+      StateKey after = state_;
+      if (store_.step(state_, ops_[op], op, after) && after == state_) return e;
+    }
+    return none;
+  }
+
+  bool done() const { return prune_ ? definite_left_ == 0 : next_[head_] == tail_; }
 
   // A configuration with an indeterminate operation j linearized can do nothing that the same
   // state without j cannot: if that one is cached, this one is redundant. Of identical operations
   // only the last linearized one of a chain is tried (the others give a configuration the chain
   // order never produces).
-  bool dominated(std::uint64_t config, StateKey state, const std::vector<std::uint64_t>& set) const {
+  bool dominated(std::uint64_t config, StateKey state) const {
     for (const std::uint32_t j : indeterminate_) {
-      if (!test(set, j)) continue;
-      if (chain_next_[j] != none && test(set, chain_next_[j])) continue;
-      if (cache_.contains_without(config ^ zobrist_[j], state, set.data(), j)) return true;
+      if (!test(set_, j)) continue;
+      if (chain_next_[j] != none && test(set_, chain_next_[j])) continue;
+      if (cache_.contains_without(config ^ zobrist_[j], state, set_.data(), j)) return true;
     }
     return false;
   }
 
   SearchVerdict poll() {
-    if (budget_.cancelled(partition_)) return SearchVerdict::cancelled;
+    if (budget_.violation_found()) return SearchVerdict::cancelled;
     if (std::chrono::steady_clock::now() > budget_.deadline) return SearchVerdict::out_of_time;
     const std::size_t now_bytes = bytes();
     budget_.memory_bytes_used += now_bytes - published_bytes_;
     published_bytes_ = now_bytes;
     if (budget_.memory_bytes_used.load() > budget_.memory_bytes_max) return SearchVerdict::out_of_memory;
-    return SearchVerdict::linearizable;
+    return SearchVerdict::running;
   }
 
-  void record(const std::vector<Frame>& stack) {
-    best_depth_ = stack.size();
+  void record() {
+    best_depth_ = stack_.size();
     best_.clear();
-    for (const Frame& frame : stack) {
+    for (const Frame& frame : stack_) {
       if (!frame.skipped) best_.push_back(op_[frame.entry]);  // an op without effect is no step
     }
   }
@@ -263,7 +319,6 @@ class WglSearch {
   StateStore<Model>& store_;
   bool prune_;
   Budget& budget_;
-  std::uint32_t partition_;
   std::size_t words_;
   ConfigCache cache_;
   std::size_t published_bytes_ = 0;
@@ -278,6 +333,17 @@ class WglSearch {
   std::vector<std::uint32_t> chain_prev_, chain_next_;
   std::vector<std::uint32_t> best_;
   std::size_t best_depth_ = 0;
+
+  // The search's position: the configuration and how it was reached.
+  std::vector<std::uint64_t> set_;
+  std::uint64_t set_hash_ = 0;
+  StateKey state_ = 0;
+  std::uint32_t definite_left_ = 0;
+  std::vector<Frame> stack_;
+  std::uint32_t e_ = 0;   // the entry to try next
+  bool skip_ = false;     // plain mode: try e_'s operation without effect
+  bool fresh_ = true;     // a configuration just reached: look for a forced step first
+  bool started_ = false;
 };
 
 }  // namespace corridor::lincheck

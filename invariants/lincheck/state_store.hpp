@@ -72,8 +72,10 @@ class StateStore {
   std::uint64_t hash(StateKey key) const { return mix64(key); }
 
   std::size_t bytes() const {
-    if constexpr (direct) return 0;
-    else {
+    if constexpr (direct) {
+      if constexpr (requires { model_.bytes(); }) return model_.bytes();
+      return 0;
+    } else {
       std::size_t inner = 0;
       if constexpr (requires { model_.bytes(); }) inner = model_.bytes();
       return transitions_.bytes() + index_.bytes() + states_.capacity() * sizeof(State) + payload_bytes_ + inner;

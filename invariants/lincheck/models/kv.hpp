@@ -4,46 +4,48 @@
 // MapModel<KvModel> checks the whole map as one state instead. Values are compared as text, so an
 // integer 3 and the string "3" are the same value. A get that returns "" also matches an absent
 // key (the Porcupine logs write "" for both); a get that returns nil matches only an absent key.
+//
+// A value is a node of a trie of the pieces appended to it, never a string: an append is one
+// table lookup, however long the value grows, and a get compares the observed text with the
+// pieces from the end, once per (value, get). Two nodes may spell the same text (append "a" then
+// "b", or append "ab"); they are then two states, which costs the memo some sharing, never a
+// wrong verdict, because a get compares text.
 #include <string>
+#include <vector>
 
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
+#include "invariants/lincheck/flat_table.hpp"
 #include "invariants/lincheck/models/model.hpp"
 
 namespace corridor::lincheck {
 
-struct KvModel {
-  struct State {
-    std::string text;
-    bool present = false;
-    bool operator==(const State&) const = default;
-  };
+class KvModel {
+ public:
+  using State = std::uint32_t;  // a trie node: 0 absent, 1 present and empty
   static constexpr std::string_view name = "kv";
   enum Function : std::uint8_t { get, put, append, cas, remove };
 
-  explicit KvModel(const ValueCodec& codec) : codec_(&codec) {}
-  State initial() const { return State{}; }
-  std::uint64_t hash(const State& state) const {
-    return XXH3_64bits_withSeed(state.text.data(), state.text.size(), state.present ? 1 : 0);
+  explicit KvModel(const ValueCodec& codec) : codec_(&codec) {
+    nodes_.push_back(Node{absent, nil_code, 0});
+    nodes_.push_back(Node{absent, nil_code, 0});
   }
+  KvModel(const KvModel& other) = default;
+  KvModel(KvModel&&) = default;
+
+  State initial() const { return absent; }
+  std::uint64_t hash(const State& state) const { return mix64(state); }
   std::string describe(const State& state) const {
-    return state.present ? fmt::format("\"{}\"", state.text) : std::string("absent");
+    return state == absent ? std::string("absent") : fmt::format("\"{}\"", text(state));
   }
 
   bool step(const State& state, const Operation& op, State& next) const {
     switch (op.function) {
       case get: next = state; return reads(state, op.output);
-      case put: next = State{std::string(codec_->text_of(op.input1)), true}; return true;
-      case append:
-        next = State{state.text, true};
-        next.text += codec_->text_of(op.input1);
-        return true;
-      case remove: next = State{}; return true;
+      case put: next = child(empty, op.input1); return true;
+      case append: next = child(state == absent ? empty : state, op.input1); return true;
+      case remove: next = absent; return true;
       default: {
-        const bool match = op.input1 == nil_code ? !state.present
-                                                 : state.present && state.text == codec_->text_of(op.input1);
-        next = match ? State{std::string(codec_->text_of(op.input2)), true} : state;
+        const bool match = op.input1 == nil_code ? state == absent : reads_present(state, op.input1);
+        next = match ? child(empty, op.input2) : state;
         if (op.outcome == Outcome::ok) return match;
         if (op.outcome == Outcome::fail) return !match;
         return true;
@@ -84,15 +86,71 @@ struct KvModel {
     }
   }
 
+  std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + reads_.bytes(); }
+
  private:
-  bool reads(const State& state, ValueCode output) const {
-    if (output == nil_code) return !state.present;
-    const std::string_view text = codec_->text_of(output);
-    if (!state.present) return text.empty();
-    return state.text == text;
+  static constexpr State absent = 0;
+  static constexpr State empty = 1;
+  struct Node {
+    State parent;
+    ValueCode piece;
+    std::uint64_t length;
+  };
+
+  static std::uint64_t pair_key(State node, ValueCode code) {
+    return (std::uint64_t{node} << 32) | static_cast<std::uint32_t>(code);
+  }
+
+  State child(State parent, ValueCode piece) const {
+    const std::uint64_t key = pair_key(parent, piece);
+    if (const std::uint32_t* found = children_.find(key)) return *found;
+    const auto id = static_cast<State>(nodes_.size());
+    nodes_.push_back(Node{parent, piece, nodes_[parent].length + codec_->text_of(piece).size()});
+    children_.insert(key, id);
+    return id;
+  }
+
+  bool reads(State state, ValueCode output) const {
+    if (output == nil_code) return state == absent;
+    if (state == absent) return codec_->text_of(output).empty();
+    return reads_present(state, output);
+  }
+
+  // Whether node `state` (not absent) spells the text of `value`; memoised.
+  bool reads_present(State state, ValueCode value) const {
+    if (state == absent) return false;
+    const std::uint64_t key = pair_key(state, value);
+    if (const std::uint32_t* found = reads_.find(key)) return *found != 0;
+    const bool equal = spells(state, codec_->text_of(value));
+    reads_.insert(key, equal ? 1 : 0);
+    return equal;
+  }
+
+  bool spells(State state, std::string_view text) const {
+    if (nodes_[state].length != text.size()) return false;
+    std::size_t end = text.size();
+    for (State node = state; node != empty; node = nodes_[node].parent) {
+      const std::string_view piece = codec_->text_of(nodes_[node].piece);
+      if (piece.size() > end || text.compare(end - piece.size(), piece.size(), piece) != 0) return false;
+      end -= piece.size();
+    }
+    return end == 0;
+  }
+
+  std::string text(State state) const {
+    std::vector<std::string_view> pieces;
+    for (State node = state; node != empty && node != absent; node = nodes_[node].parent) {
+      pieces.push_back(codec_->text_of(nodes_[node].piece));
+    }
+    std::string out;
+    for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) out += *it;
+    return out;
   }
 
   const ValueCodec* codec_;
+  mutable std::vector<Node> nodes_;
+  mutable FlatTable64 children_;
+  mutable FlatTable64 reads_;
 };
 
 }  // namespace corridor::lincheck
