@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -111,6 +112,54 @@ Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint6
   trace.footer.steps = outcome.steps;
   trace.footer.end_ns = outcome.end_ns;
   return trace;
+}
+
+namespace {
+
+std::string first_difference(const std::vector<std::string>& recorded, const std::vector<std::string>& replayed) {
+  const std::size_t common = std::min(recorded.size(), replayed.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (recorded[i] != replayed[i]) {
+      return fmt::format("event {} (file line {}) differs:\n  recorded: {}\n  replayed: {}", i + 1, i + 2, recorded[i],
+                         replayed[i]);
+    }
+  }
+  return fmt::format("the trace holds {} events, the replay {}", recorded.size(), replayed.size());
+}
+
+}  // namespace
+
+ReplayResult replay_and_verify(const Trace& trace, const std::string& name) {
+  const ProtocolEntry* entry = find_protocol(trace.header.protocol);
+  if (!entry) throw InputError(fmt::format("{}:1: unknown protocol '{}' in the header", name, trace.header.protocol));
+  const int variant = entry->variant_index(trace.header.variant);
+  if (variant < 0 || static_cast<std::uint32_t>(variant) != trace.header.config.variant) {
+    throw InputError(fmt::format("{}:1: protocol {} has no variant '{}' at index {}", name, trace.header.protocol,
+                                 trace.header.variant, trace.header.config.variant));
+  }
+  const auto recorded_lines = event_lines(trace.events, trace.history);
+  if (digest_of_lines(recorded_lines) != trace.footer.digest) {
+    throw InputError(fmt::format("{}: the event lines do not match the footer's digest {} (the file was edited or cut)",
+                                 name, trace.footer.digest));
+  }
+  auto sim = entry->make();
+  ReplayResult r;
+  r.outcome = run_once(*sim, trace.header.config, trace.header.seed,
+                       {.record = true, .plan = &trace.header.fault_plan, .replay = &trace.header.choices});
+  r.replayed = make_trace(*entry, trace.header.config, trace.header.seed, *sim, r.outcome);
+  const auto replayed_lines = event_lines(r.replayed.events, r.replayed.history);
+  r.digest = digest_of_lines(replayed_lines);
+  if (r.digest != trace.footer.digest) {
+    throw InputError(fmt::format("{}: the replay does not reproduce the trace: {}", name,
+                                 first_difference(recorded_lines, replayed_lines)));
+  }
+  const auto& was = trace.violation;
+  const auto& now = r.outcome.violation;
+  if (was.has_value() != now.has_value() || (was && (was->invariant != now->invariant || was->step != now->step))) {
+    throw InputError(fmt::format("{}: the replay reproduces the events but not the violation (recorded: {}, replayed: {})",
+                                 name, was ? was->invariant : "none", now ? now->invariant : "none"));
+  }
+  return r;
 }
 
 std::string shell_quote(const std::string& text) {

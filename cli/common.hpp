@@ -34,6 +34,16 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
 Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed, const Simulation& sim,
                  const RunOutcome& outcome);
 
+// Replays a trace from its header (config, fault plan, choice log) and checks that the events
+// come out the same (the digest) and the same violation follows; InputError naming the first
+// difference otherwise.
+struct ReplayResult {
+  RunOutcome outcome;
+  Trace replayed;
+  std::string digest;
+};
+ReplayResult replay_and_verify(const Trace& trace, const std::string& name);
+
 std::string shell_quote(const std::string& text);
 bool is_terminal(int fd);
 // The command line that reruns exactly this seed.

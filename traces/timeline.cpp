@@ -59,7 +59,7 @@ std::string render_timeline(const Trace& trace, const TimelineOptions& options) 
   std::vector<NodeId> lanes = options.nodes;
   if (lanes.empty()) for (NodeId a = 0; a < actors; ++a) lanes.push_back(a);
   std::string out;
-  out += fmt::format("{} / {}, seed {}, {} events\n", trace.header.protocol, trace.header.variant, trace.header.seed,
+  out += fmt::format("{} / {}, seed {:#x}, {} events\n", trace.header.protocol, trace.header.variant, trace.header.seed,
                      trace.events.size());
   std::string lane_header;
   for (NodeId a : lanes) lane_header += fmt::format("{:<4}", actor_name(a, nodes));

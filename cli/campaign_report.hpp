@@ -1,0 +1,37 @@
+#pragma once
+// Running a campaign for people: the header printed before any run, the progress bar, each
+// failure written as a trace and shown as a timeline with its replay line, and the summary.
+// Shared by `run` and `demo`.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/common.hpp"
+#include "explorers/seed_runner.hpp"
+
+namespace corridor::cli {
+
+struct ReportOptions {
+  std::string out_dir = "results";
+  std::FILE* human = stdout;        // people's text
+  bool progress = true;
+  bool show_timeline = true;
+  std::size_t traces_written_max = 10;
+  std::size_t timeline_lines = 14;
+};
+
+struct CampaignReport {
+  CampaignResult result;
+  Verdict verdict = Verdict::pass;
+  std::vector<std::string> trace_paths;  // one per written failure, in seed order
+  nlohmann::json summary;                // also written to <out>/<protocol>/<variant>/summary.json
+};
+
+CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& config, const CampaignConfig& campaign,
+                              const ReportOptions& options);
+
+std::string human_rate(double per_second);
+
+}  // namespace corridor::cli

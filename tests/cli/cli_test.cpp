@@ -1,0 +1,158 @@
+// The corridor program as a user meets it: exit codes, one-sentence errors, traces that replay,
+// and the same trace whatever --jobs.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string out;  // stdout and stderr together
+};
+
+Result corridor(const std::string& args) {
+  const std::string command = std::string(CORRIDOR_CLI) + " " + args + " 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::filesystem::path scratch(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("corridor-cli-test-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::filesystem::path only_trace_in(const std::filesystem::path& dir) {
+  std::filesystem::path found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.path().string().ends_with(".trace.jsonl")) found = e.path();
+  }
+  return found;
+}
+
+const std::string lease_bug =
+    "leader-lease --variant no-drift-margin --master-seed 0xC0441D04 --seeds 2000 --quiet "
+    "--faults crash=1,partition=2,pause=2,delay=uniform:1ms:10ms --clock drift=50000ppm";
+
+}  // namespace
+
+TEST(Cli, HelpAndVersionExitZero) {
+  EXPECT_EQ(corridor("--help").exit_code, 0);
+  EXPECT_EQ(corridor("run --help").exit_code, 0);
+  const Result r = corridor("run --help");
+  EXPECT_NE(r.out.find("crash=2,partition,loss=0.02"), std::string::npos) << "the fault grammar is in --help";
+  EXPECT_EQ(corridor("--version").exit_code, 0);
+}
+
+TEST(Cli, BadArgumentsExit64WithOneSentence) {
+  for (const char* args : {"", "run", "run no-such-protocol", "run leader-lease --variant nope",
+                           "run leader-lease --faults crash=x", "run leader-lease --clock drift=fast",
+                           "run leader-lease --seeds 0", "run leader-lease --seed 12z",
+                           "run leader-lease --fault-plan '1s explode n0'", "run leader-lease --nodes 0",
+                           "render x.jsonl --format pdf", "frobnicate"}) {
+    const Result r = corridor(args);
+    EXPECT_EQ(r.exit_code, 64) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("corridor: "), std::string::npos) << args;
+    EXPECT_EQ(r.out.find("terminate called"), std::string::npos) << args;
+  }
+}
+
+TEST(Cli, MalformedFilesExit65NamingFileAndLine) {
+  const auto dir = scratch("malformed");
+  std::ofstream(dir / "bad.jsonl") << "{\"corridor_trace\":1}\n";
+  Result r = corridor("replay " + (dir / "bad.jsonl").string());
+  EXPECT_EQ(r.exit_code, 65) << r.out;
+  EXPECT_NE(r.out.find("bad.jsonl:1:"), std::string::npos) << r.out;
+  std::ofstream(dir / "v2.jsonl") << "{\"corridor_trace\":2}\n";
+  r = corridor("replay " + (dir / "v2.jsonl").string());
+  EXPECT_EQ(r.exit_code, 65);
+  EXPECT_NE(r.out.find("version 2 is not supported"), std::string::npos) << r.out;
+  r = corridor("replay " + (dir / "missing.jsonl").string());
+  EXPECT_EQ(r.exit_code, 65);
+}
+
+TEST(Cli, ListJsonMarksEveryVariant) {
+  const Result r = corridor("list --json");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  bool saw_bug = false;
+  for (const auto& p : j["protocols"]) {
+    ASSERT_FALSE(p["variants"].empty());
+    EXPECT_TRUE(p["variants"][0]["correct"].get<bool>()) << p["name"];
+    for (const auto& v : p["variants"]) saw_bug = saw_bug || v["planted_bug"].get<bool>();
+  }
+  EXPECT_TRUE(saw_bug);
+}
+
+TEST(Cli, PlantedBugIsFoundWrittenAndReplaysExactly) {
+  const auto dir = scratch("bug");
+  const Result r = corridor("run " + lease_bug + " --out " + dir.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("replay: corridor replay"), std::string::npos) << r.out;
+  const auto trace = only_trace_in(dir);
+  ASSERT_FALSE(trace.empty()) << r.out;
+  const Result replay = corridor("replay " + trace.string());
+  EXPECT_EQ(replay.exit_code, 1) << replay.out;
+  EXPECT_NE(replay.out.find("matches"), std::string::npos) << replay.out;
+  EXPECT_NE(replay.out.find("same violation: unique-lease-holder"), std::string::npos) << replay.out;
+  const Result render = corridor("render " + trace.string() + " --nodes n0,n1 --from 1 --to 50");
+  EXPECT_EQ(render.exit_code, 0) << render.out;
+  EXPECT_NE(render.out.find("n0 "), std::string::npos);
+}
+
+TEST(Cli, SameSeedGivesAByteIdenticalTraceWhateverJobs) {
+  const auto one = scratch("jobs1");
+  const auto two = scratch("jobs2");
+  EXPECT_EQ(corridor("run " + lease_bug + " --jobs 1 --out " + one.string()).exit_code, 1);
+  EXPECT_EQ(corridor("run " + lease_bug + " --jobs 2 --out " + two.string()).exit_code, 1);
+  const auto a = only_trace_in(one);
+  const auto b = only_trace_in(two);
+  ASSERT_FALSE(a.empty());
+  ASSERT_FALSE(b.empty());
+  EXPECT_EQ(a.filename(), b.filename());
+  EXPECT_EQ(read_file(a), read_file(b));
+}
+
+TEST(Cli, EditedTraceIsRejected) {
+  const auto dir = scratch("edited");
+  ASSERT_EQ(corridor("run " + lease_bug + " --out " + dir.string()).exit_code, 1);
+  const auto trace = only_trace_in(dir);
+  std::string text = read_file(trace);
+  const auto pos = text.find("\"kind\":\"deliver\"");
+  ASSERT_NE(pos, std::string::npos);
+  text.replace(text.find("\"t\":", pos - 60) + 4, 1, "9");
+  std::ofstream(trace, std::ios::binary | std::ios::trunc) << text;
+  const Result r = corridor("replay " + trace.string());
+  EXPECT_EQ(r.exit_code, 65) << r.out;
+  EXPECT_NE(r.out.find("digest"), std::string::npos) << r.out;
+}
+
+TEST(Cli, CorrectVariantPassesWithDeterminismCheck) {
+  const auto dir = scratch("correct");
+  const Result r = corridor("run leader-lease --seeds 50 --master-seed 5 --check-determinism --quiet --out " + dir.string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("all invariants held"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir / "leader-lease" / "correct" / "summary.json"));
+}
