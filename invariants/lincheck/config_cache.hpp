@@ -15,9 +15,12 @@ namespace corridor::lincheck {
 
 class ConfigCache {
  public:
-  explicit ConfigCache(std::size_t words_per_set) : words_(words_per_set) {
+  // `expected` configurations fit without growing (the table grows as needed).
+  ConfigCache(std::size_t words_per_set, std::size_t expected) : words_(words_per_set) {
     assert(words_ > 0);
-    slots_.assign(1024, Slot{});
+    std::size_t capacity = 16;
+    while (capacity < 2 * expected) capacity *= 2;
+    slots_.assign(capacity, Slot{});
     mask_ = slots_.size() - 1;
   }
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "invariants/lincheck/models/model.hpp"
+#include "invariants/lincheck/hash_mix.hpp"
 
 namespace corridor::lincheck {
 
@@ -15,11 +15,13 @@ class FlatTable64 {
  public:
   static constexpr std::uint64_t empty_key = ~std::uint64_t{0};
 
-  explicit FlatTable64(std::size_t capacity_min = 64) { resize(round_up(capacity_min)); }
+  // Allocates nothing until the first insert: a model's tables often stay empty.
+  FlatTable64() = default;
 
   // The value for `key`, or nullptr.
   const std::uint32_t* find(std::uint64_t key) const {
     assert(key != empty_key);
+    if (count_ == 0) return nullptr;
     for (std::size_t i = mix64(key) & mask_;; i = (i + 1) & mask_) {
       if (slots_[i].key == key) return &slots_[i].value;
       if (slots_[i].key == empty_key) return nullptr;
@@ -28,7 +30,7 @@ class FlatTable64 {
 
   void insert(std::uint64_t key, std::uint32_t value) {
     assert(key != empty_key);
-    if ((count_ + 1) * 2 > slots_.size()) resize(slots_.size() * 2);
+    if ((count_ + 1) * 2 > slots_.size()) resize(slots_.empty() ? 16 : slots_.size() * 2);
     place(key, value);
     count_++;
   }
@@ -41,12 +43,6 @@ class FlatTable64 {
     std::uint64_t key = empty_key;
     std::uint32_t value = 0;
   };
-
-  static std::size_t round_up(std::size_t n) {
-    std::size_t capacity = 16;
-    while (capacity < n) capacity *= 2;
-    return capacity;
-  }
 
   void place(std::uint64_t key, std::uint32_t value) {
     for (std::size_t i = mix64(key) & mask_;; i = (i + 1) & mask_) {

@@ -87,6 +87,12 @@ void compile_operations(const History& history, const LincheckOptions& options, 
   }
   const bool split = options.split_by_key && prepared.keys.size() > 1;
   prepared.partitions.resize(split ? prepared.keys.size() : 1);
+  std::vector<std::uint32_t> sizes(prepared.partitions.size(), 0);
+  for (const Operation& op : ops) sizes[split ? op.key : 0]++;
+  for (std::size_t p = 0; p < sizes.size(); ++p) {
+    prepared.partitions[p].ops.reserve(sizes[p]);
+    prepared.partitions[p].global_id.reserve(sizes[p]);
+  }
   for (std::uint32_t i = 0; i < ops.size(); ++i) {
     Partition& partition = prepared.partitions[split ? ops[i].key : 0];
     partition.ops.push_back(ops[i]);
@@ -136,7 +142,7 @@ void run_partitions(const Prepared& prepared, const LincheckOptions& options, st
         index = queue.front();
         queue.pop_front();
       }
-      if (!jobs[index]) jobs[index] = std::make_unique<PartitionJob<Model>>(prepared.partitions[index], Model(prepared.codec), mode, budget);
+      if (!jobs[index]) jobs[index] = std::make_unique<PartitionJob<Model>>(prepared.partitions[index], Model(prepared.codec), mode, budget, options.explain);
       const SearchVerdict verdict = jobs[index]->run_for(slice[index]);
       if (verdict == SearchVerdict::running) {
         slice[index] = std::min(slice[index] * 2, slice_iterations_max);
@@ -166,7 +172,7 @@ void run_whole_map(const Prepared& prepared, const LincheckOptions& options, std
   const SearchMode mode = options.prune ? SearchMode::pruned : SearchMode::plain;
   using Map = MapModel<Model>;
   PartitionJob<Map> job(prepared.partitions[0], Map(prepared.codec, static_cast<std::uint32_t>(prepared.keys.size())),
-                        mode, budget);
+                        mode, budget, options.explain);
   SearchVerdict verdict = SearchVerdict::running;
   while (verdict == SearchVerdict::running) verdict = job.run_for(std::uint64_t{1} << 40);
   outcomes.assign(1, job.finish(verdict));
@@ -203,7 +209,7 @@ LincheckResult check_with(const History& history, const LincheckOptions& options
     result.memory_bytes += outcome.memory_bytes;
     out_of_time |= outcome.verdict == SearchVerdict::out_of_time;
     out_of_memory |= outcome.verdict == SearchVerdict::out_of_memory;
-    if (outcome.verdict == SearchVerdict::not_linearizable && !result.violation) {
+    if (outcome.verdict == SearchVerdict::not_linearizable && result.verdict != LinVerdict::not_linearizable) {
       result.verdict = LinVerdict::not_linearizable;
       result.violation = outcome.violation;
     }

@@ -39,6 +39,7 @@ struct LincheckOptions {
   bool split_by_key = true;   // P-compositional split; false checks all keys as one map state
   bool prune = true;          // pruning of indeterminate operations (false: the plain reference search)
   bool describe_operations = false;  // fill CheckedOperation::description for every operation
+  bool explain = true;  // false: the verdict only (no violation, no explanation), as fast as it gets
   // For messages: the history's name and the line of each event (empty: event numbers instead).
   std::string source = "history";
   std::vector<std::uint32_t> event_lines;

@@ -70,8 +70,8 @@ std::optional<Violation> explain_violation(const Partition& partition, StateStor
 template <class Model>
 class PartitionJob {
  public:
-  PartitionJob(const Partition& partition, Model model, SearchMode mode, Budget& budget)
-      : partition_(partition), budget_(budget), store_(std::move(model)), search_(partition.ops, store_, mode, budget) {}
+  PartitionJob(const Partition& partition, Model model, SearchMode mode, Budget& budget, bool explain)
+      : partition_(partition), budget_(budget), explain_(explain), store_(std::move(model)), search_(partition.ops, store_, mode, budget) {}
 
   // Runs at most `iterations` steps; `running` if not finished.
   SearchVerdict run_for(std::uint64_t iterations) {
@@ -86,7 +86,7 @@ class PartitionJob {
     outcome.verdict = verdict;
     outcome.configurations = searched.configurations;
     outcome.memory_bytes = searched.memory_bytes;
-    if (verdict == SearchVerdict::not_linearizable) {
+    if (verdict == SearchVerdict::not_linearizable && explain_) {
       outcome.violation = explain_violation(partition_, store_, searched.longest_prefix);
     }
     return outcome;
@@ -95,6 +95,7 @@ class PartitionJob {
  private:
   const Partition& partition_;
   Budget& budget_;
+  bool explain_;
   StateStore<Model> store_;
   WglSearch<Model> search_;
 };

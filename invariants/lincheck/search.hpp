@@ -43,7 +43,8 @@ class WglSearch {
   // `ops` are in call order; their position is their local index.
   WglSearch(std::span<const Operation> ops, StateStore<Model>& store, SearchMode mode, Budget& budget)
       : ops_(ops), store_(store), prune_(mode == SearchMode::pruned), budget_(budget),
-        words_((ops.size() + 63) / 64 + (ops.empty() ? 1 : 0)), cache_(words_) {
+        words_((ops.size() + 63) / 64 + (ops.empty() ? 1 : 0)), cache_(words_, ops.size()) {
+    store_.prepare(ops);
     build_entries();
     build_hashes();
     if (prune_) build_identical_chains();
@@ -89,6 +90,7 @@ class WglSearch {
 
  private:
   static constexpr std::uint32_t none = ~std::uint32_t{0};
+  static constexpr std::uint32_t hopeless = none - 1;
   static constexpr std::uint32_t poll_every = 1u << 12;
   struct Frame {
     std::uint32_t entry;
@@ -115,7 +117,9 @@ class WglSearch {
     if (fresh_ && prune_) {
       fresh_ = false;
       const std::uint32_t forced = forced_entry();
-      if (forced != none) {
+      if (forced == hopeless) {
+        e_ = tail_;  // a pending operation fits in no reachable state: backtrack
+      } else if (forced != none) {
         if (push(forced, false, state_, true)) return arrived();
         e_ = tail_;  // the configuration after the forced step is known to fail: so does this one
       }
@@ -187,12 +191,22 @@ class WglSearch {
   // A definite operation that may go next and leaves the state as it is (a read, a failed cas):
   // if any linearization from here exists, one starts with it (moving it earlier changes no
   // other step and breaks no real-time order), so it is the only step to try.
+  // Returns `hopeless` instead when a pending definite operation fits in no state reachable from
+  // here (the model says so, see may_fit_later): then nothing from here can succeed.
   std::uint32_t forced_entry() {
+    std::uint32_t first_return = next_[head_];
+    while (call_[first_return]) first_return = next_[first_return];
+    assert(first_return != tail_);
+    const std::uint32_t frontier = ops_[op_[first_return]].return_event;
     for (std::uint32_t e = next_[head_]; call_[e]; e = next_[e]) {
       const std::uint32_t op = op_[e];
       if (ops_[op].indeterminate()) continue;
       StateKey after = state_;
-      if (store_.step(state_, ops_[op], op, after) && after == state_) return e;
+      if (store_.step(state_, ops_[op], op, after)) {
+        if (after == state_) return e;
+      } else if (!store_.may_fit_later(state_, ops_[op], op, frontier)) {
+        return hopeless;
+      }
     }
     return none;
   }

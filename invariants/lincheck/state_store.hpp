@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 #include <span>
+#include <span>
 #include <type_traits>
 #include <vector>
 
@@ -62,6 +63,22 @@ class StateStore {
       next = id;
       return ok;
     }
+  }
+
+  // False when the model can tell that `op` fits in no state reachable from `state` (an optional
+  // model hook, may_fit_later; without it, always true).
+  // `frontier`: the earliest return event among the unlinearized operations.
+  bool may_fit_later(StateKey state, const Operation& op, std::uint32_t op_index, std::uint32_t frontier) const {
+    if constexpr (requires { model_.may_fit_later(this->state(state), op, op_index, frontier); }) {
+      if constexpr (direct) return model_.may_fit_later(decode(state), op, op_index, frontier);
+      else return model_.may_fit_later(states_[state], op, op_index, frontier);
+    }
+    return true;
+  }
+
+  // Lets the model look at the partition's operations before the search (optional hook, prepare).
+  void prepare(std::span<const Operation> ops) {
+    if constexpr (requires { model_.prepare(ops); }) model_.prepare(ops);
   }
 
   State state(StateKey key) const {
@@ -123,7 +140,7 @@ class StateStore {
   std::vector<State> states_;
   std::vector<std::uint32_t> chain_;
   FlatTable64 index_;
-  FlatTable64 transitions_{1024};
+  FlatTable64 transitions_;
   std::size_t payload_bytes_ = 0;
 };
 

@@ -3,41 +3,58 @@
 #include <cassert>
 #include <cstring>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include <fmt/format.h>
+
+#include "invariants/lincheck/hash_mix.hpp"
 
 namespace corridor::lincheck {
 
 ValueCodec::ValueCodec() {
   entries_.push_back(Entry{});  // code 0: nil
-  index_.reserve(256);
+  same_hash_next_.push_back(0);
 }
 
-template <class MakeEntry>
-ValueCode ValueCodec::add(std::string key, MakeEntry make_entry) {
-  auto [it, inserted] = index_.try_emplace(std::move(key), static_cast<ValueCode>(entries_.size()));
-  if (inserted) entries_.push_back(make_entry());
-  assert(it->second > 0 && static_cast<std::size_t>(it->second) < entries_.size());
-  return it->second;
+template <class Matches, class Make>
+ValueCode ValueCodec::add(std::uint64_t hash, Matches matches, Make make) {
+  hash &= ~std::uint64_t{0} >> 1;  // never the table's empty key
+  const std::uint32_t* first = index_.find(hash);
+  for (std::uint32_t code = first ? *first : 0; code != 0; code = same_hash_next_[code]) {
+    if (matches(entries_[code])) return code;
+  }
+  const auto code = static_cast<std::uint32_t>(entries_.size());
+  entries_.push_back(make());
+  if (first) {
+    same_hash_next_.push_back(same_hash_next_[*first]);
+    same_hash_next_[*first] = code;
+  } else {
+    same_hash_next_.push_back(0);
+    index_.insert(hash, code);
+  }
+  return code;
 }
 
 ValueCode ValueCodec::integer(std::int64_t value) {
-  std::string key(1 + sizeof(value), 'i');
-  std::memcpy(key.data() + 1, &value, sizeof(value));
-  return add(std::move(key), [&] { return Entry{Kind::integer, value, fmt::format("{}", value), {}}; });
+  return add(
+      mix64(static_cast<std::uint64_t>(value)) ^ 1,
+      [&](const Entry& e) { return e.kind == Kind::integer && e.integer == value; },
+      [&] { return Entry{Kind::integer, value, fmt::format("{}", value), {}}; });
 }
 
 ValueCode ValueCodec::text(std::string_view value) {
-  std::string key;
-  key.reserve(value.size() + 1);
-  key += 's';
-  key += value;
-  return add(std::move(key), [&] { return Entry{Kind::text, 0, std::string(value), {}}; });
+  return add(
+      XXH3_64bits_withSeed(value.data(), value.size(), 2),
+      [&](const Entry& e) { return e.kind == Kind::text && e.text == value; },
+      [&] { return Entry{Kind::text, 0, std::string(value), {}}; });
 }
 
 ValueCode ValueCodec::list(const std::vector<ValueCode>& elements) {
-  std::string key(1 + elements.size() * sizeof(ValueCode), 'l');
-  if (!elements.empty()) std::memcpy(key.data() + 1, elements.data(), elements.size() * sizeof(ValueCode));
-  return add(std::move(key), [&] { return Entry{Kind::list, 0, {}, elements}; });
+  return add(
+      XXH3_64bits_withSeed(elements.data(), elements.size() * sizeof(ValueCode), 3),
+      [&](const Entry& e) { return e.kind == Kind::list && e.list == elements; },
+      [&] { return Entry{Kind::list, 0, {}, elements}; });
 }
 
 ValueCode ValueCodec::scalar(const HistoryValue& value) {

@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "invariants/lincheck/flat_table.hpp"
 #include "model/history.hpp"
 
 namespace corridor::lincheck {
@@ -44,11 +44,13 @@ class ValueCodec {
     std::string text;
     std::vector<ValueCode> list;
   };
-  template <class MakeEntry>
-  ValueCode add(std::string key, MakeEntry make_entry);
+  // The code of the entry with this hash that `matches`, or a new one from `make`.
+  template <class Matches, class Make>
+  ValueCode add(std::uint64_t hash, Matches matches, Make make);
 
   std::vector<Entry> entries_;
-  std::unordered_map<std::string, ValueCode> index_;  // key: kind tag + canonical bytes
+  std::vector<std::uint32_t> same_hash_next_;  // chains entries whose hashes collide
+  FlatTable64 index_;                          // hash of kind and content -> first entry
 };
 
 }  // namespace corridor::lincheck

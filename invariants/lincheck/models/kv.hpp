@@ -10,6 +10,8 @@
 // pieces from the end, once per (value, get). Two nodes may spell the same text (append "a" then
 // "b", or append "ab"); they are then two states, which costs the memo some sharing, never a
 // wrong verdict, because a get compares text.
+#include <algorithm>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -86,7 +88,40 @@ class KvModel {
     }
   }
 
-  std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + reads_.bytes(); }
+  // Between resets (put, cas, delete) a value only grows, so a get fits later only if the current
+  // value is a prefix of what it returned, unless a reset may still come before the get. At a
+  // configuration whose earliest pending return is event `frontier`, every operation that returned
+  // before it is linearized, so the resets that may still come first are those invoked before the
+  // get returned and returning at or after `frontier` (or never). prepare() finds, per get, the
+  // latest return of a reset invoked before the get returned.
+  void prepare(std::span<const Operation> ops) {
+    reset_return_max_.assign(ops.size(), 0);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> resets;  // (call, return), by call
+    for (const Operation& op : ops) {
+      if (op.function == put || op.function == cas || op.function == remove) resets.emplace_back(op.call_event, op.return_event);
+    }
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (ops[i].function != get) continue;
+      for (const auto& [call, ret] : resets) {
+        if (call >= ops[i].return_event) break;
+        reset_return_max_[i] = std::max(reset_return_max_[i], ret);
+      }
+    }
+  }
+
+  bool may_fit_later(const State& state, const Operation& op, std::uint32_t op_index, std::uint32_t frontier) const {
+    if (op.function != get || reset_return_max_[op_index] >= frontier) return true;
+    if (op.output == nil_code) return state == absent;
+    if (state == absent) return true;
+    const std::uint64_t key = pair_key(state, op.output);
+    if (const std::uint32_t* found = prefixes_.find(key)) return *found != 0;
+    const std::string_view text = codec_->text_of(op.output);
+    const bool prefix = nodes_[state].length <= text.size() && spells(state, text.substr(0, nodes_[state].length));
+    prefixes_.insert(key, prefix ? 1 : 0);
+    return prefix;
+  }
+
+  std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + reads_.bytes() + prefixes_.bytes() + reset_return_max_.capacity() * 4; }
 
  private:
   static constexpr State absent = 0;
@@ -151,6 +186,8 @@ class KvModel {
   mutable std::vector<Node> nodes_;
   mutable FlatTable64 children_;
   mutable FlatTable64 reads_;
+  mutable FlatTable64 prefixes_;
+  std::vector<std::uint32_t> reset_return_max_;  // per operation of the partition (gets only)
 };
 
 }  // namespace corridor::lincheck

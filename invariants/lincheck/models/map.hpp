@@ -50,6 +50,11 @@ class MapModel {
 
   std::size_t bytes() const { return inner_.bytes(); }
 
+  void prepare(std::span<const Operation> ops) { inner_.prepare(ops); }
+  bool may_fit_later(const State& state, const Operation& op, std::uint32_t op_index, std::uint32_t frontier) const {
+    return inner_.may_fit_later(state[op.key], op, op_index, frontier);
+  }
+
  private:
   StateKey inner_initial_key() const { return const_cast<StateStore<Inner>&>(inner_).initial(); }
 

@@ -28,6 +28,7 @@
 
 #include <fmt/format.h>
 
+#include "invariants/lincheck/hash_mix.hpp"
 #include "invariants/lincheck/operation.hpp"
 #include "invariants/lincheck/value_codec.hpp"
 #include "model/history.hpp"
@@ -45,16 +46,6 @@ struct OperationEvents {
   const HistoryEvent* completion;  // nullptr when never completed
   Outcome outcome;
 };
-
-inline std::uint64_t mix64(std::uint64_t x) {
-  // splitmix64's finaliser: a cheap bijective mix, so integer states hash well.
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
 
 [[noreturn]] inline void unknown_function(std::string_view model, std::string_view f) {
   throw ModelInputError(fmt::format("the {} model has no function '{}'", model, f));
