@@ -188,9 +188,10 @@ class WglSearch {
     return frame;
   }
 
-  // A definite operation that may go next and leaves the state as it is (a read, a failed cas):
-  // if any linearization from here exists, one starts with it (moving it earlier changes no
-  // other step and breaks no real-time order), so it is the only step to try.
+  // A definite operation that may go next, fits, and leaves every state where it fits as it is
+  // (a read, a failed cas; Model::preserves_state): if any linearization from here exists, one
+  // starts with it (moving it to the front changes no other step, as it changed no state where it
+  // was, and breaks no real-time order), so it is the only step to try.
   // Returns `hopeless` instead when a pending definite operation fits in no state reachable from
   // here (the model says so, see may_fit_later): then nothing from here can succeed.
   std::uint32_t forced_entry() {
@@ -203,7 +204,7 @@ class WglSearch {
       if (ops_[op].indeterminate()) continue;
       StateKey after = state_;
       if (store_.step(state_, ops_[op], op, after)) {
-        if (after == state_) return e;
+        if (preserves_[op] && after == state_) return e;
       } else if (!store_.may_fit_later(state_, ops_[op], op, frontier)) {
         return hopeless;
       }
@@ -308,6 +309,8 @@ class WglSearch {
     for (std::uint32_t i = 0; i < ops_.size(); ++i) {
       if (ops_[i].indeterminate()) indeterminate_.push_back(i);
     }
+    preserves_.resize(ops_.size());
+    for (std::uint32_t i = 0; i < ops_.size(); ++i) preserves_[i] = Model::preserves_state(ops_[i]) ? 1 : 0;
   }
 
   void build_identical_chains() {
@@ -344,6 +347,7 @@ class WglSearch {
   std::vector<std::uint8_t> call_;
   std::vector<std::uint64_t> zobrist_;
   std::vector<std::uint32_t> indeterminate_;
+  std::vector<std::uint8_t> preserves_;  // Model::preserves_state of each operation
   std::vector<std::uint32_t> chain_prev_, chain_next_;
   std::vector<std::uint32_t> best_;
   std::size_t best_depth_ = 0;

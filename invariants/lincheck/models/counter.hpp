@@ -23,6 +23,8 @@ struct CounterModel {
     return true;
   }
 
+  static bool preserves_state(const Operation& op) { return op.function == read || op.input1 == 0; }
+
   static bool compile(const OperationEvents& events, ValueCodec&, Operation& op) {
     const std::string& f = events.call.f;
     if (f == "read") {

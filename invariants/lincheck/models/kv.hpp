@@ -55,6 +55,10 @@ class KvModel {
     }
   }
 
+  static bool preserves_state(const Operation& op) {
+    return op.function == get || (op.function == cas && op.outcome == Outcome::fail);
+  }
+
   static bool compile(const OperationEvents& events, ValueCodec& codec, Operation& op) {
     const std::string& f = events.call.f;
     if (f == "get" || f == "read") {

@@ -20,6 +20,8 @@ struct LockModel {
     return state != next;
   }
 
+  static bool preserves_state(const Operation&) { return false; }
+
   static bool compile(const OperationEvents& events, ValueCodec&, Operation& op) {
     const std::string& f = events.call.f;
     if (f == "acquire" || f == "lock") op.function = acquire;

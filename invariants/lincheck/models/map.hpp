@@ -44,6 +44,8 @@ class MapModel {
     return true;
   }
 
+  static bool preserves_state(const Operation& op) { return Inner::preserves_state(op); }
+
   static std::string describe(const Operation& op, const ValueCodec& codec) {
     return Inner::describe(op, codec);
   }

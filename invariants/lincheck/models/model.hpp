@@ -12,6 +12,9 @@
 //     bool step(const State& state, const Operation& op, State& next) const;
 //     std::uint64_t hash(const State& state) const;
 //     std::string describe(const State& state) const;                // for people
+//     // True if `op` leaves the state as it is in every state where it fits (a read, a failed
+//     // cas): the search may then take it as soon as it fits, without trying anything else first.
+//     static bool preserves_state(const Operation& op);
 //     // Turns a history's call and completion into an Operation, or returns false to drop it
 //     // (a failed write never happened; a read with an unknown result constrains nothing).
 //     // Throws ModelInputError for a value of the wrong shape or an unknown function.

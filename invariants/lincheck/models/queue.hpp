@@ -39,6 +39,11 @@ struct QueueModel {
     return op.outcome == Outcome::unknown || op.output == state.front();
   }
 
+  // A dequeue that returned nil fits only an empty queue, and leaves it empty.
+  static bool preserves_state(const Operation& op) {
+    return op.function == dequeue && op.outcome == Outcome::ok && op.output == nil_code;
+  }
+
   static bool compile(const OperationEvents& events, ValueCodec& codec, Operation& op) {
     const std::string& f = events.call.f;
     if (events.outcome == Outcome::fail) return false;

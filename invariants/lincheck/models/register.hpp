@@ -30,6 +30,10 @@ struct RegisterModelOf {
     }
   }
 
+  static bool preserves_state(const Operation& op) {
+    return op.function == read || (op.function == cas && (op.outcome == Outcome::fail || op.input1 == op.input2));
+  }
+
   static bool compile(const OperationEvents& events, ValueCodec& codec, Operation& op) {
     const std::string& f = events.call.f;
     if (f == "read") {

@@ -34,6 +34,8 @@ struct SetModel {
     return true;
   }
 
+  static bool preserves_state(const Operation& op) { return op.function == read; }
+
   static bool compile(const OperationEvents& events, ValueCodec& codec, Operation& op) {
     const std::string& f = events.call.f;
     if (f == "add") {
