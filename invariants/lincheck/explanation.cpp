@@ -47,16 +47,15 @@ std::string explain_violation_in_words(const LincheckOptions& options, const Lin
     }
     out += fmt::format("after which the state is {}.\n", violation.state_after_prefix);
   }
-  out += fmt::format("Operation #{} returned before any of these could complete a linearization; the operations "
-                     "concurrent with it (invoked before it returned, not in the prefix):\n",
-                     violation.operation + 1);
+  out += fmt::format("No order of what may come next lets #{} fit before it returns. What may come next (invoked "
+                     "before #{} returned, not in the prefix):\n",
+                     violation.operation + 1, violation.operation + 1);
   for (const Violation::Concurrent& concurrent : violation.concurrent) {
     out += fmt::format("  {}: ", describe_operation(options, result, concurrent.operation));
     if (concurrent.fits) {
-      out += fmt::format("possible next (the state becomes {}), but no linearization of the rest follows\n",
-                         concurrent.state_after);
+      out += fmt::format("fits (the state becomes {}), but no linearization of the rest follows\n", concurrent.state_after);
     } else {
-      out += fmt::format("impossible in state {}\n", violation.state_after_prefix);
+      out += fmt::format("does not fit state {}\n", violation.state_after_prefix);
     }
   }
   return out;

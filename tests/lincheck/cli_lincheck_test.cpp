@@ -1,0 +1,130 @@
+// corridor lincheck as a user meets it: verdicts as exit codes, the explanation, --json, --html,
+// and one sentence with file:line:column for a malformed file.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+struct CliRun {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr together
+};
+
+#ifdef CORRIDOR_CLI
+CliRun corridor(const std::string& args) {
+  const std::string command = std::string(CORRIDOR_CLI) + " " + args + " 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {};
+  CliRun run;
+  std::array<char, 4096> buffer{};
+  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) run.out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+#endif
+
+const std::string porcupine = std::string(CORRIDOR_SHARED_DATA) + "/histories/porcupine";
+
+#ifdef CORRIDOR_CLI
+#define SKIP_WITHOUT_CLI_OR_DATA()                                                                       \
+  if (!std::filesystem::exists(porcupine)) GTEST_SKIP() << porcupine << " is absent: no histories to check"
+#else
+#define SKIP_WITHOUT_CLI_OR_DATA() GTEST_SKIP() << "the corridor program is not built"
+#endif
+
+std::filesystem::path scratch_file(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() / ("corridor-lincheck-test-" + name);
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+TEST(LincheckCli, VerdictsAreExitCodes) {
+  SKIP_WITHOUT_CLI_OR_DATA();
+#ifdef CORRIDOR_CLI
+  const CliRun ok = corridor("lincheck " + porcupine + "/etcd/etcd_002.log --model cas-register");
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("etcd_002.log: linearizable"), std::string::npos) << ok.out;
+  const CliRun bad = corridor("lincheck " + porcupine + "/etcd/etcd_000.log");
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("NOT linearizable"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("cannot be linearized"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find("longest linearizable prefix"), std::string::npos) << bad.out;
+  const CliRun unknown = corridor("lincheck " + porcupine + "/kv/c10-ok.txt --no-split --time-budget 0.0001");
+  EXPECT_EQ(unknown.exit_code, 4) << unknown.out;
+  // several files: one after another, the worst verdict decides
+  const CliRun both = corridor("lincheck " + porcupine + "/etcd/etcd_002.log " + porcupine + "/kv/c01-bad.txt");
+  EXPECT_EQ(both.exit_code, 1) << both.out;
+  EXPECT_LT(both.out.find("etcd_002.log"), both.out.find("c01-bad.txt")) << both.out;
+#endif
+}
+
+TEST(LincheckCli, JsonHasVerdictAndTimesPerFile) {
+  SKIP_WITHOUT_CLI_OR_DATA();
+#ifdef CORRIDOR_CLI
+  const CliRun run = corridor("lincheck --json " + porcupine + "/kv/c10-ok.txt " + porcupine + "/kv/c10-bad.txt");
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  std::istringstream lines(run.out);
+  std::string line;
+  std::vector<nlohmann::json> files;
+  while (std::getline(lines, line)) files.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(files.size(), 2u) << run.out;
+  EXPECT_EQ(files[0]["verdict"], "linearizable");
+  EXPECT_EQ(files[1]["verdict"], "not linearizable");
+  EXPECT_EQ(files[0]["model"], "kv");
+  EXPECT_GE(files[0]["parse_seconds"].get<double>(), 0.0);
+  EXPECT_GT(files[1]["check_seconds"].get<double>(), 0.0);
+  EXPECT_TRUE(files[1].contains("explanation"));
+#endif
+}
+
+TEST(LincheckCli, HtmlPageShowsTheHistoryAndWhereItFails) {
+  SKIP_WITHOUT_CLI_OR_DATA();
+#ifdef CORRIDOR_CLI
+  const auto page = std::filesystem::temp_directory_path() / "corridor-lincheck-test.html";
+  std::filesystem::remove(page);
+  const CliRun run = corridor("lincheck " + porcupine + "/etcd/etcd_000.log --html " + page.string());
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  std::ifstream in(page);
+  std::stringstream html;
+  html << in.rdbuf();
+  EXPECT_NE(html.str().find("<svg"), std::string::npos);
+  EXPECT_NE(html.str().find("class=\"op failing"), std::string::npos);
+  EXPECT_NE(html.str().find("Longest linearizable prefix"), std::string::npos);
+  EXPECT_EQ(html.str().find("<script src"), std::string::npos) << "the page must be self-contained";
+#endif
+}
+
+TEST(LincheckCli, MalformedFilesAndBadArgumentsGetOneSentence) {
+  SKIP_WITHOUT_CLI_OR_DATA();
+#ifdef CORRIDOR_CLI
+  const auto bad = scratch_file("bad.jsonl", "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\n{\"process\":0,\"type\":\"ok\",\n");
+  const CliRun malformed = corridor("lincheck " + bad.string());
+  EXPECT_EQ(malformed.exit_code, 65) << malformed.out;
+  EXPECT_NE(malformed.out.find(bad.string() + ":2:26: expected a string as the member name, found the end of the line"), std::string::npos)
+      << malformed.out;
+  const auto jsonl = scratch_file("ok.jsonl",
+                                  "{\"corridor_trace\":1}\n"
+                                  "{\"kind\":\"history\",\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":3}\n"
+                                  "{\"kind\":\"history\",\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":3}\n"
+                                  "{\"kind\":\"history\",\"process\":1,\"type\":\"invoke\",\"f\":\"read\"}\n"
+                                  "{\"kind\":\"history\",\"process\":1,\"type\":\"ok\",\"f\":\"read\",\"value\":3}\n");
+  EXPECT_EQ(corridor("lincheck " + jsonl.string()).exit_code, 0);
+  EXPECT_EQ(corridor("lincheck " + jsonl.string() + " --model queue").exit_code, 65);
+  EXPECT_EQ(corridor("lincheck " + jsonl.string() + " --model no-such").exit_code, 64);
+  EXPECT_EQ(corridor("lincheck " + jsonl.string() + " --format xml").exit_code, 64);
+  EXPECT_EQ(corridor("lincheck /no/such/file").exit_code, 65);
+  EXPECT_EQ(corridor("lincheck").exit_code, 64);
+#endif
+}
+
+}  // namespace
