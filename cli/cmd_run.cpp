@@ -71,6 +71,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--master-seed", c.master_seed, "The campaign's master seed (default: fresh, printed)");
   cmd->add_option("--faults", c.args.faults, "Fault spec (default: the protocol's fault model); see below");
   cmd->add_option("--clock", c.args.clock, "Clock spec (default: the protocol's); see below");
+  cmd->add_option("--link", c.args.links, "Per-link settings, repeatable: 'n0->n1:delay=const:50ms,loss=0.1' (or n0<->n1)");
   cmd->add_option("--fault-plan", c.args.fault_plan, "An explicit fault plan: '500ms crash n1 for 2s; 1s pause n2 for 300ms' or @FILE");
   cmd->add_option("--jobs,-j", c.jobs, "Threads (default: every core)");
   cmd->add_option("--time-limit", c.args.time_limit, "Simulated time per run (e.g. 10s)");

@@ -68,6 +68,7 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
     config.link = defaults.link;
     apply_fault_spec(*args.faults, config);
   }
+  for (const std::string& text : args.links) config.links.push_back(parse_link_override(text, config.link));
   if (args.clock) {
     config.clock = ClockSpec{};
     apply_clock_spec(*args.clock, config);
@@ -181,6 +182,7 @@ std::string rerun_command(const ProtocolEntry& entry, const SimConfig& config, s
                                 entry.info.variants.at(config.variant).name, config.nodes, seed);
   cmd += fmt::format(" --faults {}", shell_quote(config.faults_text.empty() ? "none" : config.faults_text));
   if (!config.clock_text.empty()) cmd += fmt::format(" --clock {}", shell_quote(config.clock_text));
+  for (const LinkOverride& o : config.links) cmd += fmt::format(" --link {}", shell_quote(o.text));
   if (config.plan_text) cmd += fmt::format(" --fault-plan {}", shell_quote(*config.plan_text));
   if (config.time_limit_ns != entry.info.default_time_limit_ns) cmd += fmt::format(" --time-limit {}", format_duration(config.time_limit_ns));
   return cmd;

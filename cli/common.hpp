@@ -20,6 +20,7 @@ struct RunArgs {
   std::optional<std::string> faults;
   std::optional<std::string> clock;
   std::optional<std::string> fault_plan;  // text, or @FILE
+  std::vector<std::string> links;         // per-link overrides
   std::optional<std::string> time_limit;  // "10s"
   std::optional<std::uint64_t> max_steps;
 };

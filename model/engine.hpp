@@ -216,7 +216,10 @@ class Core {
   void retime_timers(NodeId a);
   void set_links(const FaultEvent& f, int delta);
   bool blocked(NodeId from, NodeId to) const { return blocked_[std::size_t{from} * actors_ + to] > 0; }
-  time_ns draw_delay();
+  time_ns draw_delay(const DelaySpec& d);
+  const LinkSpec& link_spec(NodeId from, NodeId to) const {
+    return link_specs_.empty() ? config_.link : config_.links[link_specs_[std::size_t{from} * actors_ + to] - 1].spec;
+  }
 
   SimConfig config_;
   Layout layout_;
@@ -240,6 +243,7 @@ class Core {
   std::vector<std::uint32_t> free_slots_;
   std::vector<HeapEntry> heap_;
 
+  std::vector<std::uint16_t> link_specs_;  // actors x actors: 0 default, else 1 + override index
   std::vector<std::uint16_t> blocked_;     // actors x actors: partitions cutting a link
   std::vector<time_ns> link_last_due_ns_;  // FIFO links: the last due time per link
   std::vector<std::uint32_t> link_in_flight_;

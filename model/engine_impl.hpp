@@ -25,6 +25,17 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
   slots_.clear();
   free_slots_.clear();
   heap_.clear();
+  link_specs_.clear();
+  if (!config.links.empty()) {
+    link_specs_.assign(std::size_t{actors_} * actors_, 0);
+    assert(config.links.size() < 60'000);
+    for (std::size_t i = 0; i < config.links.size(); ++i) {
+      const LinkOverride& o = config.links[i];
+      if (o.from >= actors_ || o.to >= actors_) continue;  // names a node this run does not have
+      link_specs_[std::size_t{o.from} * actors_ + o.to] = static_cast<std::uint16_t>(i + 1);
+      if (o.both_ways) link_specs_[std::size_t{o.to} * actors_ + o.from] = static_cast<std::uint16_t>(i + 1);
+    }
+  }
   blocked_.assign(std::size_t{actors_} * actors_, 0);
   link_last_due_ns_.assign(std::size_t{actors_} * actors_, 0);
   link_in_flight_.assign(std::size_t{actors_} * actors_, 0);
@@ -177,8 +188,7 @@ void Core<M, D>::emit_drop(NodeId from, NodeId to, std::uint64_t message_id, Dro
 }
 
 template <class M, class D>
-time_ns Core<M, D>::draw_delay() {
-  const DelaySpec& d = config_.link.delay;
+time_ns Core<M, D>::draw_delay(const DelaySpec& d) {
   constexpr time_ns delay_ns_max = seconds(1000);
   switch (d.kind) {
     case DelaySpec::Kind::constant:
@@ -219,20 +229,21 @@ void Core<M, D>::send(NodeId from, NodeId to, M message) {
     emit_drop(from, to, id, DropReason::partition);
     return;
   }
-  const double loss = std::max(config_.link.loss, burst_loss_);
+  const LinkSpec& spec = link_spec(from, to);
+  const double loss = std::max(spec.loss, burst_loss_);
   if (chooser_.chance(ChoiceKind::loss, loss)) {
     emit_drop(from, to, id, DropReason::loss);
     return;
   }
   const std::size_t link = std::size_t{from} * actors_ + to;
-  const int copies = chooser_.chance(ChoiceKind::dup, config_.link.dup) ? 2 : 1;
+  const int copies = chooser_.chance(ChoiceKind::dup, spec.dup) ? 2 : 1;
   for (int copy = 0; copy < copies; ++copy) {
-    if (config_.link.capacity > 0 && link_in_flight_[link] >= config_.link.capacity) {
+    if (spec.capacity > 0 && link_in_flight_[link] >= spec.capacity) {
       emit_drop(from, to, id, DropReason::capacity);
       continue;
     }
-    time_ns due = now_ns_ + draw_delay();
-    if (config_.link.fifo) due = std::max(due, link_last_due_ns_[link]);
+    time_ns due = now_ns_ + draw_delay(spec.delay);
+    if (spec.fifo) due = std::max(due, link_last_due_ns_[link]);
     link_last_due_ns_[link] = std::max(link_last_due_ns_[link], due);
     const std::uint32_t slot = alloc_slot(PendingKind::deliver, to);
     Pending& p = slots_[slot];

@@ -149,6 +149,31 @@ void apply_fault_spec(std::string_view text, SimConfig& config) {
   });
 }
 
+LinkOverride parse_link_override(std::string_view text, const LinkSpec& base) {
+  const std::size_t colon = text.find(':');
+  const std::string_view ends = text.substr(0, colon);
+  const std::size_t arrow_both = ends.find("<->");
+  const std::size_t arrow = arrow_both != std::string_view::npos ? arrow_both : ends.find("->");
+  if (colon == std::string_view::npos || arrow == std::string_view::npos) {
+    throw UsageError(fmt::format("--link '{}' is not of the form n0->n1:ITEMS or n0<->n1:ITEMS", text));
+  }
+  const std::string_view from = ends.substr(0, arrow);
+  const std::string_view to = ends.substr(arrow + (arrow_both != std::string_view::npos ? 3 : 2));
+  const auto from_id = from.size() > 1 && from[0] == 'n' ? parse_count(from.substr(1)) : std::nullopt;
+  const auto to_id = to.size() > 1 && to[0] == 'n' ? parse_count(to.substr(1)) : std::nullopt;
+  if (!from_id || !to_id || *from_id > 4095 || *to_id > 4095) {
+    throw UsageError(fmt::format("--link '{}' names no nodes (expected e.g. n0->n1)", text));
+  }
+  SimConfig scratch;
+  scratch.link = base;
+  apply_fault_spec(text.substr(colon + 1), scratch);
+  if (!(scratch.faults == FaultSpec{})) {
+    throw UsageError(fmt::format("--link '{}' may only set delay, loss, dup, fifo and capacity", text));
+  }
+  return {static_cast<std::uint32_t>(*from_id), static_cast<std::uint32_t>(*to_id), arrow_both != std::string_view::npos,
+          scratch.link, std::string(text)};
+}
+
 void apply_clock_spec(std::string_view text, SimConfig& config) {
   constexpr std::string_view spec = "--clock";
   config.clock_text = std::string(text);

@@ -29,6 +29,17 @@ struct LinkSpec {
   friend bool operator==(const LinkSpec&, const LinkSpec&) = default;
 };
 
+// A link whose settings differ from the default: "n0->n1:delay=const:50ms,loss=0.1" (one way)
+// or "n0<->n1:..." (both ways).
+struct LinkOverride {
+  std::uint32_t from = 0;
+  std::uint32_t to = 0;
+  bool both_ways = false;
+  LinkSpec spec;
+  std::string text;  // as given
+  friend bool operator==(const LinkOverride&, const LinkOverride&) = default;
+};
+
 // How many faults of each kind a generated fault plan holds.
 struct FaultSpec {
   std::uint32_t crash = 0;        // crash-restart
@@ -51,7 +62,8 @@ struct ClockSpec {
 struct SimConfig {
   std::uint32_t nodes = 3;              // the user's node count (the protocol maps it to actors)
   std::uint32_t variant = 0;            // 0 is the correct variant
-  LinkSpec link;
+  LinkSpec link;                        // every link, unless overridden
+  std::vector<LinkOverride> links;      // per-link settings
   FaultSpec faults;
   ClockSpec clock;
   std::string faults_text;              // the --faults spec as given, for headers and replay lines
@@ -67,6 +79,9 @@ struct SimConfig {
 void apply_fault_spec(std::string_view text, SimConfig& config);
 // Parses "--clock" ("drift=200ppm,skew=5ms,jump=-2s,jumps=2,drift-changes=1").
 void apply_clock_spec(std::string_view text, SimConfig& config);
+// Parses one --link override; the link items are those of --faults that describe a link
+// (delay, loss, dup, fifo, capacity), starting from the config's default link.
+LinkOverride parse_link_override(std::string_view text, const LinkSpec& base);
 // Parses a delay distribution ("const:2ms", "uniform:1ms:10ms", "exp:1ms:5ms", "normal:5ms:1ms").
 std::optional<DelaySpec> parse_delay_spec(std::string_view text);
 

@@ -90,6 +90,11 @@ json config_json(const SimConfig& c) {
       {"dup", c.link.dup},
       {"fifo", c.link.fifo},
       {"capacity", c.link.capacity},
+      {"links", [&] {
+         std::vector<std::string> texts;
+         for (const LinkOverride& o : c.links) texts.push_back(o.text);
+         return texts;
+       }()},
       {"crash", c.faults.crash},
       {"crash_stop", c.faults.crash_stop},
       {"partition", c.faults.partition},
@@ -228,6 +233,13 @@ struct TraceParser {
     c.link.dup = field<double>(j, "dup");
     c.link.fifo = field<bool>(j, "fifo");
     c.link.capacity = field<std::uint32_t>(j, "capacity");
+    for (const std::string& text : field_or<std::vector<std::string>>(j, "links", {})) {
+      try {
+        c.links.push_back(parse_link_override(text, c.link));
+      } catch (const UsageError& e) {
+        fail(fmt::format("config field \"links\": {}", e.what()));
+      }
+    }
     c.faults.crash = field<std::uint32_t>(j, "crash");
     c.faults.crash_stop = field<std::uint32_t>(j, "crash_stop");
     c.faults.partition = field<std::uint32_t>(j, "partition");

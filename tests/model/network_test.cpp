@@ -140,3 +140,23 @@ TEST(Engine, SameSeedSameEventsAndChoiceLogReplaysWithoutTheSeed) {
   run_once(sim, config, 78, {.record = true});
   EXPECT_NE(first, sim.records());
 }
+
+TEST(Network, PerLinkSettingsOverrideTheDefault) {
+  SimulationOf<Blaster> sim(test_protocols::blaster_spec());
+  SimConfig c = config_with("delay=const:1ms");
+  c.links.push_back(parse_link_override("n0->n1:loss=1", c.link));
+  run_once(sim, c, 1);
+  EXPECT_TRUE(receiver(sim).received.empty());
+  c.links = {parse_link_override("n1->n0:loss=1", c.link)};
+  run_once(sim, c, 1);
+  EXPECT_EQ(receiver(sim).received.size(), Blaster::count);
+  c.links = {parse_link_override("n0<->n1:delay=const:300ms", c.link)};
+  run_once(sim, c, 1, {.record = true});
+  for (const EventRecord& e : sim.records()) {
+    if (e.kind == EventKind::deliver) {
+      EXPECT_EQ(e.true_ns, ms(300));
+    }
+  }
+  EXPECT_THROW(parse_link_override("n0-n1:loss=1", c.link), UsageError);
+  EXPECT_THROW(parse_link_override("n0->n1:crash=1", c.link), UsageError);
+}
