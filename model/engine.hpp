@@ -218,7 +218,9 @@ class Core {
   bool blocked(NodeId from, NodeId to) const { return blocked_[std::size_t{from} * actors_ + to] > 0; }
   time_ns draw_delay(const DelaySpec& d);
   const LinkSpec& link_spec(NodeId from, NodeId to) const {
-    return link_specs_.empty() ? config_.link : config_.links[link_specs_[std::size_t{from} * actors_ + to] - 1].spec;
+    if (link_specs_.empty()) return config_.link;
+    const std::uint16_t index = link_specs_[std::size_t{from} * actors_ + to];
+    return index == 0 ? config_.link : config_.links[index - 1u].spec;
   }
 
   SimConfig config_;

@@ -53,13 +53,21 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
 
 template <class M, class D>
 void Core<M, D>::schedule_start_events() {
-  // Faults first: at equal times a fault applies before node events (lower sequence number).
-  for (std::uint32_t i = 0; i < plan_.size(); ++i) {
-    const std::uint32_t slot = alloc_slot(PendingKind::fault_begin, no_node);
-    slots_[slot].fault_index = i;
-    push(slot, plan_[i].at_ns);
-  }
+  // Order at equal times is insertion order. At time 0: clock settings (a node's initial offset
+  // and drift) come before the nodes start, so on_start already reads its own clock; every other
+  // fault comes after, so a crash or pause at 0s hits a started node.
+  auto schedule_faults = [&](bool clock_settings) {
+    for (std::uint32_t i = 0; i < plan_.size(); ++i) {
+      const bool is_clock = plan_[i].kind == FaultKind::jump || plan_[i].kind == FaultKind::drift;
+      if (is_clock != clock_settings) continue;
+      const std::uint32_t slot = alloc_slot(PendingKind::fault_begin, no_node);
+      slots_[slot].fault_index = i;
+      push(slot, plan_[i].at_ns);
+    }
+  };
+  schedule_faults(true);
   for (NodeId a = 0; a < actors_; ++a) push(alloc_slot(PendingKind::start, a), 0);
+  schedule_faults(false);
 }
 
 template <class M, class D>

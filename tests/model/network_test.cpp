@@ -160,3 +160,19 @@ TEST(Network, PerLinkSettingsOverrideTheDefault) {
   EXPECT_THROW(parse_link_override("n0-n1:loss=1", c.link), UsageError);
   EXPECT_THROW(parse_link_override("n0->n1:crash=1", c.link), UsageError);
 }
+
+TEST(Faults, ClockSettingsApplyBeforeStartAndOtherFaultsAfter) {
+  SimulationOf<Blaster> sim(test_protocols::blaster_spec());
+  // A crash at 0s hits the started node; the timer set in on_start (on the drifting clock) dies.
+  run_once(sim, config_with("delay=const:1ms", "0s crash n1 for 1s"), 1, {.record = true});
+  EXPECT_TRUE(receiver(sim).recovered);
+  EXPECT_TRUE(receiver(sim).timer_fired_mono_ns.empty());
+  // An initial offset is already in place when on_start runs.
+  run_once(sim, config_with("delay=const:1ms", "0s jump n1 5s"), 1, {.record = true});
+  const auto& records = sim.records();
+  const auto start = std::find_if(records.begin(), records.end(), [](const EventRecord& e) {
+    return e.kind == EventKind::start && e.actor == 1;
+  });
+  ASSERT_NE(start, records.end());
+  EXPECT_EQ(start->local_ns, seconds(5));
+}
