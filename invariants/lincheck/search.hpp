@@ -47,7 +47,7 @@ class WglSearch {
     store_.prepare(ops);
     build_entries();
     build_hashes();
-    if (prune_) build_identical_chains();
+    if (prune_ && !indeterminate_.empty()) build_identical_chains();
   }
 
   // Searches to the end (or until a budget runs out).
@@ -80,6 +80,7 @@ class WglSearch {
   SearchOutcome finish(SearchVerdict verdict) {
     SearchOutcome outcome;
     outcome.verdict = verdict;
+    if (best_stale_) record();
     outcome.longest_prefix = std::move(best_);
     outcome.configurations = cache_.size();
     outcome.memory_bytes = bytes();
@@ -91,6 +92,7 @@ class WglSearch {
  private:
   static constexpr std::uint32_t none = ~std::uint32_t{0};
   static constexpr std::uint32_t hopeless = none - 1;
+  static constexpr std::ptrdiff_t lookahead_max = 256;  // not yet invoked operations checked per configuration
   static constexpr std::uint32_t poll_every = 1u << 12;
   struct Frame {
     std::uint32_t entry;
@@ -108,7 +110,7 @@ class WglSearch {
     definite_left_ = definite_count_;
     stack_.reserve(ops_.size());
     cache_.insert(mix64(state_), state_, set_.data());  // the empty configuration: dominance needs it
-    e_ = next_[head_];
+    e_ = entries_[head_].next;
     return done();
   }
 
@@ -116,7 +118,7 @@ class WglSearch {
   SearchVerdict advance() {
     if (fresh_ && prune_) {
       fresh_ = false;
-      const std::uint32_t forced = forced_entry();
+      const std::uint32_t forced = forced_entry(stack_.empty() || stack_.back().state != state_);
       if (forced == hopeless) {
         e_ = tail_;  // a pending operation fits in no reachable state: backtrack
       } else if (forced != none) {
@@ -124,17 +126,17 @@ class WglSearch {
         e_ = tail_;  // the configuration after the forced step is known to fail: so does this one
       }
     }
-    if (!call_[e_]) {  // a return entry (or tail_): backtrack
+    if (!entries_[e_].call) {  // a return entry (or tail_): backtrack
       if (stack_.empty()) return SearchVerdict::not_linearizable;
       const Frame frame = pop();
-      const std::uint32_t op = op_[frame.entry];
+      const std::uint32_t op = entries_[frame.entry].op;
       skip_ = !prune_ && ops_[op].indeterminate() && !frame.skipped;
-      e_ = frame.forced ? tail_ : skip_ ? frame.entry : next_[frame.entry];
+      e_ = frame.forced ? tail_ : skip_ ? frame.entry : entries_[frame.entry].next;
       return SearchVerdict::running;
     }
-    const std::uint32_t op = op_[e_];
-    if (prune_ && chain_prev_[op] != none && !test(set_, chain_prev_[op])) {
-      e_ = next_[e_];
+    const std::uint32_t op = entries_[e_].op;
+    if (prune_ && !chain_prev_.empty() && chain_prev_[op] != none && !test(set_, chain_prev_[op])) {
+      e_ = entries_[e_].next;
       return SearchVerdict::running;
     }
     StateKey after = state_;
@@ -144,13 +146,13 @@ class WglSearch {
       return SearchVerdict::running;
     }
     skip_ = false;
-    e_ = next_[e_];
+    e_ = entries_[e_].next;
     return SearchVerdict::running;
   }
 
   SearchVerdict arrived() {
     if (done()) return SearchVerdict::linearizable;
-    e_ = next_[head_];
+    e_ = entries_[head_].next;
     skip_ = false;
     fresh_ = true;
     return SearchVerdict::running;
@@ -159,7 +161,7 @@ class WglSearch {
   // Linearizes the operation of call entry `e`, reaching state `after`, unless that configuration
   // is cached or dominated; false then, and nothing changes.
   bool push(std::uint32_t e, bool skipped, StateKey after, bool forced) {
-    const std::uint32_t op = op_[e];
+    const std::uint32_t op = entries_[e].op;
     flip(set_, op);
     const std::uint64_t h = set_hash_ ^ zobrist_[op];
     const std::uint64_t config = h ^ mix64(after);
@@ -172,14 +174,18 @@ class WglSearch {
     set_hash_ = h;
     lift(e);
     if (!ops_[op].indeterminate()) definite_left_--;
-    if (stack_.size() > best_depth_) record();
+    if (stack_.size() > best_depth_) {
+      best_depth_ = stack_.size();
+      best_stale_ = true;  // copied when the search leaves this depth (see pop) or finishes
+    }
     return true;
   }
 
   Frame pop() {
+    if (best_stale_) record();
     const Frame frame = stack_.back();
     stack_.pop_back();
-    const std::uint32_t op = op_[frame.entry];
+    const std::uint32_t op = entries_[frame.entry].op;
     flip(set_, op);
     set_hash_ ^= zobrist_[op];
     unlift(frame.entry);
@@ -192,15 +198,16 @@ class WglSearch {
   // (a read, a failed cas; Model::preserves_state): if any linearization from here exists, one
   // starts with it (moving it to the front changes no other step, as it changed no state where it
   // was, and breaks no real-time order), so it is the only step to try.
-  // Returns `hopeless` instead when a pending definite operation fits in no state reachable from
-  // here (the model says so, see may_fit_later): then nothing from here can succeed.
-  std::uint32_t forced_entry() {
-    std::uint32_t first_return = next_[head_];
-    while (call_[first_return]) first_return = next_[first_return];
+  // Returns `hopeless` instead when a definite operation, pending or among the next few invoked,
+  // fits in no state reachable from here (the model says so, see may_fit_later): then nothing
+  // from here can succeed.
+  std::uint32_t forced_entry(bool state_changed) {
+    std::uint32_t first_return = entries_[head_].next;
+    while (entries_[first_return].call) first_return = entries_[first_return].next;
     assert(first_return != tail_);
-    const std::uint32_t frontier = ops_[op_[first_return]].return_event;
-    for (std::uint32_t e = next_[head_]; call_[e]; e = next_[e]) {
-      const std::uint32_t op = op_[e];
+    const std::uint32_t frontier = ops_[entries_[first_return].op].return_event;
+    for (std::uint32_t e = entries_[head_].next; entries_[e].call; e = entries_[e].next) {
+      const std::uint32_t op = entries_[e].op;
       if (ops_[op].indeterminate()) continue;
       StateKey after = state_;
       if (store_.step(state_, ops_[op], op, after)) {
@@ -209,10 +216,19 @@ class WglSearch {
         return hopeless;
       }
     }
+    // Operations not invoked yet must fit some day too: look ahead at those the model can rule out
+    // (only after a step that changed the state: skipping a check is always sound, only less sharp).
+    if (!state_changed) return none;
+    const auto first_later = std::upper_bound(watched_.begin(), watched_.end(), frontier,
+                                              [&](std::uint32_t event, std::uint32_t i) { return event < ops_[i].call_event; });
+    const auto last = first_later + std::min<std::ptrdiff_t>(lookahead_max, watched_.end() - first_later);
+    for (auto it = first_later; it != last; ++it) {
+      if (!store_.may_fit_later(state_, ops_[*it], *it, frontier)) return hopeless;
+    }
     return none;
   }
 
-  bool done() const { return prune_ ? definite_left_ == 0 : next_[head_] == tail_; }
+  bool done() const { return prune_ ? definite_left_ == 0 : entries_[head_].next == tail_; }
 
   // A configuration with an indeterminate operation j linearized can do nothing that the same
   // state without j cannot: if that one is cached, this one is redundant. Of identical operations
@@ -221,7 +237,7 @@ class WglSearch {
   bool dominated(std::uint64_t config, StateKey state) const {
     for (const std::uint32_t j : indeterminate_) {
       if (!test(set_, j)) continue;
-      if (chain_next_[j] != none && test(set_, chain_next_[j])) continue;
+      if (!chain_next_.empty() && chain_next_[j] != none && test(set_, chain_next_[j])) continue;
       if (cache_.contains_without(config ^ zobrist_[j], state, set_.data(), j)) return true;
     }
     return false;
@@ -238,10 +254,10 @@ class WglSearch {
   }
 
   void record() {
-    best_depth_ = stack_.size();
+    best_stale_ = false;
     best_.clear();
     for (const Frame& frame : stack_) {
-      if (!frame.skipped) best_.push_back(op_[frame.entry]);  // an op without effect is no step
+      if (!frame.skipped) best_.push_back(entries_[frame.entry].op);  // an op without effect is no step
     }
   }
 
@@ -249,19 +265,19 @@ class WglSearch {
   static void flip(std::vector<std::uint64_t>& set, std::uint32_t i) { set[i / 64] ^= std::uint64_t{1} << (i % 64); }
 
   void unlink(std::uint32_t x) {
-    next_[prev_[x]] = next_[x];
-    prev_[next_[x]] = prev_[x];
+    entries_[entries_[x].prev].next = entries_[x].next;
+    entries_[entries_[x].next].prev = entries_[x].prev;
   }
   void relink(std::uint32_t x) {
-    next_[prev_[x]] = x;
-    prev_[next_[x]] = x;
+    entries_[entries_[x].prev].next = x;
+    entries_[entries_[x].next].prev = x;
   }
   void lift(std::uint32_t call_entry) {
     unlink(call_entry);
-    if (match_[call_entry] != none) unlink(match_[call_entry]);
+    if (entries_[call_entry].match != none) unlink(entries_[call_entry].match);
   }
   void unlift(std::uint32_t call_entry) {
-    if (match_[call_entry] != none) relink(match_[call_entry]);
+    if (entries_[call_entry].match != none) relink(entries_[call_entry].match);
     relink(call_entry);
   }
 
@@ -286,21 +302,18 @@ class WglSearch {
     const auto m = static_cast<std::uint32_t>(order.size());
     head_ = 0;
     tail_ = m + 1;
-    op_.assign(m + 2, none);
-    call_.assign(m + 2, 0);
-    match_.assign(m + 2, none);
-    next_.resize(m + 2);
-    prev_.resize(m + 2);
+    entries_.assign(m + 2, Entry{});
     std::vector<std::uint32_t> call_entry_of(n, none);
     for (std::uint32_t pos = 1; pos <= m; ++pos) {
       const std::uint32_t code = order[pos - 1].second;
-      op_[pos] = code / 2;
-      call_[pos] = code % 2 == 0;
-      if (call_[pos]) call_entry_of[code / 2] = pos;
-      else match_[call_entry_of[code / 2]] = pos;
+      Entry& entry = entries_[pos];
+      entry.op = code / 2;
+      entry.call = code % 2 == 0;
+      if (entry.call) call_entry_of[code / 2] = pos;
+      else entries_[call_entry_of[code / 2]].match = pos;
     }
-    for (std::uint32_t pos = 0; pos <= m; ++pos) next_[pos] = pos + 1;
-    for (std::uint32_t pos = 1; pos <= m + 1; ++pos) prev_[pos] = pos - 1;
+    for (std::uint32_t pos = 0; pos <= m; ++pos) entries_[pos].next = pos + 1;
+    for (std::uint32_t pos = 1; pos <= m + 1; ++pos) entries_[pos].prev = pos - 1;
   }
 
   void build_hashes() {
@@ -308,6 +321,9 @@ class WglSearch {
     for (std::size_t i = 0; i < ops_.size(); ++i) zobrist_[i] = mix64(0x5851f42d4c957f2dULL * (i + 1));
     for (std::uint32_t i = 0; i < ops_.size(); ++i) {
       if (ops_[i].indeterminate()) indeterminate_.push_back(i);
+    }
+    for (std::uint32_t i = 0; i < ops_.size(); ++i) {
+      if (!ops_[i].indeterminate() && store_.watches(ops_[i])) watched_.push_back(i);
     }
     preserves_.resize(ops_.size());
     for (std::uint32_t i = 0; i < ops_.size(); ++i) preserves_[i] = Model::preserves_state(ops_[i]) ? 1 : 0;
@@ -343,14 +359,23 @@ class WglSearch {
   std::uint32_t head_ = 0;
   std::uint32_t tail_ = 0;
   std::uint32_t definite_count_ = 0;
-  std::vector<std::uint32_t> op_, match_, next_, prev_;
-  std::vector<std::uint8_t> call_;
+  // The list of call and return entries; 0 is the head, tail_ the end.
+  struct Entry {
+    std::uint32_t op = ~std::uint32_t{0};
+    std::uint32_t match = ~std::uint32_t{0};  // a call's return entry, if it has one
+    std::uint32_t next = 0;
+    std::uint32_t prev = 0;
+    bool call = false;
+  };
+  std::vector<Entry> entries_;
   std::vector<std::uint64_t> zobrist_;
   std::vector<std::uint32_t> indeterminate_;
   std::vector<std::uint8_t> preserves_;  // Model::preserves_state of each operation
+  std::vector<std::uint32_t> watched_;   // definite operations the model may rule out, in call order
   std::vector<std::uint32_t> chain_prev_, chain_next_;
   std::vector<std::uint32_t> best_;
   std::size_t best_depth_ = 0;
+  bool best_stale_ = false;  // the stack is deeper than best_ holds
 
   // The search's position: the configuration and how it was reached.
   std::vector<std::uint64_t> set_;

@@ -40,7 +40,12 @@ class StateStore {
   bool step(StateKey state, const Operation& op, std::uint32_t op_index, StateKey& next) {
     if constexpr (direct) {
       State after{};
-      const bool ok = model_.step(decode(state), op, after);
+      bool ok = false;
+      if constexpr (requires { model_.step(decode(state), op, op_index, after); }) {
+        ok = model_.step(decode(state), op, op_index, after);
+      } else {
+        ok = model_.step(decode(state), op, after);
+      }
       next = encode(after);
       return ok;
     } else {
@@ -74,6 +79,16 @@ class StateStore {
       else return model_.may_fit_later(states_[state], op, op_index, frontier);
     }
     return true;
+  }
+
+  // Whether may_fit_later can ever be false for `op` (optional model hook, watches; without it, any
+  // operation of a model that has may_fit_later).
+  static constexpr bool has_lookahead = requires(const Model& m, const State& s, const Operation& op, std::uint32_t i) {
+    m.may_fit_later(s, op, i, i);
+  };
+  bool watches(const Operation& op) const {
+    if constexpr (requires { Model::watches(op); }) return Model::watches(op);
+    else return has_lookahead;
   }
 
   // Lets the model look at the partition's operations before the search (optional hook, prepare).

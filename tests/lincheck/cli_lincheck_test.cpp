@@ -59,7 +59,11 @@ TEST(LincheckCli, VerdictsAreExitCodes) {
   EXPECT_NE(bad.out.find("NOT linearizable"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("cannot be linearized"), std::string::npos) << bad.out;
   EXPECT_NE(bad.out.find("longest linearizable prefix"), std::string::npos) << bad.out;
-  const CliRun unknown = corridor("lincheck " + porcupine + "/kv/c10-ok.txt --no-split --time-budget 0.0001");
+  std::string hard;  // 24 concurrent adds, then a read that sees none: 2^24 configurations
+  for (int p = 0; p < 24; ++p) hard += "{\"process\":" + std::to_string(p) + ",\"type\":\"invoke\",\"f\":\"add\",\"value\":1}\n";
+  for (int p = 0; p < 24; ++p) hard += "{\"process\":" + std::to_string(p) + ",\"type\":\"ok\",\"f\":\"add\",\"value\":1}\n";
+  hard += "{\"process\":99,\"type\":\"invoke\",\"f\":\"read\"}\n{\"process\":99,\"type\":\"ok\",\"f\":\"read\",\"value\":[]}\n";
+  const CliRun unknown = corridor("lincheck " + scratch_file("hard.jsonl", hard).string() + " --model set --time-budget 0.05");
   EXPECT_EQ(unknown.exit_code, 4) << unknown.out;
   // several files: one after another, the worst verdict decides
   const CliRun both = corridor("lincheck " + porcupine + "/etcd/etcd_002.log " + porcupine + "/kv/c01-bad.txt");

@@ -54,6 +54,16 @@ inline LinVerdict check(const History& history, const std::string& model, bool p
   return check_history(history, options).verdict;
 }
 
+// A history that takes the search 2^n configurations to reject: n concurrent adds to a set, then
+// a read that sees none of them.
+inline History exponential_set_history(std::uint32_t n) {
+  HistoryBuilder h;
+  for (std::uint32_t p = 0; p < n; ++p) h.invoke(p, "add", std::int64_t{p});
+  for (std::uint32_t p = 0; p < n; ++p) h.ok(p, "add", std::int64_t{p});
+  h.op(n, "read", {}, std::vector<std::int64_t>{});
+  return h.history();
+}
+
 inline std::vector<std::int64_t> pair(std::int64_t a, std::int64_t b) { return {a, b}; }
 
 }  // namespace corridor::lincheck::test

@@ -143,6 +143,23 @@ TEST(LincheckHistory, EmptyHistoryIsLinearizable) {
   for (const std::string& model : model_names()) EXPECT_EQ(check({}, model), yes) << model;
 }
 
+TEST(LincheckBudget, TimeAndMemoryGiveUnknownNeverAHang) {
+  const History history = exponential_set_history(26);
+  LincheckOptions options;
+  options.model = "set";
+  options.time_budget_s = 0.05;
+  LincheckResult result = check_history(history, options);
+  EXPECT_EQ(result.verdict, LinVerdict::unknown);
+  EXPECT_NE(result.explanation.find("time budget"), std::string::npos) << result.explanation;
+  options.time_budget_s = 60;
+  options.memory_budget_bytes = 256 << 10;
+  result = check_history(history, options);
+  EXPECT_EQ(result.verdict, LinVerdict::unknown);
+  EXPECT_NE(result.explanation.find("memory budget"), std::string::npos) << result.explanation;
+  EXPECT_EQ(exit_code_of(result.verdict), 4);
+  EXPECT_EQ(check(exponential_set_history(10), "set"), no);  // small enough to finish
+}
+
 TEST(LincheckResult, ExplainsTheViolationInWords) {
   HistoryBuilder h;
   h.op(0, "write", 1, {}).invoke(1, "read").op(0, "write", 2, {}).ok(1, "read", 3);

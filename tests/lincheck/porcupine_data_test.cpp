@@ -89,22 +89,5 @@ TEST(LincheckPorcupine, Etcd000IsExplainedWithItsLines) {
   EXPECT_NE(result.explanation.find("longest linearizable prefix"), std::string::npos);
 }
 
-TEST(LincheckPorcupine, BudgetsGiveUnknownNeverAHang) {
-  SKIP_WITHOUT_DATA();
-  const std::string path = porcupine_dir + "/kv/c10-ok.txt";
-  const ParsedHistory parsed = parse_history(read_file(path), path);
-  LincheckOptions options;
-  options.model = "kv";
-  options.split_by_key = false;
-  options.time_budget_s = 1e-4;
-  EXPECT_EQ(check_history(parsed.events, options).verdict, LinVerdict::unknown);
-  options.time_budget_s = 60;
-  options.memory_budget_bytes = 64 << 10;
-  const LincheckResult result = check_history(parsed.events, options);
-  EXPECT_EQ(result.verdict, LinVerdict::unknown);
-  EXPECT_NE(result.explanation.find("memory"), std::string::npos) << result.explanation;
-  EXPECT_EQ(exit_code_of(result.verdict), 4);
-}
-
 }  // namespace
 }  // namespace corridor::lincheck

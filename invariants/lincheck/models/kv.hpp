@@ -93,25 +93,27 @@ class KvModel {
   }
 
   // Between resets (put, cas, delete) a value only grows, so a get fits later only if the current
-  // value is a prefix of what it returned, unless a reset may still come before the get. At a
-  // configuration whose earliest pending return is event `frontier`, every operation that returned
-  // before it is linearized, so the resets that may still come first are those invoked before the
-  // get returned and returning at or after `frontier` (or never). prepare() finds, per get, the
-  // latest return of a reset invoked before the get returned.
+  // value is a prefix of what it returned, unless a reset that could lead there (a delete, or a
+  // put or cas of a prefix of the text) may still come before the get. At a configuration whose
+  // earliest pending return is event `frontier`, every operation that returned before it is
+  // linearized, so such resets are those invoked before the get returned and returning at or
+  // after `frontier` (or never). prepare() finds, per get, the latest return of such a reset.
   void prepare(std::span<const Operation> ops) {
     reset_return_max_.assign(ops.size(), 0);
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> resets;  // (call, return), by call
-    for (const Operation& op : ops) {
-      if (op.function == put || op.function == cas || op.function == remove) resets.emplace_back(op.call_event, op.return_event);
+    std::vector<std::uint32_t> resets;  // by call
+    for (std::uint32_t i = 0; i < ops.size(); ++i) {
+      if (ops[i].function == put || ops[i].function == cas || ops[i].function == remove) resets.push_back(i);
     }
     for (std::size_t i = 0; i < ops.size(); ++i) {
       if (ops[i].function != get) continue;
-      for (const auto& [call, ret] : resets) {
-        if (call >= ops[i].return_event) break;
-        reset_return_max_[i] = std::max(reset_return_max_[i], ret);
+      for (const std::uint32_t r : resets) {
+        if (ops[r].call_event >= ops[i].return_event) break;
+        if (may_lead_to(ops[r], ops[i].output)) reset_return_max_[i] = std::max(reset_return_max_[i], ops[r].return_event);
       }
     }
   }
+
+  static bool watches(const Operation& op) { return op.function == get; }
 
   bool may_fit_later(const State& state, const Operation& op, std::uint32_t op_index, std::uint32_t frontier) const {
     if (op.function != get || reset_return_max_[op_index] >= frontier) return true;
@@ -128,6 +130,14 @@ class KvModel {
   std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + reads_.bytes() + prefixes_.bytes() + reset_return_max_.capacity() * 4; }
 
  private:
+  // Whether after `reset` (and appends) a get could return `output`.
+  bool may_lead_to(const Operation& reset, ValueCode output) const {
+    if (reset.function == remove) return true;
+    if (output == nil_code) return false;
+    const std::string_view written = codec_->text_of(reset.function == put ? reset.input1 : reset.input2);
+    return codec_->text_of(output).starts_with(written);
+  }
+
   static constexpr State absent = 0;
   static constexpr State empty = 1;
   struct Node {

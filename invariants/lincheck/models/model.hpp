@@ -20,6 +20,13 @@
 //     // Throws ModelInputError for a value of the wrong shape or an unknown function.
 //     static bool compile(const OperationEvents& events, ValueCodec& codec, Operation& op);
 //     static std::string describe(const Operation& op, const ValueCodec& codec);
+//
+//     // Optional, to prune early: false when `op` fits in no state reachable from `state`, given
+//     // that every operation returning before event `frontier` is linearized; watches(op) says for
+//     // which operations it can be false; prepare(ops) sees the partition's operations first.
+//     bool may_fit_later(const State&, const Operation& op, std::uint32_t op_index, std::uint32_t frontier) const;
+//     static bool watches(const Operation& op);
+//     void prepare(std::span<const Operation> ops);
 //   };
 //
 // States are interned by StateStore, and steps memoised there, so a model need not be fast on
