@@ -27,10 +27,10 @@ void MonotonicTokenMonitor::on_event(const EventView& view) {
   std::vector<NodeId> nodes = {view.actor};
   if (highest_node_ != view.actor) nodes.push_back(highest_node_);
   violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns, std::move(nodes), {},
-                         fmt::format("node {} noted {} with token {} at {}, after token {} at {} (node {}): the token "
-                                     "went backwards",
-                                     view.actor, note_name_, token, time_text(view.true_ns), highest_,
-                                     time_text(highest_ns_), highest_node_)};
+                         fmt::format("node {} noted \"{}\" with token {} at {}, lower than token {} noted by node {} "
+                                     "at {}: the token went backwards",
+                                     view.actor, note_name_, token, time_text(view.true_ns), highest_, highest_node_,
+                                     time_text(highest_ns_))};
 }
 
 }  // namespace corridor::invariants

@@ -25,11 +25,23 @@ namespace corridor::invariants {
 
 template <class Node>
 using BelievesLeaseFn = std::function<bool(const Node&, time_ns node_monotonic_now_ns)>;
+// Optional: a few words on a holder's lease for the violation's sentence ("term 3, lease until
+// 1.25s on its clock").
+template <class Node>
+using DescribeLeaseFn = std::function<std::string(const Node&)>;
 
 template <class E>
 StateInvariant<E> unique_lease_holder(BelievesLeaseFn<typename E::Node> believes_lease,
-                                      std::string name = "unique-lease-holder") {
-  auto check = [believes_lease = std::move(believes_lease)](const E& engine) -> std::optional<Violation> {
+                                      std::string name = "unique-lease-holder",
+                                      DescribeLeaseFn<typename E::Node> describe = {}) {
+  auto check = [believes_lease = std::move(believes_lease),
+                describe = std::move(describe)](const E& engine) -> std::optional<Violation> {
+    auto holder_text = [&](NodeId n) {
+      const bool paused = engine.status(n) == ActorStatus::paused;
+      const std::string about = describe ? describe(engine.node(n)) : std::string();
+      if (!paused && about.empty()) return fmt::format("node {}", n);
+      return fmt::format("node {} ({}{}{})", n, paused ? "paused" : "", paused && !about.empty() ? "; " : "", about);
+    };
     NodeId holder = no_node;
     for (NodeId n = 0; n < engine.layout_nodes(); ++n) {
       if (!engine.is_running(n)) continue;
@@ -42,11 +54,8 @@ StateInvariant<E> unique_lease_holder(BelievesLeaseFn<typename E::Node> believes
       Violation v;
       v.verdict = Verdict::safety;
       v.nodes = {holder, n};
-      v.message = fmt::format("nodes {} and {} both believe they hold a valid lease at true time {}{}", holder, n,
-                              time_text(engine.now_ns()),
-                              engine.status(holder) == ActorStatus::paused || engine.status(n) == ActorStatus::paused
-                                  ? " (one of them is paused)"
-                                  : "");
+      v.message = fmt::format("{} and {} both believe they hold a valid lease at true time {}", holder_text(holder),
+                              holder_text(n), time_text(engine.now_ns()));
       return v;
     }
     return std::nullopt;

@@ -31,7 +31,7 @@ TEST(MonotonicToken, FiresWhenATokenGoesBack) {
   EXPECT_EQ(s.violation()->verdict, Verdict::safety);
   EXPECT_EQ(s.violation()->true_ns, ms(30));
   EXPECT_EQ(s.violation()->nodes, (std::vector<NodeId>{3}));
-  EXPECT_NE(s.violation()->message.find("token 2 at 0.030000s, after token 3 at 0.020000s"), std::string::npos)
+  EXPECT_NE(s.violation()->message.find("token 2 at 0.030000s, lower than token 3 noted by node 3 at 0.020000s"), std::string::npos)
       << s.violation()->message;
 }
 

@@ -119,6 +119,6 @@ TEST(UniqueLeaseHolder, APausedHolderStillBelievesACrashedOneDoesNot) {
   const std::vector<Claim> claims = {{0, ms(10), 1, ms(400)}, {1, ms(150), 2, ms(300)}};
   const auto paused = run(claims, "100ms pause n0 for 300ms");
   ASSERT_TRUE(paused);
-  EXPECT_NE(paused->message.find("paused"), std::string::npos) << paused->message;
+  EXPECT_NE(paused->message.find("node 0 (paused) and node 1 both believe"), std::string::npos) << paused->message;
   EXPECT_FALSE(run(claims, "100ms crash n0"));
 }
