@@ -1,0 +1,48 @@
+#pragma once
+// Causal broadcast with vector clocks (after Birman, Schiper and Stephenson): every node casts
+// ten messages at random intervals; each carries the sender's count of delivered messages per
+// origin. A receiver holds a message back until it has delivered everything the sender had
+// delivered when it cast it, and the message is the sender's next one.
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "model/engine.hpp"
+
+namespace corridor::protocols {
+
+struct CausalBroadcast {
+  static constexpr std::uint32_t correct = 0;
+  static constexpr std::uint32_t fifo_only = 1;  // checks the sender's entry only
+
+  static constexpr std::uint32_t casts_per_node = 10;
+  static constexpr time_ns cast_interval_min_ns = ms(10);
+  static constexpr time_ns cast_interval_max_ns = ms(50);
+  static constexpr std::size_t held_max = 4096;  // held-back messages per node
+
+  struct Cast {
+    NodeId origin = no_node;
+    std::vector<std::uint32_t> vc;  // per origin: messages delivered by the sender, this one included
+  };
+  using Message = std::variant<Cast>;
+  using Ctx = Context<Message>;
+
+  struct Node {
+    std::vector<std::uint32_t> delivered;  // per origin: how many delivered, in order
+    std::vector<Cast> held;                // received, not yet deliverable
+
+    void on_start(Ctx& ctx);
+    void on_message(Ctx& ctx, NodeId from, const Message& m);
+    void on_timer(Ctx& ctx, std::uint64_t tag);
+  };
+};
+
+}  // namespace corridor::protocols
+
+namespace corridor {
+struct ProtocolEntry;
+}
+
+namespace corridor::protocols {
+ProtocolEntry causal_broadcast_entry();
+}  // namespace corridor::protocols
