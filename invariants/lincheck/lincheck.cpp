@@ -63,6 +63,7 @@ void compile_operations(const History& history, const LincheckOptions& options, 
   std::unordered_map<std::string_view, std::uint32_t> key_index;
   std::vector<Operation>& ops = prepared.ops;
   ops.reserve(paired.size());
+  prepared.codec.reserve(paired.size() + 1);
   result.operations.reserve(paired.size());
   for (const PairedOperation& pair : paired) {
     const HistoryEvent& call = history[pair.call_event];

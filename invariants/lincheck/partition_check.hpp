@@ -3,6 +3,7 @@
 // search, in slices, and on a violation replays the longest prefix to say which operations were
 // concurrent with the one that cannot be linearized and what the model made of each.
 #include <algorithm>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -66,22 +67,40 @@ std::optional<Violation> explain_violation(const Partition& partition, StateStor
   return violation;
 }
 
+// Whether the operations follow one another in real time (each invoked after the previous one
+// returned, none indeterminate): then their order is the only linearization, and a replay decides.
+inline bool sequential(const Partition& partition) {
+  for (std::size_t i = 0; i < partition.ops.size(); ++i) {
+    if (partition.ops[i].indeterminate()) return false;
+    if (i > 0 && partition.ops[i].call_event < partition.ops[i - 1].return_event) return false;
+  }
+  return true;
+}
+
 // The search of one partition, resumable: the checker runs partitions in slices, round robin.
+// A sequential partition is replayed instead.
 template <class Model>
 class PartitionJob {
  public:
   PartitionJob(const Partition& partition, Model model, SearchMode mode, Budget& budget, bool explain)
-      : partition_(partition), budget_(budget), explain_(explain), store_(std::move(model)), search_(partition.ops, store_, mode, budget) {}
+      : partition_(partition), budget_(budget), explain_(explain), store_(std::move(model)) {
+    if (mode == SearchMode::plain || !sequential(partition)) search_.emplace(partition.ops, store_, mode, budget);
+  }
 
   // Runs at most `iterations` steps; `running` if not finished.
   SearchVerdict run_for(std::uint64_t iterations) {
-    const SearchVerdict verdict = search_.resume(iterations);
+    const SearchVerdict verdict = search_ ? search_->resume(iterations) : replay();
     if (verdict == SearchVerdict::not_linearizable) budget_.report_violation();
     return verdict;
   }
 
   PartitionOutcome finish(SearchVerdict verdict) {
-    SearchOutcome searched = search_.finish(verdict);
+    SearchOutcome searched;
+    if (search_) searched = search_->finish(verdict);
+    else {
+      searched.longest_prefix = std::move(replayed_);
+      searched.memory_bytes = store_.bytes();
+    }
     PartitionOutcome outcome;
     outcome.verdict = verdict;
     outcome.configurations = searched.configurations;
@@ -93,11 +112,25 @@ class PartitionJob {
   }
 
  private:
+  SearchVerdict replay() {
+    StateKey state = store_.initial();
+    for (std::uint32_t i = 0; i < partition_.ops.size(); ++i) {
+      StateKey next = 0;
+      if (!store_.step(state, partition_.ops[i], i, next)) {
+        for (std::uint32_t j = 0; j < i; ++j) replayed_.push_back(j);
+        return SearchVerdict::not_linearizable;
+      }
+      state = next;
+    }
+    return SearchVerdict::linearizable;
+  }
+
   const Partition& partition_;
   Budget& budget_;
   bool explain_;
   StateStore<Model> store_;
-  WglSearch<Model> search_;
+  std::optional<WglSearch<Model>> search_;  // absent: a sequential partition, replayed
+  std::vector<std::uint32_t> replayed_;     // the linearizable prefix of a failed replay
 };
 
 }  // namespace corridor::lincheck

@@ -163,7 +163,7 @@ class WglSearch {
   bool push(std::uint32_t e, bool skipped, StateKey after, bool forced) {
     const std::uint32_t op = entries_[e].op;
     flip(set_, op);
-    const std::uint64_t h = set_hash_ ^ zobrist_[op];
+    const std::uint64_t h = set_hash_ ^ zobrist(op);
     const std::uint64_t config = h ^ mix64(after);
     if (!cache_.insert(config, after, set_.data()) || (prune_ && dominated(config, after))) {
       flip(set_, op);
@@ -187,7 +187,7 @@ class WglSearch {
     stack_.pop_back();
     const std::uint32_t op = entries_[frame.entry].op;
     flip(set_, op);
-    set_hash_ ^= zobrist_[op];
+    set_hash_ ^= zobrist(op);
     unlift(frame.entry);
     state_ = frame.state;
     if (!ops_[op].indeterminate()) definite_left_++;
@@ -238,7 +238,7 @@ class WglSearch {
     for (const std::uint32_t j : indeterminate_) {
       if (!test(set_, j)) continue;
       if (!chain_next_.empty() && chain_next_[j] != none && test(set_, chain_next_[j])) continue;
-      if (cache_.contains_without(config ^ zobrist_[j], state, set_.data(), j)) return true;
+      if (cache_.contains_without(config ^ zobrist(j), state, set_.data(), j)) return true;
     }
     return false;
   }
@@ -260,6 +260,9 @@ class WglSearch {
       if (!frame.skipped) best_.push_back(entries_[frame.entry].op);  // an op without effect is no step
     }
   }
+
+  // The random word of operation i in the hash of a set (Zobrist hashing).
+  static std::uint64_t zobrist(std::uint32_t i) { return mix64(0x5851f42d4c957f2dULL * (i + std::uint64_t{1})); }
 
   static bool test(const std::vector<std::uint64_t>& set, std::uint32_t i) { return (set[i / 64] >> (i % 64)) & 1; }
   static void flip(std::vector<std::uint64_t>& set, std::uint32_t i) { set[i / 64] ^= std::uint64_t{1} << (i % 64); }
@@ -298,7 +301,13 @@ class WglSearch {
         order.emplace_back(std::uint64_t{no_event} + 1 + i, 2 * i + 1);
       }
     }
-    std::sort(order.begin(), order.end());
+    // Nearly sorted already (a return lands a few places after its call): insertion sort.
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      const auto item = order[i];
+      std::size_t j = i;
+      for (; j > 0 && item < order[j - 1]; --j) order[j] = order[j - 1];
+      order[j] = item;
+    }
     const auto m = static_cast<std::uint32_t>(order.size());
     head_ = 0;
     tail_ = m + 1;
@@ -317,8 +326,6 @@ class WglSearch {
   }
 
   void build_hashes() {
-    zobrist_.resize(ops_.size());
-    for (std::size_t i = 0; i < ops_.size(); ++i) zobrist_[i] = mix64(0x5851f42d4c957f2dULL * (i + 1));
     for (std::uint32_t i = 0; i < ops_.size(); ++i) {
       if (ops_[i].indeterminate()) indeterminate_.push_back(i);
     }
@@ -368,7 +375,6 @@ class WglSearch {
     bool call = false;
   };
   std::vector<Entry> entries_;
-  std::vector<std::uint64_t> zobrist_;
   std::vector<std::uint32_t> indeterminate_;
   std::vector<std::uint8_t> preserves_;  // Model::preserves_state of each operation
   std::vector<std::uint32_t> watched_;   // definite operations the model may rule out, in call order

@@ -40,14 +40,14 @@ ValueCode ValueCodec::integer(std::int64_t value) {
   return add(
       mix64(static_cast<std::uint64_t>(value)) ^ 1,
       [&](const Entry& e) { return e.kind == Kind::integer && e.integer == value; },
-      [&] { return Entry{Kind::integer, value, fmt::format("{}", value), {}}; });
+      [&] { return Entry{Kind::integer, value, integer_texts_.emplace_back(fmt::format("{}", value)), {}}; });
 }
 
 ValueCode ValueCodec::text(std::string_view value) {
   return add(
       XXH3_64bits_withSeed(value.data(), value.size(), 2),
       [&](const Entry& e) { return e.kind == Kind::text && e.text == value; },
-      [&] { return Entry{Kind::text, 0, std::string(value), {}}; });
+      [&] { return Entry{Kind::text, 0, value, {}}; });
 }
 
 ValueCode ValueCodec::list(const std::vector<ValueCode>& elements) {

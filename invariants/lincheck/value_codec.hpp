@@ -1,10 +1,12 @@
 #pragma once
 // Interns the values of a history into dense integer codes, so that models compare values as
 // integers and the search never touches a string. Code 0 is nil. Built once per check, read-only
-// (and so shared between threads) during the search.
+// (and so shared between threads) during the search. It keeps views of the strings it is given,
+// not copies: they must outlive it (the history being checked does).
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <deque>
 #include <vector>
 
 #include "invariants/lincheck/flat_table.hpp"
@@ -35,13 +37,14 @@ class ValueCodec {
   std::string describe(ValueCode code) const;
 
   std::size_t size() const { return entries_.size(); }
+  void reserve(std::size_t values) { entries_.reserve(values); same_hash_next_.reserve(values); }
 
  private:
   enum class Kind : std::uint8_t { nil, integer, text, list };
   struct Entry {
     Kind kind = Kind::nil;
     std::int64_t integer = 0;
-    std::string text;
+    std::string_view text;
     std::vector<ValueCode> list;
   };
   // The code of the entry with this hash that `matches`, or a new one from `make`.
@@ -49,6 +52,7 @@ class ValueCodec {
   ValueCode add(std::uint64_t hash, Matches matches, Make make);
 
   std::vector<Entry> entries_;
+  std::deque<std::string> integer_texts_;  // the decimal text of each integer entry (stable addresses)
   std::vector<std::uint32_t> same_hash_next_;  // chains entries whose hashes collide
   FlatTable64 index_;                          // hash of kind and content -> first entry
 };

@@ -11,6 +11,7 @@
 // "b", or append "ab"); they are then two states, which costs the memo some sharing, never a
 // wrong verdict, because a get compares text.
 #include <algorithm>
+#include <deque>
 #include <span>
 #include <string>
 #include <vector>
@@ -27,8 +28,8 @@ class KvModel {
   enum Function : std::uint8_t { get, put, append, cas, remove };
 
   explicit KvModel(const ValueCodec& codec) : codec_(&codec) {
-    nodes_.push_back(Node{absent, nil_code, 0});
-    nodes_.push_back(Node{absent, nil_code, 0});
+    nodes_.push_back(Node{absent, nil_code, 0, 0});
+    nodes_.push_back(Node{absent, nil_code, 0, 0});
   }
   KvModel(const KvModel& other) = default;
   KvModel(KvModel&&) = default;
@@ -119,15 +120,14 @@ class KvModel {
     if (op.function != get || reset_return_max_[op_index] >= frontier) return true;
     if (op.output == nil_code) return state == absent;
     if (state == absent) return true;
-    const std::uint64_t key = pair_key(state, op.output);
-    if (const std::uint32_t* found = prefixes_.find(key)) return *found != 0;
-    const std::string_view text = codec_->text_of(op.output);
-    const bool prefix = nodes_[state].length <= text.size() && spells(state, text.substr(0, nodes_[state].length));
-    prefixes_.insert(key, prefix ? 1 : 0);
-    return prefix;
+    // Equal texts have equal hashes, so a hash that differs proves the value no prefix; a hash that
+    // collides only keeps a branch that is hopeless, which is safe.
+    const std::vector<std::uint64_t>& prefix_hashes = text_prefix_hashes(op.output);
+    const std::uint64_t length = nodes_[state].length;
+    return length < prefix_hashes.size() && nodes_[state].hash == prefix_hashes[length];
   }
 
-  std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + reads_.bytes() + prefixes_.bytes() + reset_return_max_.capacity() * 4; }
+  std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + reads_.bytes() + prefix_hash_index_.bytes() + reset_return_max_.capacity() * 4; }
 
  private:
   // Whether after `reset` (and appends) a get could return `output`.
@@ -144,7 +144,28 @@ class KvModel {
     State parent;
     ValueCode piece;
     std::uint64_t length;
+    std::uint64_t hash;  // polynomial hash of the text (see text_hash)
   };
+
+  // Polynomial hashing of texts modulo 2^64: h(a + b) = h(a) * base^|b| + h(b).
+  static constexpr std::uint64_t hash_base = 0x9e3779b97f4a7c15ULL | 1;
+  static std::uint64_t extend_hash(std::uint64_t hash, std::string_view piece) {
+    for (const char c : piece) hash = hash * hash_base + static_cast<unsigned char>(c) + 1;
+    return hash;
+  }
+
+  // The hashes of every prefix of a value's text (index: length), computed once per value.
+  const std::vector<std::uint64_t>& text_prefix_hashes(ValueCode value) const {
+    if (const std::uint32_t* found = prefix_hash_index_.find(static_cast<std::uint64_t>(value))) {
+      return prefix_hashes_[*found];
+    }
+    const std::string_view text = codec_->text_of(value);
+    std::vector<std::uint64_t> hashes(text.size() + 1, 0);
+    for (std::size_t i = 0; i < text.size(); ++i) hashes[i + 1] = extend_hash(hashes[i], text.substr(i, 1));
+    prefix_hash_index_.insert(static_cast<std::uint64_t>(value), static_cast<std::uint32_t>(prefix_hashes_.size()));
+    prefix_hashes_.push_back(std::move(hashes));
+    return prefix_hashes_.back();
+  }
 
   static std::uint64_t pair_key(State node, ValueCode code) {
     return (std::uint64_t{node} << 32) | static_cast<std::uint32_t>(code);
@@ -154,7 +175,8 @@ class KvModel {
     const std::uint64_t key = pair_key(parent, piece);
     if (const std::uint32_t* found = children_.find(key)) return *found;
     const auto id = static_cast<State>(nodes_.size());
-    nodes_.push_back(Node{parent, piece, nodes_[parent].length + codec_->text_of(piece).size()});
+    const std::string_view text = codec_->text_of(piece);
+    nodes_.push_back(Node{parent, piece, nodes_[parent].length + text.size(), extend_hash(nodes_[parent].hash, text)});
     children_.insert(key, id);
     return id;
   }
@@ -168,9 +190,11 @@ class KvModel {
   // Whether node `state` (not absent) spells the text of `value`; memoised.
   bool reads_present(State state, ValueCode value) const {
     if (state == absent) return false;
+    const std::vector<std::uint64_t>& hashes = text_prefix_hashes(value);
+    if (nodes_[state].length + 1 != hashes.size() || nodes_[state].hash != hashes.back()) return false;  // differ
     const std::uint64_t key = pair_key(state, value);
     if (const std::uint32_t* found = reads_.find(key)) return *found != 0;
-    const bool equal = spells(state, codec_->text_of(value));
+    const bool equal = spells(state, codec_->text_of(value));  // equal hashes: make sure
     reads_.insert(key, equal ? 1 : 0);
     return equal;
   }
@@ -200,7 +224,8 @@ class KvModel {
   mutable std::vector<Node> nodes_;
   mutable FlatTable64 children_;
   mutable FlatTable64 reads_;
-  mutable FlatTable64 prefixes_;
+  mutable FlatTable64 prefix_hash_index_;                     // value code -> prefix_hashes_ index
+  mutable std::deque<std::vector<std::uint64_t>> prefix_hashes_;  // stable references
   std::vector<std::uint32_t> reset_return_max_;  // per operation of the partition (gets only)
 };
 
