@@ -35,6 +35,13 @@ class FlatTable64 {
     count_++;
   }
 
+  // Room for `count` entries without growing.
+  void reserve(std::size_t count) {
+    std::size_t capacity = 16;
+    while (capacity < 2 * count) capacity *= 2;
+    if (capacity > slots_.size()) resize(capacity);
+  }
+
   std::size_t size() const { return count_; }
   std::size_t bytes() const { return slots_.size() * sizeof(Slot); }
 

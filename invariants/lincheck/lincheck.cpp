@@ -56,11 +56,31 @@ struct Prepared {
   std::vector<Partition> partitions;
 };
 
+// The dense index of `key`, added if new: a scan while there are few keys, a hash map after.
+std::uint32_t key_index_of(const std::string& key, std::vector<std::string>& keys,
+                           std::unordered_map<std::string, std::uint32_t>& index) {
+  constexpr std::size_t scanned_keys_max = 16;
+  if (keys.size() <= scanned_keys_max) {
+    for (std::uint32_t i = 0; i < keys.size(); ++i) {
+      // the first byte first: keys are often a character or two, and memcmp is a call
+      if (keys[i].size() == key.size() && (key.empty() || keys[i][0] == key[0]) && keys[i] == key) return i;
+    }
+    if (keys.size() < scanned_keys_max) {
+      keys.push_back(key);
+      return static_cast<std::uint32_t>(keys.size() - 1);
+    }
+    for (std::uint32_t i = 0; i < keys.size(); ++i) index.emplace(keys[i], i);
+  }
+  const auto [it, inserted] = index.try_emplace(key, static_cast<std::uint32_t>(keys.size()));
+  if (inserted) keys.push_back(key);
+  return it->second;
+}
+
 template <class Model>
 void compile_operations(const History& history, const LincheckOptions& options, Prepared& prepared,
                         LincheckResult& result) {
   const std::vector<PairedOperation> paired = pair_operations(history, options.source, options.event_lines);
-  std::unordered_map<std::string_view, std::uint32_t> key_index;
+  std::unordered_map<std::string, std::uint32_t> key_index;
   std::vector<Operation>& ops = prepared.ops;
   ops.reserve(paired.size());
   prepared.codec.reserve(paired.size() + 1);
@@ -79,9 +99,7 @@ void compile_operations(const History& history, const LincheckOptions& options, 
       throw InputError(fmt::format("{}: {}", event_location(options.source, options.event_lines, pair.call_event),
                                    e.what()));
     }
-    const auto [it, inserted] = key_index.try_emplace(call.key, static_cast<std::uint32_t>(prepared.keys.size()));
-    if (inserted) prepared.keys.push_back(call.key);
-    op.key = it->second;
+    op.key = key_index_of(call.key, prepared.keys, key_index);
     prepared.ops.push_back(op);
     result.operations.push_back(CheckedOperation{call.process, call.key, op.call_event, op.return_event, op.outcome, {}});
     if (options.describe_operations) result.operations.back().description = Model::describe(op, prepared.codec);

@@ -92,7 +92,8 @@ class WglSearch {
  private:
   static constexpr std::uint32_t none = ~std::uint32_t{0};
   static constexpr std::uint32_t hopeless = none - 1;
-  static constexpr std::ptrdiff_t lookahead_max = 256;  // not yet invoked operations checked per configuration
+  static constexpr std::ptrdiff_t lookahead_max = 256;
+  static constexpr std::size_t backtracking_configurations_min = 64;  // not yet invoked operations checked per configuration
   static constexpr std::uint32_t poll_every = 1u << 12;
   struct Frame {
     std::uint32_t entry;
@@ -216,9 +217,10 @@ class WglSearch {
         return hopeless;
       }
     }
-    // Operations not invoked yet must fit some day too: look ahead at those the model can rule out
-    // (only after a step that changed the state: skipping a check is always sound, only less sharp).
-    if (!state_changed) return none;
+    // Operations not invoked yet must fit some day too: look ahead at those the model can rule out.
+    // Skipping a check is always sound, only less sharp: so only after a step that changed the
+    // state, and only once the search has had to backtrack (an easy history never pays for it).
+    if (!state_changed || cache_.size() < backtracking_configurations_min + 2 * ops_.size()) return none;
     const auto first_later = std::upper_bound(watched_.begin(), watched_.end(), frontier,
                                               [&](std::uint32_t event, std::uint32_t i) { return event < ops_[i].call_event; });
     const auto last = first_later + std::min<std::ptrdiff_t>(lookahead_max, watched_.end() - first_later);

@@ -101,6 +101,7 @@ class KvModel {
   // after `frontier` (or never). prepare() finds, per get, the latest return of such a reset.
   void prepare(std::span<const Operation> ops) {
     reset_return_max_.assign(ops.size(), 0);
+    children_.reserve(ops.size());
     std::vector<std::uint32_t> resets;  // by call
     for (std::uint32_t i = 0; i < ops.size(); ++i) {
       if (ops[i].function == put || ops[i].function == cas || ops[i].function == remove) resets.push_back(i);
@@ -120,14 +121,10 @@ class KvModel {
     if (op.function != get || reset_return_max_[op_index] >= frontier) return true;
     if (op.output == nil_code) return state == absent;
     if (state == absent) return true;
-    // Equal texts have equal hashes, so a hash that differs proves the value no prefix; a hash that
-    // collides only keeps a branch that is hopeless, which is safe.
-    const std::vector<std::uint64_t>& prefix_hashes = text_prefix_hashes(op.output);
-    const std::uint64_t length = nodes_[state].length;
-    return length < prefix_hashes.size() && nodes_[state].hash == prefix_hashes[length];
+    return prefix_of(state, op.output);
   }
 
-  std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + reads_.bytes() + prefix_hash_index_.bytes() + reset_return_max_.capacity() * 4; }
+  std::size_t bytes() const { return nodes_.capacity() * sizeof(Node) + children_.bytes() + prefixes_.bytes() + prefix_hash_slot_.capacity() * 4 + reset_return_max_.capacity() * 4; }
 
  private:
   // Whether after `reset` (and appends) a get could return `output`.
@@ -156,13 +153,13 @@ class KvModel {
 
   // The hashes of every prefix of a value's text (index: length), computed once per value.
   const std::vector<std::uint64_t>& text_prefix_hashes(ValueCode value) const {
-    if (const std::uint32_t* found = prefix_hash_index_.find(static_cast<std::uint64_t>(value))) {
-      return prefix_hashes_[*found];
-    }
+    const auto code = static_cast<std::size_t>(value);
+    if (code >= prefix_hash_slot_.size()) prefix_hash_slot_.resize(std::max(code + 1, codec_->size()), no_slot);
+    if (prefix_hash_slot_[code] != no_slot) return prefix_hashes_[prefix_hash_slot_[code]];
     const std::string_view text = codec_->text_of(value);
     std::vector<std::uint64_t> hashes(text.size() + 1, 0);
-    for (std::size_t i = 0; i < text.size(); ++i) hashes[i + 1] = extend_hash(hashes[i], text.substr(i, 1));
-    prefix_hash_index_.insert(static_cast<std::uint64_t>(value), static_cast<std::uint32_t>(prefix_hashes_.size()));
+    for (std::size_t i = 0; i < text.size(); ++i) hashes[i + 1] = hashes[i] * hash_base + static_cast<unsigned char>(text[i]) + 1;
+    prefix_hash_slot_[code] = static_cast<std::uint32_t>(prefix_hashes_.size());
     prefix_hashes_.push_back(std::move(hashes));
     return prefix_hashes_.back();
   }
@@ -187,27 +184,45 @@ class KvModel {
     return reads_present(state, output);
   }
 
-  // Whether node `state` (not absent) spells the text of `value`; memoised.
   bool reads_present(State state, ValueCode value) const {
     if (state == absent) return false;
     const std::vector<std::uint64_t>& hashes = text_prefix_hashes(value);
     if (nodes_[state].length + 1 != hashes.size() || nodes_[state].hash != hashes.back()) return false;  // differ
-    const std::uint64_t key = pair_key(state, value);
-    if (const std::uint32_t* found = reads_.find(key)) return *found != 0;
-    const bool equal = spells(state, codec_->text_of(value));  // equal hashes: make sure
-    reads_.insert(key, equal ? 1 : 0);
-    return equal;
+    // Equal hashes: compare the pieces from the end, up to an ancestor known to be a prefix.
+    const std::string_view text = codec_->text_of(value);
+    for (State node = state; node != empty; node = nodes_[node].parent) {
+      if (const std::uint32_t* found = prefixes_.find(pair_key(node, value))) return *found != 0;
+      const std::string_view piece = codec_->text_of(nodes_[node].piece);
+      if (text.compare(nodes_[nodes_[node].parent].length, piece.size(), piece) != 0) return false;
+    }
+    return true;
   }
 
-  bool spells(State state, std::string_view text) const {
-    if (nodes_[state].length != text.size()) return false;
-    std::size_t end = text.size();
+  // Whether the text of node `state` (not absent) is a prefix of the text of `value`. Exact: a hash
+  // that differs proves it is not; otherwise the pieces are compared, walking up only to the
+  // nearest ancestor already known to be a prefix (memoised), so a value that grows one append
+  // at a time costs one piece comparison per append.
+  bool prefix_of(State state, ValueCode value) const {
+    const std::vector<std::uint64_t>& hashes = text_prefix_hashes(value);
+    if (nodes_[state].length >= hashes.size() || nodes_[state].hash != hashes[nodes_[state].length]) return false;
+    path_.clear();
+    bool known = true;  // the text of the node where the walk stopped is a prefix
     for (State node = state; node != empty; node = nodes_[node].parent) {
-      const std::string_view piece = codec_->text_of(nodes_[node].piece);
-      if (piece.size() > end || text.compare(end - piece.size(), piece.size(), piece) != 0) return false;
-      end -= piece.size();
+      if (const std::uint32_t* found = prefixes_.find(pair_key(node, value))) {
+        known = *found != 0;
+        break;
+      }
+      path_.push_back(node);
     }
-    return end == 0;
+    const std::string_view text = codec_->text_of(value);
+    for (auto it = path_.rbegin(); it != path_.rend(); ++it) {
+      const Node& node = nodes_[*it];
+      const std::string_view piece = codec_->text_of(node.piece);
+      const std::uint64_t start = nodes_[node.parent].length;
+      known = known && node.length <= text.size() && text.compare(start, piece.size(), piece) == 0;
+      prefixes_.insert(pair_key(*it, value), known ? 1 : 0);
+    }
+    return known;
   }
 
   std::string text(State state) const {
@@ -223,8 +238,10 @@ class KvModel {
   const ValueCodec* codec_;
   mutable std::vector<Node> nodes_;
   mutable FlatTable64 children_;
-  mutable FlatTable64 reads_;
-  mutable FlatTable64 prefix_hash_index_;                     // value code -> prefix_hashes_ index
+  mutable FlatTable64 prefixes_;                   // (node, value) -> is the node's text a prefix
+  mutable std::vector<State> path_;               // scratch of prefix_of
+  static constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+  mutable std::vector<std::uint32_t> prefix_hash_slot_;         // value code -> prefix_hashes_ index
   mutable std::deque<std::vector<std::uint64_t>> prefix_hashes_;  // stable references
   std::vector<std::uint32_t> reset_return_max_;  // per operation of the partition (gets only)
 };
