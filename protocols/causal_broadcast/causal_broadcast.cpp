@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 
 #include "invariants/causal_delivery.hpp"
 #include "invariants/delivery_notes.hpp"
