@@ -32,18 +32,7 @@ struct Row {
 
 Row demo_variant(const DemoCommand& c, const ProtocolEntry& entry, std::uint32_t variant, std::uint64_t master) {
   const VariantInfo& info = entry.info.variants[variant];
-  SimConfig config = entry.default_config(variant);
-  if (info.planted_bug) {
-    if (!entry.info.demo_faults.empty()) {
-      config.faults = FaultSpec{};
-      config.link = SimConfig{}.link;
-      apply_fault_spec(entry.info.demo_faults, config);
-    }
-    if (!entry.info.demo_clock.empty()) {
-      config.clock = ClockSpec{};
-      apply_clock_spec(entry.info.demo_clock, config);
-    }
-  }
+  const SimConfig config = entry.demo_config(variant);
   CampaignConfig campaign{.master_seed = master, .runs = info.planted_bug ? c.bug_seeds : c.correct_seeds, .jobs = c.jobs};
   fmt::print("\n=== {} / {} ({}) ===\n", entry.info.name, info.name, info.planted_bug ? "planted bug: " + info.description : "correct");
   ReportOptions options;

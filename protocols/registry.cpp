@@ -24,6 +24,22 @@ SimConfig ProtocolEntry::default_config(std::uint32_t variant) const {
   return config;
 }
 
+SimConfig ProtocolEntry::demo_config(std::uint32_t variant) const {
+  SimConfig config = default_config(variant);
+  if (!info.variants.at(variant).planted_bug) return config;
+  const SimConfig fresh;
+  if (!info.demo_faults.empty()) {
+    config.faults = fresh.faults;
+    config.link = fresh.link;
+    apply_fault_spec(info.demo_faults, config);
+  }
+  if (!info.demo_clock.empty()) {
+    config.clock = fresh.clock;
+    apply_clock_spec(info.demo_clock, config);
+  }
+  return config;
+}
+
 const std::vector<ProtocolEntry>& protocol_registry() {
   static const std::vector<ProtocolEntry> registry = {
       protocols::ping_pong_entry(),

@@ -41,6 +41,8 @@ struct ProtocolEntry {
   int variant_index(std::string_view name) const;
   // A config with this protocol's defaults (its fault model) and `variant`.
   SimConfig default_config(std::uint32_t variant) const;
+  // The config the demo uses: the fault model, or for a planted bug the demo's faults and clock.
+  SimConfig demo_config(std::uint32_t variant) const;
 };
 
 // Every registered protocol, in a fixed order.

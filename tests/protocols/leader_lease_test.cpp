@@ -47,8 +47,10 @@ TEST(LeaderLease, CorrectPassesTheDemoFaultsToo) {
   ASSERT_FALSE(s.first_failure) << "seed " << s.first_failure->seed << ": " << s.first_failure->violation->message;
 }
 
-TEST(LeaderLease, NoDriftMarginIsFoundWithinTwoHundredSeeds) {
-  const Sweep s = sweep(lease(), config_for(lease(), "no-drift-margin", true), 200);
+// About 4% of seeds hit it (the leader's clock must be the slowest by enough, and a fault must
+// isolate the leader), so the budget leaves a wide margin: missing it in 1,000 is about e^-40.
+TEST(LeaderLease, NoDriftMarginIsFoundWithinAThousandSeeds) {
+  const Sweep s = sweep(lease(), config_for(lease(), "no-drift-margin", true), 1000);
   ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
   EXPECT_EQ(s.first_failure->violation->invariant, "unique-lease-holder") << s.first_failure->violation->message;
   EXPECT_EQ(s.first_failure->verdict, Verdict::safety);
