@@ -102,8 +102,7 @@ std::uint64_t Chooser::below(ChoiceKind kind, std::uint64_t bound) {
   return replayed(kind, 0, bound);
 }
 
-bool Chooser::chance(ChoiceKind kind, double p) {
-  if (p <= 0.0) return false;
+bool Chooser::chance_drawn(ChoiceKind kind, double p) {
   if (!replaying_) {
     const bool yes = unit_interval(rng_.next()) < p;
     log_.push({kind, yes ? 1u : 0u});

@@ -58,7 +58,7 @@ class Chooser {
   // Uniform in [0, bound); bound >= 1.
   std::uint64_t below(ChoiceKind kind, std::uint64_t bound);
   // True with probability p (no decision, and nothing logged, when p <= 0).
-  bool chance(ChoiceKind kind, double p);
+  bool chance(ChoiceKind kind, double p) { return p > 0.0 && chance_drawn(kind, p); }
   // A raw 64-bit draw, transformed by `make` into the logged value (delays). In replay the
   // logged value comes back without calling `make`; `fallback` is used when the log is spent.
   template <class Make>
@@ -78,6 +78,7 @@ class Chooser {
 
  private:
   std::uint64_t replayed(ChoiceKind kind, std::uint64_t fallback, std::uint64_t bound);
+  bool chance_drawn(ChoiceKind kind, double p);
 
   Xoshiro256 rng_;
   ChoiceLog log_;
