@@ -14,7 +14,7 @@ namespace corridor::cli {
 namespace {
 
 struct DemoCommand {
-  std::uint64_t correct_seeds = 1000;
+  std::uint64_t correct_seeds = 10000;
   std::uint64_t bug_seeds = 2000;
   std::string master_seed = "0xC0441D04";
   std::string out_dir = "results/demo";
@@ -86,7 +86,7 @@ int execute(const DemoCommand& c) {
 void add_demo_command(CLI::App& app, int& exit_code) {
   static DemoCommand c;
   auto* cmd = app.add_subcommand("demo", "Demo campaign: every protocol's correct variant passes, every planted bug is found and replayed");
-  cmd->add_option("--correct-seeds", c.correct_seeds, "Seeds per correct variant (default 1000)");
+  cmd->add_option("--correct-seeds", c.correct_seeds, "Seeds per correct variant (default 10000)");
   cmd->add_option("--bug-seeds", c.bug_seeds, "Seed budget per planted bug (default 2000)");
   cmd->add_option("--master-seed", c.master_seed, "Master seed (default 0xC0441D04, so the demo is the same everywhere)");
   cmd->add_option("--out", c.out_dir, "Results folder (default results/demo)");
