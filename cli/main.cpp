@@ -1,11 +1,53 @@
 // The corridor program: argument parsing and wiring only. Every command is in cli/cmd_*.cpp.
+#include <unistd.h>
+
+#include <csignal>
 #include <cstdio>
 #include <exception>
 
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "explorers/seed_runner.hpp"
 #include "model/verdict.hpp"
+
+namespace {
+
+// Only async-signal-safe calls: write(2) of a buffer formatted by hand.
+void write_text(const char* text) {
+  std::size_t n = 0;
+  while (text[n] != '\0') ++n;
+  [[maybe_unused]] const auto written = ::write(2, text, n);
+}
+
+void write_hex(std::uint64_t value) {
+  char buffer[19] = "0x";
+  for (int i = 0; i < 16; ++i) buffer[2 + i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xF];
+  buffer[18] = '\0';
+  write_text(buffer);
+}
+
+// Protocol code that crashes the process (a bad pointer, an abort) still leaves the seeds it was
+// running on screen, and the program exits 3 as DESIGN.md says.
+extern "C" void on_fatal_signal(int) {
+  write_text("\ncorridor: protocol code crashed the process while running seed(s)");
+  for (std::size_t slot = 0; slot < corridor::in_flight_slots; ++slot) {
+    if (const std::uint64_t seed = corridor::in_flight_seed(slot)) {
+      write_text(" ");
+      write_hex(seed);
+    }
+  }
+  write_text("; rerun one with --seed to debug it\n");
+  ::_exit(3);
+}
+
+void install_crash_handlers() {
+#ifndef __SANITIZE_ADDRESS__  // under AddressSanitizer its own report is worth more
+  for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, on_fatal_signal);
+#endif
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -15,6 +57,7 @@ int main(int argc, char** argv) {
       "65 bad input file."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("corridor ") + CORRIDOR_VERSION);
+  install_crash_handlers();
   int exit_code = 0;
   corridor::cli::add_list_command(app, exit_code);
   corridor::cli::add_run_command(app, exit_code);

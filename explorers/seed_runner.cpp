@@ -1,6 +1,7 @@
 #include "explorers/seed_runner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -13,6 +14,14 @@
 #include "model/prng.hpp"
 
 namespace corridor {
+
+namespace {
+// Lock-free atomics, so a signal handler may read them.
+std::array<std::atomic<std::uint64_t>, in_flight_slots> in_flight{};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+}  // namespace
+
+std::uint64_t in_flight_seed(std::size_t slot) { return slot < in_flight_slots ? in_flight[slot].load() : 0; }
 
 std::uint64_t seed_of_run(const CampaignConfig& campaign, std::uint64_t index) {
   return campaign.only_seed ? *campaign.only_seed : derive_seed(campaign.master_seed, index);
@@ -57,13 +66,15 @@ struct Shared {
   std::exception_ptr error;
 };
 
-void worker(Shared& s) {
+void worker(Shared& s, std::size_t slot) {
+  std::atomic<std::uint64_t>* running = slot < in_flight_slots ? &in_flight[slot] : nullptr;
   try {
     auto sim = s.make();
     for (;;) {
       const std::uint64_t index = s.next.fetch_add(1);
       if (index >= s.total || index > s.stop_index.load()) break;
       const std::uint64_t seed = seed_of_run(s.campaign, index);
+      if (running) running->store(seed);
       RunOutcome outcome = run_once(*sim, s.config, seed);
       if (outcome.verdict == Verdict::pass && s.campaign.check_determinism) {
         if (auto v = check_determinism(*sim, s.config, seed)) {
@@ -87,6 +98,7 @@ void worker(Shared& s) {
     if (!s.error) s.error = std::current_exception();
     s.stop_index.store(0);
   }
+  if (running) running->store(0);
   std::lock_guard lock(s.mutex);
   if (--s.workers_left == 0) s.finished.notify_all();
 }
@@ -108,7 +120,7 @@ CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& conf
   };
   std::vector<std::thread> threads;
   threads.reserve(jobs);
-  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(worker, std::ref(s));
+  for (unsigned i = 0; i < jobs; ++i) threads.emplace_back(worker, std::ref(s), std::size_t{i});
   {
     std::unique_lock lock(s.mutex);
     while (s.workers_left > 0) {

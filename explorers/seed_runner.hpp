@@ -47,6 +47,11 @@ struct CampaignProgress {
   double seconds = 0;
 };
 
+// The seeds being run right now, one slot per worker thread (0: idle), readable from a signal
+// handler: when protocol code crashes the process, the program can still say which seeds to rerun.
+inline constexpr std::size_t in_flight_slots = 64;
+std::uint64_t in_flight_seed(std::size_t slot);
+
 using SimulationFactory = std::function<std::unique_ptr<Simulation>()>;
 using ProgressFn = std::function<void(const CampaignProgress&)>;
 

@@ -1,6 +1,8 @@
 // The corridor program as a user meets it: exit codes, one-sentence errors, traces that replay,
 // and the same trace whatever --jobs.
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -155,4 +157,42 @@ TEST(Cli, CorrectVariantPassesWithDeterminismCheck) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("all invariants held"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir / "leader-lease" / "correct" / "summary.json"));
+}
+
+// A crash inside protocol code kills the process; the program still names the seeds it was
+// running and exits 3. The crash is simulated with SIGSEGV sent to a running campaign.
+TEST(Cli, ACrashingProcessNamesItsSeedsAndExits3) {
+#ifdef __SANITIZE_ADDRESS__
+  GTEST_SKIP() << "under AddressSanitizer its own handler reports crashes";
+#else
+  int out[2];
+  ASSERT_EQ(::pipe(out), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    ::close(out[0]);
+    ::execl(CORRIDOR_CLI, CORRIDOR_CLI, "run", "leader-lease", "--seeds", "100000000", "--quiet", "--jobs", "1", "--out",
+            "/tmp/corridor-cli-test-crash", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(out[1]);
+  std::string text;
+  std::array<char, 4096> buffer{};
+  while (text.find("master seed") == std::string::npos) {
+    const ssize_t n = ::read(out[0], buffer.data(), buffer.size());
+    ASSERT_GT(n, 0) << text;
+    text.append(buffer.data(), static_cast<std::size_t>(n));
+  }
+  ::usleep(300'000);  // let it get into a run
+  ::kill(pid, SIGSEGV);
+  for (ssize_t n; (n = ::read(out[0], buffer.data(), buffer.size())) > 0;) text.append(buffer.data(), static_cast<std::size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status)) << text;
+  EXPECT_EQ(WEXITSTATUS(status), 3) << text;
+  EXPECT_NE(text.find("crashed the process while running seed(s) 0x"), std::string::npos) << text;
+#endif
 }
