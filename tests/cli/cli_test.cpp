@@ -196,3 +196,18 @@ TEST(Cli, ACrashingProcessNamesItsSeedsAndExits3) {
   EXPECT_NE(text.find("crashed the process while running seed(s) 0x"), std::string::npos) << text;
 #endif
 }
+
+TEST(Cli, RunJsonSummaryIsParseableAndComplete) {
+  const auto dir = scratch("json");
+  const Result r = corridor("run " + lease_bug + " --json --out " + dir.string() + " 2>/dev/null");
+  EXPECT_EQ(r.exit_code, 1);
+  const auto j = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  EXPECT_EQ(j["protocol"], "leader-lease");
+  EXPECT_EQ(j["variant"], "no-drift-margin");
+  EXPECT_EQ(j["verdict"], "safety-violation");
+  EXPECT_EQ(j["master_seed"], "0xc0441d04");
+  ASSERT_EQ(j["failures"].size(), 1u);
+  EXPECT_EQ(j["failures"][0]["invariant"], "unique-lease-holder");
+  EXPECT_TRUE(std::filesystem::exists(j["failures"][0]["trace"].get<std::string>()));
+  EXPECT_GT(j["events_per_s"].get<double>(), 0.0);
+}
