@@ -1,20 +1,14 @@
 // corridor run: a campaign of seeds of one protocol variant under a fault model, in parallel.
 // On a failure it writes the trace, shows its end as a timeline, and prints the line that
 // replays it.
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <random>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/campaign_report.hpp"
 #include "cli/common.hpp"
 #include "explorers/seed_runner.hpp"
-#include "model/units.hpp"
-#include "traces/timeline.hpp"
 
 namespace corridor::cli {
 

@@ -25,7 +25,6 @@ static bool valid_kind(char k) {
     case ChoiceKind::dup:
     case ChoiceKind::random:
     case ChoiceKind::pick:
-    case ChoiceKind::fault:
       return true;
   }
   return false;

@@ -19,7 +19,6 @@ enum class ChoiceKind : char {
   dup = 'u',       // 1 if a message is duplicated (default 0)
   random = 'r',    // a protocol's ctx.random(bound) draw (default 0)
   pick = 'p',      // which enabled event fires, for untimed explorers (default 0)
-  fault = 'f',     // a draw while generating a fault plan (default 0)
 };
 
 struct Choice {

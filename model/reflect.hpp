@@ -190,14 +190,41 @@ std::string to_text(const T& value) {
   return out;
 }
 
-// Field-wise equality for aggregates (PFR), == for everything else.
+// Equality: field by field for aggregates (PFR), element by element for containers, recursively,
+// so a state holding a vector of aggregates compares without any operator== written by hand.
+template <class T>
+bool equal(const T& a, const T& b);
+
+template <class T, std::size_t... I>
+bool equal_fields(const T& a, const T& b, std::index_sequence<I...>) {
+  return (equal(boost::pfr::get<I>(a), boost::pfr::get<I>(b)) && ...);
+}
+
 template <class T>
 bool equal(const T& a, const T& b) {
-  if constexpr (std::equality_comparable<T>) {
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T> || std::is_same_v<T, std::string> ||
+                std::is_same_v<T, std::string_view> || std::is_same_v<T, std::monostate>) {
     return a == b;
+  } else if constexpr (is_std_vector<T>::value || is_std_set<T>::value || is_std_array<T>::value) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) { return equal(x, y); });
+  } else if constexpr (is_std_map<T>::value) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](const auto& x, const auto& y) {
+             return equal(x.first, y.first) && equal(x.second, y.second);
+           });
+  } else if constexpr (is_std_pair<T>::value) {
+    return equal(a.first, b.first) && equal(a.second, b.second);
+  } else if constexpr (is_std_optional<T>::value) {
+    return a.has_value() == b.has_value() && (!a || equal(*a, *b));
+  } else if constexpr (is_std_variant<T>::value) {
+    return a.index() == b.index() && std::visit(
+                                         [](const auto& x, const auto& y) {
+                                           if constexpr (std::is_same_v<decltype(x), decltype(y)>) return equal(x, y);
+                                           else return false;
+                                         },
+                                         a, b);
   } else {
-    static_assert(std::is_aggregate_v<T>);
-    return boost::pfr::eq_fields(a, b);
+    static_assert(std::is_aggregate_v<T>, "states and messages must be aggregates of comparable fields");
+    return equal_fields(a, b, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});
   }
 }
 
