@@ -116,6 +116,15 @@ json violation_json(const Violation& v) {
               {"operations", v.operations}, {"message", v.message}};
 }
 
+json badge_json(const Badge& b) {
+  json details = json::object();
+  for (const auto& [name, value] : b.details) details[name] = value;
+  return json{{"kind", "badge"},       {"step", b.step},         {"t", b.true_ns},
+              {"node", b.node},        {"local", b.local_ns},    {"type", b.type},
+              {"module", b.module},    {"monitor", b.monitor},   {"boundary", b.boundary},
+              {"view", b.view},        {"context", b.context},   {"details", std::move(details)}};
+}
+
 json header_json(const TraceHeader& h) {
   std::vector<std::string> plan;
   for (const FaultEvent& f : h.fault_plan) plan.push_back(format_fault(f));
@@ -162,10 +171,21 @@ std::string trace_to_string(const Trace& trace) {
   const auto lines = event_lines(trace.events, trace.history);
   std::string out = dump(header_json(trace.header));
   out += '\n';
-  for (const std::string& line : lines) {
-    out += line;
+  // Each badge goes after the last event line of its step (events are in step order).
+  std::size_t next_badge = 0;
+  const auto write_badges_through = [&](std::uint64_t step) {
+    while (next_badge < trace.badges.size() && trace.badges[next_badge].step <= step) {
+      out += dump(badge_json(trace.badges[next_badge++]));
+      out += '\n';
+    }
+  };
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out += lines[i];
     out += '\n';
+    const bool last_of_step = i + 1 == trace.events.size() || trace.events[i + 1].step != trace.events[i].step;
+    if (last_of_step) write_badges_through(trace.events[i].step);
   }
+  write_badges_through(UINT64_MAX);
   if (trace.violation) {
     out += dump(violation_json(*trace.violation));
     out += '\n';
@@ -284,6 +304,28 @@ struct TraceParser {
     return h;
   }
 
+  Badge badge(const json& j, std::uint32_t actors) const {
+    Badge b;
+    b.step = field<std::uint64_t>(j, "step");
+    b.true_ns = field<time_ns>(j, "t");
+    b.node = field<NodeId>(j, "node");
+    if (b.node >= actors) fail(fmt::format("badge node {} is not one of the {} actors", b.node, actors));
+    b.local_ns = field<time_ns>(j, "local");
+    b.type = field<std::string>(j, "type");
+    b.module = field_or<std::string>(j, "module", "");
+    b.monitor = field_or<std::string>(j, "monitor", "");
+    b.boundary = field_or<std::string>(j, "boundary", "");
+    b.view = field_or<std::string>(j, "view", "");
+    b.context = field_or<std::string>(j, "context", "");
+    const json details = field_or<json>(j, "details", json::object());
+    if (!details.is_object()) fail("badge \"details\" must be an object of strings");
+    for (const auto& item : details.items()) {
+      if (!item.value().is_string()) fail(fmt::format("badge detail \"{}\" must be a string", item.key()));
+      b.details.emplace_back(item.key(), item.value().get<std::string>());
+    }
+    return b;
+  }
+
   EventRecord event(const json& j, std::uint32_t actors, History& history) const {
     EventRecord e;
     e.step = field<std::uint64_t>(j, "step");
@@ -367,6 +409,9 @@ Trace parse_trace(std::string_view text, std::string_view name) {
       v.operations = parser.field_or<std::vector<std::uint64_t>>(j, "operations", {});
       v.message = parser.field<std::string>(j, "message");
       trace.violation = std::move(v);
+    } else if (kind == "badge") {
+      if (trace.badges.size() >= 10'000'000) parser.fail("more than 10 million badges");
+      trace.badges.push_back(parser.badge(j, trace.header.nodes + trace.header.clients));
     } else {
       if (trace.events.size() >= 50'000'000) parser.fail("more than 50 million events");
       trace.events.push_back(parser.event(j, trace.header.nodes + trace.header.clients, trace.history));

@@ -9,8 +9,14 @@
 //    "choices":"d1500000 l0 ..."}
 //   {"step":12,"t":1500000,"node":1,"local":1499000,"kind":"deliver","src":0,"dst":1,"msg":5,
 //    "summary":"Ping{3}","state":"Node{...}","vc":[1,2,0]}
+//   {"kind":"badge","step":40,"t":..,"node":2,"local":..,"type":"COHERENCE_DRIFT","module":"network",
+//    "monitor":"message-delay","boundary":"send/receive","view":"omniscient","context":"delay_exceeded",
+//    "details":{"delay":"12ms","bound":"10ms"}}
 //   {"kind":"violation","invariant":"unique-lease-holder","verdict":"safety-violation","step":..,...}
 //   {"kind":"footer","events":812,"steps":400,"end_ns":..,"digest":"xxh3:0123abcd..."}
+//
+// Badge lines sit after the event line of their step; the digest covers event lines only, so a run
+// with badge monitors on and off has the same digest.
 //
 // Client history events carry the history fields too ("process","type","f","key","value"), so
 // `corridor lincheck` reads a trace directly.
@@ -19,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "model/badge.hpp"
 #include "model/chooser.hpp"
 #include "model/event.hpp"
 #include "model/fault_plan.hpp"
@@ -53,6 +60,7 @@ struct Trace {
   TraceHeader header;
   std::vector<EventRecord> events;
   History history;  // the client history, in order (from the history event lines)
+  std::vector<Badge> badges;  // in step order
   std::optional<Violation> violation;
   TraceFooter footer;
 };

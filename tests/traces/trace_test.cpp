@@ -1,6 +1,8 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "explorers/random_explorer.hpp"
@@ -78,6 +80,34 @@ TEST(Trace, RoundTripsExactly) {
   EXPECT_EQ(back.header.choices, t.header.choices);
   EXPECT_EQ(back.violation, t.violation);
   EXPECT_EQ(trace_to_string(back), text);
+}
+
+TEST(Trace, BadgesRoundTripAfterTheirStepAndLeaveTheDigestAlone) {
+  const Trace plain = sample_trace();
+  Trace t = plain;
+  ASSERT_GT(t.events.size(), 10u);
+  const std::uint64_t step = t.events[5].step;
+  t.badges.push_back(Badge{.type = "COHERENCE_DRIFT", .module = "network", .monitor = "message-delay",
+                           .boundary = "send/receive", .view = "omniscient", .node = 1, .step = step,
+                           .true_ns = ms(3), .local_ns = ms(3) + 17, .context = "delay_exceeded",
+                           .details = {{"delay", "12ms"}, {"bound", "10ms"}}});
+  const std::string text = trace_to_string(t);
+  const Trace back = parse_trace(text, "t.jsonl");
+  EXPECT_EQ(back.badges, t.badges);
+  EXPECT_EQ(back.events, t.events);
+  EXPECT_EQ(trace_to_string(back), text);
+  // The badge line follows the last event line of its step, and nothing else changes.
+  const std::string plain_text = trace_to_string(plain);
+  const std::size_t badge_at = text.find("{\"kind\":\"badge\"");
+  ASSERT_NE(badge_at, std::string::npos);
+  const std::size_t badge_end = text.find('\n', badge_at) + 1;
+  EXPECT_EQ(text.substr(0, badge_at) + text.substr(badge_end), plain_text);
+  const std::size_t previous_line = text.rfind('\n', badge_at - 2) + 1;
+  EXPECT_NE(text.find(fmt::format("\"step\":{},", step), previous_line), std::string::npos);
+  const auto badge_line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(badge_at), '\n'));
+  expect_input_error(replace_line(text, badge_line,
+                                  "{\"kind\":\"badge\",\"step\":1,\"t\":0,\"node\":9,\"local\":0,\"type\":\"X\"}"),
+                     "badge node 9 is not one of the 2 actors");
 }
 
 TEST(Trace, WritesAtomicallyAndReadsBack) {
