@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "model/units.hpp"
+#include "traces/render_html.hpp"
 #include "traces/timeline.hpp"
 
 namespace corridor::cli {
@@ -84,7 +85,18 @@ nlohmann::json failure_json(const SeedFailure& f, const std::string& path) {
   return j;
 }
 
-// Reruns a failing seed with recording, writes its trace, and shows it.
+// The HTML space-time diagram beside a written trace: seed-<hex>.trace.jsonl -> seed-<hex>.html.
+// One call, on whichever trace `run` writes (the shrunk one, once shrinking writes it).
+std::string write_trace_picture(const std::string& trace_path, const Trace& trace) {
+  constexpr std::string_view suffix = ".trace.jsonl";
+  std::string html_path = trace_path;
+  if (html_path.ends_with(suffix)) html_path.resize(html_path.size() - suffix.size());
+  html_path += ".html";
+  write_trace_html(html_path, trace);
+  return html_path;
+}
+
+// Reruns a failing seed with recording, writes its trace and its picture, and shows it.
 std::string write_and_show(const ProtocolEntry& entry, const SimConfig& config, const SeedFailure& f,
                            const ReportOptions& o) {
   auto sim = entry.make();
@@ -92,12 +104,14 @@ std::string write_and_show(const ProtocolEntry& entry, const SimConfig& config, 
   const Trace trace = make_trace(entry, config, f.outcome.seed, *sim, again);
   const std::string path = trace_path(o, entry, config, f.outcome.seed);
   write_trace(path, trace);
+  const std::string picture = write_trace_picture(path, trace);
   const Violation& v = *f.outcome.violation;
   fmt::print(o.human, "\nFAIL seed {:#x} (run {}): {} at step {}, t={}\n  {}\n", f.outcome.seed, f.index, v.invariant, v.step,
              format_duration_short(v.true_ns), v.message);
   if (o.show_timeline) fmt::print(o.human, "\n{}", tail_of_timeline(trace, o.timeline_lines, o.human == stdout && is_terminal(1)));
   fmt::print(o.human, "\n  trace:  {} ({} events)\n  replay: corridor replay {}\n  rerun:  {}\n", path, trace.events.size(),
              shell_quote(path), rerun_command(entry, config, f.outcome.seed));
+  fmt::print(o.human, "  picture: {}\n", picture);
   return path;
 }
 

@@ -1,15 +1,23 @@
-// corridor render FILE: a trace as a picture. The terminal timeline is here; the other formats
-// (html, svg, dot, mermaid, shiviz) come with the pictures issue.
+// corridor render FILE: a trace as a picture: the terminal timeline, a self-contained HTML
+// space-time diagram, a standalone SVG, the happens-before graph for Graphviz, a Mermaid sequence
+// diagram or a ShiViz log. Printed on stdout, or written whole to --out.
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "model/units.hpp"
+#include "traces/render_dot.hpp"
+#include "traces/render_html.hpp"
+#include "traces/render_mermaid.hpp"
+#include "traces/render_shiviz.hpp"
+#include "traces/render_svg.hpp"
 #include "traces/timeline.hpp"
 
 namespace corridor::cli {
 
 namespace {
+
+constexpr const char* formats = "html, svg, dot, mermaid, shiviz or text";
 
 struct RenderCommand {
   std::string file;
@@ -17,7 +25,9 @@ struct RenderCommand {
   std::optional<std::uint64_t> from;
   std::optional<std::uint64_t> to;
   std::string nodes;
+  std::string out;
   bool show_state = false;
+  bool reduce = false;
 };
 
 std::vector<NodeId> parse_nodes(const std::string& text, const Trace& trace) {
@@ -40,18 +50,45 @@ std::vector<NodeId> parse_nodes(const std::string& text, const Trace& trace) {
   return out;
 }
 
-int execute(const RenderCommand& c) {
-  if (c.format != "text") {
-    throw UsageError(fmt::format("--format {} is not available yet: this build renders 'text'", c.format));
-  }
-  const Trace trace = read_trace(c.file);
+std::string render(const RenderCommand& c, const Trace& trace, const TraceWindow& window) {
+  if (c.format == "html") return render_html(trace, window);
+  if (c.format == "svg") return render_svg(trace, window);
+  if (c.format == "dot") return render_dot(trace, window, c.reduce);
+  if (c.format == "mermaid") return render_mermaid(trace, window);
+  if (c.format == "shiviz") return render_shiviz(trace, window);
   TimelineOptions options;
-  if (c.from) options.from_step = *c.from;
-  if (c.to) options.to_step = *c.to;
-  options.nodes = parse_nodes(c.nodes, trace);
+  options.from_step = window.from_step;
+  options.to_step = window.to_step;
+  options.nodes = window.actors;
   options.show_state = c.show_state;
-  options.color = is_terminal(1);
-  fmt::print("{}", render_timeline(trace, options));
+  options.color = c.out.empty() && is_terminal(1);
+  return render_timeline(trace, options);
+}
+
+int execute(const RenderCommand& c) {
+  if (c.format != "text" && c.format != "html" && c.format != "svg" && c.format != "dot" && c.format != "mermaid" &&
+      c.format != "shiviz") {
+    throw UsageError(fmt::format("--format {}: not a format; expected {}", c.format, formats));
+  }
+  if (c.from && c.to && *c.from > *c.to) {
+    throw UsageError(fmt::format("--from {} is after --to {}: the window would be empty", *c.from, *c.to));
+  }
+  if (c.reduce && c.format != "dot") throw UsageError("--reduce applies to --format dot only");
+  const Trace trace = read_trace(c.file);
+  TraceWindow window;
+  if (c.from) window.from_step = *c.from;
+  if (c.to) window.to_step = *c.to;
+  window.actors = parse_nodes(c.nodes, trace);
+  const std::string text = render(c, trace, window);
+  if (c.out.empty()) {
+    fmt::print("{}", text);
+    return 0;
+  }
+  try {
+    write_file_whole(c.out, text);
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("--out {}: cannot write there (a missing or read-only folder?)", c.out));
+  }
   return 0;
 }
 
@@ -59,13 +96,15 @@ int execute(const RenderCommand& c) {
 
 void add_render_command(CLI::App& app, int& exit_code) {
   static RenderCommand c;
-  auto* cmd = app.add_subcommand("render", "Render a trace (terminal timeline)");
+  auto* cmd = app.add_subcommand("render", "Render a trace: terminal timeline, HTML or SVG space-time diagram, DOT, Mermaid, ShiViz");
   cmd->add_option("file", c.file, "A trace file (.trace.jsonl)")->required();
-  cmd->add_option("--format", c.format, "text (default)");
+  cmd->add_option("--format", c.format, "html, svg, dot, mermaid, shiviz or text (default)");
   cmd->add_option("--from", c.from, "First step to show");
   cmd->add_option("--to", c.to, "Last step to show");
   cmd->add_option("--nodes", c.nodes, "Only these nodes, e.g. n0,n2,c0");
-  cmd->add_flag("--state", c.show_state, "Show each handler's resulting node state");
+  cmd->add_option("--out", c.out, "Write the picture to this file (default: stdout)");
+  cmd->add_flag("--state", c.show_state, "text: show each handler's resulting node state");
+  cmd->add_flag("--reduce", c.reduce, "dot: keep only the edges no other path implies (transitive reduction)");
   cmd->callback([&exit_code] { exit_code = execute(c); });
 }
 

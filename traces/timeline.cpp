@@ -15,7 +15,9 @@ std::string shorten(const std::string& text, std::size_t max) {
   return text.substr(0, max > 3 ? max - 3 : 0) + "...";
 }
 
-std::string describe(const EventRecord& e, std::uint32_t nodes, std::size_t max) {
+}  // namespace
+
+std::string describe_event(const EventRecord& e, std::uint32_t nodes, std::size_t max) {
   const std::string who = actor_name(e.actor, nodes);
   const std::string text = shorten(e.summary, max);
   switch (e.kind) {
@@ -33,6 +35,8 @@ std::string describe(const EventRecord& e, std::uint32_t nodes, std::size_t max)
       return text.empty() ? fmt::format("{} {}", who, to_string(e.kind)) : fmt::format("{} {}: {}", who, to_string(e.kind), text);
   }
 }
+
+namespace {
 
 const char* color_of(EventKind kind) {
   switch (kind) {
@@ -78,7 +82,7 @@ std::string render_timeline(const Trace& trace, const TimelineOptions& options) 
       const bool here = a == e.actor || (e.actor == no_node && (a == e.source || a == e.target));
       lane_marks += here ? (e.actor == no_node ? "x   " : "*   ") : "|   ";
     }
-    const std::string text = describe(e, nodes, options.max_summary);
+    const std::string text = describe_event(e, nodes, options.max_summary);
     if (options.color && *color_of(e.kind)) {
       out += fmt::format("{:>7}  {:<10} {}{}{}\x1b[0m\n", e.step, format_duration_short(e.true_ns), lane_marks, color_of(e.kind), text);
     } else {

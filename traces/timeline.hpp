@@ -22,6 +22,10 @@ struct TimelineOptions {
   std::size_t max_summary = 100;
 };
 
+// One event in words ("n1 <- n0 #5 Ping{1}"), its summary cut to `max` characters; the other
+// renderers use it for labels and hover text.
+std::string describe_event(const EventRecord& event, std::uint32_t nodes, std::size_t max);
+
 std::string render_timeline(const Trace& trace, const TimelineOptions& options);
 
 }  // namespace corridor

@@ -200,8 +200,7 @@ std::string trace_to_string(const Trace& trace) {
   return out;
 }
 
-void write_trace(const std::string& path, const Trace& trace) {
-  const std::string text = trace_to_string(trace);
+void write_file_whole(const std::string& path, std::string_view text) {
   const std::filesystem::path target(path);
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path());
   const std::string temp = path + ".partial";
@@ -213,6 +212,8 @@ void write_trace(const std::string& path, const Trace& trace) {
   }
   std::filesystem::rename(temp, target);
 }
+
+void write_trace(const std::string& path, const Trace& trace) { write_file_whole(path, trace_to_string(trace)); }
 
 namespace {
 

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "model/badge.hpp"
@@ -73,6 +74,9 @@ std::string digest_of_lines(const std::vector<std::string>& lines);
 // file cannot be written; the file appears whole or not at all (written beside, then renamed).
 void write_trace(const std::string& path, const Trace& trace);
 std::string trace_to_string(const Trace& trace);
+// Writes `text` to `path` whole or not at all (beside, then renamed); creates missing folders.
+// Throws std::runtime_error naming the path when it cannot.
+void write_file_whole(const std::string& path, std::string_view text);
 
 // Reads a trace. A malformed or wrong-version file throws InputError "file:line: ...".
 Trace read_trace(const std::string& path);

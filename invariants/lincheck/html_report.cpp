@@ -9,15 +9,7 @@
 
 namespace corridor::lincheck {
 
-namespace {
-
-constexpr int lane_height_px = 22;
-constexpr int bar_height_px = 16;
-constexpr int label_width_px = 90;
-constexpr int event_width_px = 7;
-constexpr int timeline_width_px_min = 600;
-
-std::string escape(std::string_view text) {
+std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
@@ -31,6 +23,14 @@ std::string escape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
+
+constexpr int lane_height_px = 22;
+constexpr int bar_height_px = 16;
+constexpr int label_width_px = 90;
+constexpr int event_width_px = 7;
+constexpr int timeline_width_px_min = 600;
 
 enum class Role : std::uint8_t { other, prefix, concurrent, failing };
 
@@ -89,11 +89,11 @@ std::string render_timeline(const HtmlSection& section) {
     const int y = lanes[op.process] * lane_height_px + 3;
     svg += fmt::format(R"(<g class="op {}{}"><title>{}</title><rect x="{}" y="{}" width="{}" height="{}" rx="3"/>)",
                        css_class(roles.role[i]), open ? " open" : "",
-                       escape(describe_operation(section.options, result, i)), x, y, w, bar_height_px);
+                       escape_html(describe_operation(section.options, result, i)), x, y, w, bar_height_px);
     const std::string label = roles.order[i] ? fmt::format("{}", roles.order[i]) : op.description;
     if (!label.empty() && w > 14) {
       svg += fmt::format(R"(<text x="{}" y="{}" class="bar">{}</text>)", x + 3, y + 12,
-                         escape(label.substr(0, static_cast<std::size_t>(w / 6))));
+                         escape_html(label.substr(0, static_cast<std::size_t>(w / 6))));
     }
     svg += "</g>";
   }
@@ -106,23 +106,23 @@ std::string render_prefix(const HtmlSection& section) {
   const Violation& violation = *result.violation;
   std::string out = fmt::format("<h3>Longest linearizable prefix ({} operations)</h3><ol>", violation.longest_prefix.size());
   for (const std::uint32_t id : violation.longest_prefix) {
-    out += fmt::format("<li>{}</li>", escape(describe_operation(section.options, result, id)));
+    out += fmt::format("<li>{}</li>", escape_html(describe_operation(section.options, result, id)));
   }
   out += fmt::format("</ol><p>State after the prefix: <code>{}</code>. Then <span class=\"failing-text\">{}</span> "
                      "cannot be linearized.</p>",
-                     escape(violation.state_after_prefix),
-                     escape(describe_operation(section.options, result, violation.operation)));
+                     escape_html(violation.state_after_prefix),
+                     escape_html(describe_operation(section.options, result, violation.operation)));
   return out;
 }
 
 std::string render_section(const HtmlSection& section) {
   const LincheckResult& result = section.result;
-  std::string out = fmt::format(R"(<section><h2>{}</h2><p class="verdict {}">{}</p>)", escape(section.title),
+  std::string out = fmt::format(R"(<section><h2>{}</h2><p class="verdict {}">{}</p>)", escape_html(section.title),
                                 result.verdict == LinVerdict::linearizable ? "good" : "bad",
-                                escape(fmt::format("{} ({} model, {} operations, {} partition{})",
+                                escape_html(fmt::format("{} ({} model, {} operations, {} partition{})",
                                                    to_string(result.verdict), result.model, result.operations.size(),
                                                    result.partitions, result.partitions == 1 ? "" : "s")));
-  if (!result.explanation.empty()) out += fmt::format("<pre>{}</pre>", escape(result.explanation));
+  if (!result.explanation.empty()) out += fmt::format("<pre>{}</pre>", escape_html(result.explanation));
   out += R"(<div class="legend"><span class="key prefix"></span>in the longest linearizable prefix (numbered)
 <span class="key failing"></span>cannot be linearized <span class="key concurrent"></span>concurrent with it
 <span class="key other"></span>other operations; a hatched bar never completed. Time runs left to right in the

@@ -4,6 +4,7 @@
 // prefix, numbered in linearization order; red: the operation that cannot be linearized; orange:
 // the operations concurrent with it; grey: the rest), and the partial linearization as a list.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "invariants/lincheck/lincheck.hpp"
@@ -19,5 +20,8 @@ struct HtmlSection {
 };
 
 std::string render_html(const std::vector<HtmlSection>& sections);
+
+// Text made safe inside HTML or SVG markup and attribute values (& < > ").
+std::string escape_html(std::string_view text);
 
 }  // namespace corridor::lincheck
