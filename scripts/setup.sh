@@ -23,7 +23,7 @@ packages=(
   libxxhash-dev libtomlplusplus-dev
 )
 if [ "$render_tools" = 1 ]; then
-  packages+=(graphviz chromium)
+  packages+=(graphviz chromium zlib1g-dev)  # zlib: the render tests read the screenshot PNG
 fi
 
 missing=()

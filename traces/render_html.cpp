@@ -121,7 +121,7 @@ h1 { font-size: 1.3em; margin: 0 0 .3em; } .sub { color: var(--muted); margin: 0
 .controls button { font: inherit; margin-right: .3em; padding: .1em .6em; }
 .controls span { color: var(--muted); margin-left: .8em; font-size: 13px; }
 .legend { font-size: 12px; margin: .4em 0; line-height: 1.8; }
-.key { display: inline-block; width: 16px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
+.item { white-space: nowrap; } .key { display: inline-block; width: 16px; height: 10px; margin: 0 4px 0 10px; vertical-align: middle; }
 #frame { position: relative; border: 1px solid var(--rule); overflow: hidden; cursor: grab; user-select: none; }
 #frame.dragging { cursor: grabbing; }
 #tip { position: fixed; display: none; max-width: 560px; background: #fffff4; border: 1px solid #bbb; padding: .4em .6em;
@@ -133,7 +133,7 @@ h1 { font-size: 1.3em; margin: 0 0 .3em; } .sub { color: var(--muted); margin: 0
 std::string legend() {
   std::string out = R"(<div class="legend">)";
   const auto key = [&](const char* var, const char* text) {
-    out += fmt::format(R"x(<span class="key" style="background: var(--{})"></span>{})x", var, text);
+    out += fmt::format(R"x(<span class="item"><span class="key" style="background: var(--{})"></span>{}</span>)x", var, text);
   };
   key("arrow", "message");
   key("duplicate", "duplicated (dashed)");

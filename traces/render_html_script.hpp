@@ -108,11 +108,12 @@ inline constexpr std::string_view space_time_script = R"JS(
       ctx.setLineDash([2, 3]);
       ctx.fillStyle = color('muted');
       ctx.font = '10px system-ui, sans-serif';
+      let lastLabel = -1e9;
       for (const g of C.gaps) {
         if (g[0] < c0 || g[0] > c1) continue;
         const x = xOf(g[0]) - (1.5) * scale;
         ctx.beginPath(); ctx.moveTo(x, G.axis); ctx.lineTo(x, G.axis + lanesH); ctx.stroke();
-        if (scale > 4) ctx.fillText('… ' + g[1], x + 2, G.axis + lanesH + 11);
+        if (scale > 4 && x - lastLabel > 60) { ctx.fillText('… ' + g[1], x + 2, G.axis + lanesH + 11); lastLabel = x; }
       }
       ctx.setLineDash([]);
     }
