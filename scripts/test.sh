@@ -14,7 +14,8 @@ for arg in "$@"; do
 done
 
 jobs=$(nproc 2>/dev/null || echo 2)
-CORRIDOR_WERROR=ON "$here/scripts/setup.sh"
+# --with-render-tools: graphviz and chromium, for the tests that draw pictures (tests/render).
+CORRIDOR_WERROR=ON "$here/scripts/setup.sh" --with-render-tools
 ctest --test-dir "$here/build" --output-on-failure -j "$jobs" --timeout 900
 
 if [ "$sanitize" = 1 ]; then
