@@ -12,17 +12,18 @@ namespace corridor {
 namespace {
 
 constexpr std::size_t text_chars_max = 80;
+constexpr std::size_t violation_chars_max = 400;
 
 // Message and note text: one line, with Mermaid's statement separator and entity marker escaped.
-std::string text_of(std::string_view raw) {
+std::string text_of(std::string_view raw, std::size_t max = text_chars_max) {
   std::string out;
-  for (const char c : raw.substr(0, text_chars_max)) {
+  for (const char c : raw.substr(0, max)) {
     if (c == '#') out += "#35;";
     else if (c == ';') out += "#59;";
     else if (c == '\n' || c == '\r') out += ' ';
     else out += c;
   }
-  if (raw.size() > text_chars_max) out += "...";
+  if (raw.size() > max) out += "...";
   return out;
 }
 
@@ -57,10 +58,10 @@ class MermaidWriter {
   void note(std::uint64_t step, NodeId actor, std::string_view text) {
     add(step, fmt::format("Note over {}: {}", name(actor), text_of(text)));
   }
-  void note_all(std::uint64_t step, std::string_view text) {
+  void note_all(std::uint64_t step, std::string_view text, std::size_t max = text_chars_max) {
     const std::vector<NodeId> lanes = window_.lanes(trace_.header);
     if (lanes.empty()) return;
-    add(step, fmt::format("Note over {},{}: {}", name(lanes.front()), name(lanes.back()), text_of(text)));
+    add(step, fmt::format("Note over {},{}: {}", name(lanes.front()), name(lanes.back()), text_of(text, max)));
   }
 
   void event(const EventRecord& e) {
@@ -107,8 +108,9 @@ class MermaidWriter {
       if (shown(a)) lanes.push_back(a);
     }
     std::sort(lanes.begin(), lanes.end());
-    const std::string text = text_of(fmt::format("VIOLATION {}: {}", v.invariant, v.message));
-    if (lanes.empty()) return note_all(v.step, text);
+    const std::string raw = fmt::format("VIOLATION {}: {}", v.invariant, v.message);
+    if (lanes.empty()) return note_all(v.step, raw, violation_chars_max);
+    const std::string text = text_of(raw, violation_chars_max);
     add(v.step, fmt::format("Note over {}{}: {}", name(lanes.front()),
                             lanes.size() > 1 ? "," + name(lanes.back()) : std::string(), text));
   }
