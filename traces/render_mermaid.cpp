@@ -125,7 +125,7 @@ class MermaidWriter {
 // A window of at most `max` statements ending at the violation (or the end of the window).
 std::string suggest_window(const std::vector<Statement>& statements, std::size_t max, const Trace& trace) {
   std::uint64_t last = statements.back().step;
-  if (trace.violation) last = std::min(last, trace.violation->step);
+  if (trace.violation && trace.violation->step >= statements.front().step) last = std::min(last, trace.violation->step);
   auto end = std::upper_bound(statements.begin(), statements.end(), last,
                               [](std::uint64_t s, const Statement& st) { return s < st.step; });
   const auto begin = end - static_cast<std::ptrdiff_t>(std::min<std::size_t>(max, static_cast<std::size_t>(end - statements.begin())));
