@@ -97,22 +97,8 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
 
 Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed, const Simulation& sim,
                  const RunOutcome& outcome) {
-  Trace trace;
-  trace.header.tool = fmt::format("corridor {}", CORRIDOR_VERSION);
-  trace.header.protocol = entry.info.name;
-  trace.header.variant = entry.info.variants.at(config.variant).name;
-  trace.header.seed = seed;
-  trace.header.config = config;
-  trace.header.nodes = sim.node_count();
-  trace.header.clients = sim.actor_count() - sim.node_count();
-  trace.header.fault_plan = sim.fault_plan();
-  trace.header.choices = sim.choices();
-  trace.events = sim.records();
-  trace.history = sim.history();
-  trace.violation = outcome.violation;
-  trace.footer.steps = outcome.steps;
-  trace.footer.end_ns = outcome.end_ns;
-  return trace;
+  return trace_of_run(entry.info.name, entry.info.variants.at(config.variant).name, config, seed, sim, outcome.violation,
+                      outcome.steps, outcome.end_ns);
 }
 
 namespace {
