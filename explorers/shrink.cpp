@@ -23,8 +23,8 @@ using Clock = std::chrono::steady_clock;
 using Measure = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
 
 constexpr int rounds_max = 16;            // outer passes over the four layers
-constexpr int value_passes_max = 4;       // passes of layer 4 within a round
-constexpr int bisection_steps_max = 12;   // halvings of one value toward its default
+constexpr int bisection_steps_max = 8;    // halvings of a fault's time toward 0
+constexpr int value_steps_max = 3;        // halvings of a decision's value toward its default
 
 // The shortest delay any link can draw: where delays shrink to.
 std::uint64_t delay_floor(const SimConfig& config) {
@@ -138,14 +138,33 @@ class Shrinker {
     return any;
   }
 
+  // Entries removed, then each remaining fault moved as early, and made as short, as still fails.
   bool shrink_faults() {
-    return delete_chunks([&] { return best_.plan.size(); },
-                         [&](std::size_t begin, std::size_t length) {
-                           FailingRun c = best_;
-                           c.plan.erase(c.plan.begin() + static_cast<std::ptrdiff_t>(begin),
-                                        c.plan.begin() + static_cast<std::ptrdiff_t>(begin + length));
-                           return c;
-                         });
+    bool changed = delete_chunks([&] { return best_.plan.size(); },
+                                 [&](std::size_t begin, std::size_t length) {
+                                   FailingRun c = best_;
+                                   c.plan.erase(c.plan.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                c.plan.begin() + static_cast<std::ptrdiff_t>(begin + length));
+                                   return c;
+                                 });
+    for (std::size_t i = 0; i < best_.plan.size() && !spent(); ++i) {
+      changed = bisect(0, static_cast<std::uint64_t>(best_.plan[i].at_ns),
+                       [&](std::uint64_t v) {
+                         FailingRun c = best_;
+                         c.plan[i].at_ns = static_cast<time_ns>(v);
+                         return c;
+                       },
+                       [&] { return static_cast<std::uint64_t>(best_.plan[i].at_ns); }) || changed;
+      if (i >= best_.plan.size() || best_.plan[i].duration_ns <= 0) continue;  // for ever: stays so
+      changed = bisect(1, static_cast<std::uint64_t>(best_.plan[i].duration_ns),
+                       [&](std::uint64_t v) {
+                         FailingRun c = best_;
+                         c.plan[i].duration_ns = static_cast<time_ns>(v);
+                         return c;
+                       },
+                       [&] { return static_cast<std::uint64_t>(best_.plan[i].duration_ns); }) || changed;
+    }
+    return changed;
   }
 
   // Each actor's budget to 0, else bisected between what failed to fail and what it uses now.
@@ -187,11 +206,11 @@ class Shrinker {
   // Bisects one number between `low` (tried, or the default) and its current value, keeping the
   // smallest that still fails; `set` builds the candidate with the number changed.
   bool bisect(std::uint64_t low, std::uint64_t current, const std::function<FailingRun(std::uint64_t)>& set,
-              const std::function<std::uint64_t()>& now) {
+              const std::function<std::uint64_t()>& now, int steps_max = bisection_steps_max) {
     if (current <= low) return false;
     if (accept(set(low))) return true;
     bool any = false;
-    for (int guard = 0; guard < bisection_steps_max && current > low + 1 && !spent(); ++guard) {
+    for (int guard = 0; guard < steps_max && current > low + 1 && !spent(); ++guard) {
       const std::uint64_t mid = low + (current - low) / 2;
       if (accept(set(mid))) {
         any = true;
@@ -203,32 +222,43 @@ class Shrinker {
     return any;
   }
 
-  bool shrink_values() {
+  // Runs of decisions set to their defaults at once, halving the run length down to one.
+  bool default_chunks() {
     bool any = false;
-    for (int pass = 0; pass < value_passes_max && !spent(); ++pass) {
-      bool changed = false;
-      for (std::size_t i = 0; i < best_.plan.size() && !spent(); ++i) {
-        changed = bisect(0, static_cast<std::uint64_t>(best_.plan[i].at_ns),
-                         [&](std::uint64_t v) {
-                           FailingRun c = best_;
-                           c.plan[i].at_ns = static_cast<time_ns>(v);
-                           return c;
-                         },
-                         [&] { return static_cast<std::uint64_t>(best_.plan[i].at_ns); }) || changed;
+    for (std::size_t chunk = std::max<std::size_t>(best_.choices.size() / 2, 1);; chunk /= 2) {
+      for (std::size_t begin = 0; begin < best_.choices.size() && !spent(); begin += chunk) {
+        FailingRun c = best_;
+        auto& e = c.choices.entries();
+        const std::size_t end = std::min(begin + chunk, e.size());
+        bool changes = false;
+        for (std::size_t i = begin; i < end; ++i) {
+          const std::uint64_t d = default_of(e[i].kind, floor_);
+          changes = changes || e[i].value != d;
+          e[i].value = d;
+        }
+        if (changes && accept(std::move(c))) any = true;
       }
-      for (std::size_t i = 0; i < best_.choices.size() && !spent(); ++i) {
-        changed = bisect(default_of(best_.choices.entries()[i].kind, floor_), best_.choices.entries()[i].value,
-                         [&](std::uint64_t v) {
-                           FailingRun c = best_;
-                           if (i < c.choices.size()) c.choices.entries()[i].value = v;
-                           return c;
-                         },
-                         [&] { return i < best_.choices.size() ? best_.choices.entries()[i].value : 0; }) || changed;
-      }
-      any = any || changed;
-      if (!changed) break;
+      if (chunk <= 1 || spent()) break;
     }
     return any;
+  }
+
+  bool shrink_values() {
+    bool changed = default_chunks();
+    for (std::size_t i = 0; i < best_.choices.size() && !spent(); ++i) {
+      const std::uint64_t d = default_of(best_.choices.entries()[i].kind, floor_);
+      const std::uint64_t v = best_.choices.entries()[i].value;
+      if (v <= d + 1) continue;  // the default was tried by default_chunks
+      changed = bisect(d + 1, v,
+                       [&](std::uint64_t x) {
+                         FailingRun c = best_;
+                         if (i < c.choices.size()) c.choices.entries()[i].value = x;
+                         return c;
+                       },
+                       [&] { return i < best_.choices.size() ? best_.choices.entries()[i].value : 0; },
+                       value_steps_max) || changed;
+    }
+    return changed;
   }
 
   Simulation& sim_;

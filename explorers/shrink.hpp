@@ -2,12 +2,13 @@
 // The shrinker: minimises a failing run, layer by layer, to a fixpoint.
 //
 //   1. the fault plan: runs of entries removed, halving the run length down to single entries
-//      (delta debugging);
+//      (delta debugging), then each fault moved as early, and made as short, as still fails
+//      (bisection);
 //   2. the workload: each actor's operation budget (SimConfig::operations_max) lowered to 0, or
 //      to the smallest that still fails (bisection);
 //   3. the choice log: runs of decisions deleted, down to single decisions (greedy deletion);
-//   4. what is left: each fault's start time, and each decision's value, set to its default (time
-//      0; no loss, no duplication, draw 0, the shortest delay), else bisected toward it.
+//   4. what is left: runs of decisions set to their defaults (no loss, no duplication, draw 0, the
+//      shortest delay), then each decision's value bisected toward its default.
 //
 // Every candidate is replayed from its fault plan and choice log (the chooser tolerates an edited
 // log, falling back to each decision's default); it is kept only when the same invariant fails
