@@ -23,6 +23,12 @@
 #include "explorers/random_explorer.hpp"
 #include "model/fault_plan.hpp"
 #include "model/units.hpp"
+#include "model/verdict.hpp"
+
+namespace corridor {
+// So that RC_ASSERT(out.verdict == Verdict::pass) shows the verdicts it compared.
+inline void showValue(Verdict verdict, std::ostream& os) { os << to_string(verdict); }
+}  // namespace corridor
 
 namespace corridor::property {
 

@@ -188,7 +188,8 @@ inline ::testing::AssertionResult holds(const Suite& suite) {
   } else {
     failure << "\n  trace:  " << o.trace_path;
   }
-  return failure << "\n  replay: " << o.replay_command;
+  // Ends the line: GoogleTest closes the message with ')' and the command must stay copyable.
+  return failure << "\n  replay: " << o.replay_command << "\n";
 }
 
 }  // namespace corridor::property
