@@ -117,10 +117,15 @@ WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& confi
   fmt::print(o.human, "\n  trace:  {} ({} events)\n", w.path, trace.events.size());
   std::string replay_path = w.path;
   if (o.shrink) {
-    const ShrunkTrace s = shrink_and_write(trace, w.path, shrunk_path(w.path, std::nullopt), o.shrink_budget);
-    fmt::print(o.human, "  shrunk: {} ({} events; {})\n", s.path, s.trace.events.size(), describe(s.result));
-    w.shrunk_path = replay_path = s.path;
-    w.shrunk = s.result;
+    // A shrinking problem must not cost the campaign its summary: say it, keep the original trace.
+    try {
+      const ShrunkTrace s = shrink_and_write(trace, w.path, shrunk_path(w.path, std::nullopt), o.shrink_budget);
+      fmt::print(o.human, "  shrunk: {} ({} events; {})\n", s.path, s.trace.events.size(), describe(s.result));
+      w.shrunk_path = replay_path = s.path;
+      w.shrunk = s.result;
+    } catch (const std::exception& e) {
+      fmt::print(o.human, "  shrunk: not shrunk: {}\n", e.what());
+    }
   }
   fmt::print(o.human, "  replay: corridor replay {}\n  rerun:  {}\n", shell_quote(replay_path),
              rerun_command(entry, config, f.outcome.seed));
