@@ -23,7 +23,7 @@ constexpr std::uint64_t demo_master_seed = 0xC0441D04;  // the demo's, so the fi
 // There they also get a smaller replay budget, to keep CI's sanitizer pass short.
 #if defined(__SANITIZE_ADDRESS__)
 constexpr double shrink_seconds_max = 300.0;
-constexpr std::uint64_t shrink_replays_max = 3'000;
+constexpr std::uint64_t shrink_replays_max = 1'000;
 #else
 constexpr double shrink_seconds_max = 30.0;
 constexpr std::uint64_t shrink_replays_max = 20'000;
