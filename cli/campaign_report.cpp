@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/regression_corpus.hpp"
+#include "cli/shrink_trace.hpp"
 #include "model/units.hpp"
 #include "traces/render_html.hpp"
 #include "traces/timeline.hpp"
@@ -70,12 +72,21 @@ std::string tail_of_timeline(const Trace& trace, std::size_t lines_max, bool col
   return render_timeline(trace, options);
 }
 
-nlohmann::json failure_json(const SeedFailure& f, const std::string& path) {
+nlohmann::json failure_json(const SeedFailure& f, const std::string& path, const std::string& shrunk_path,
+                            const std::optional<ShrinkResult>& shrunk) {
   nlohmann::json j{{"index", f.index},
                    {"seed", fmt::format("{:#x}", f.outcome.seed)},
                    {"verdict", to_string(f.outcome.verdict)},
                    {"steps", f.outcome.steps},
                    {"trace", path}};
+  if (shrunk) {
+    j["shrunk_trace"] = shrunk_path;
+    j["shrunk"] = {{"events_before", shrunk->before.events}, {"events_after", shrunk->after.events},
+                   {"faults_before", shrunk->before.faults}, {"faults_after", shrunk->after.faults},
+                   {"operations_before", shrunk->before.operations}, {"operations_after", shrunk->after.operations},
+                   {"messages_before", shrunk->before.messages}, {"messages_after", shrunk->after.messages},
+                   {"replays", shrunk->replays}, {"seconds", shrunk->seconds}};
+  }
   if (f.outcome.violation) {
     j["invariant"] = f.outcome.violation->invariant;
     j["step"] = f.outcome.violation->step;
@@ -86,7 +97,6 @@ nlohmann::json failure_json(const SeedFailure& f, const std::string& path) {
 }
 
 // The HTML space-time diagram beside a written trace: seed-<hex>.trace.jsonl -> seed-<hex>.html.
-// One call, on whichever trace `run` writes (the shrunk one, once shrinking writes it).
 std::string write_trace_picture(const std::string& trace_path, const Trace& trace) {
   constexpr std::string_view suffix = ".trace.jsonl";
   std::string html_path = trace_path;
@@ -96,23 +106,47 @@ std::string write_trace_picture(const std::string& trace_path, const Trace& trac
   return html_path;
 }
 
-// Reruns a failing seed with recording, writes its trace and its picture, and shows it.
-std::string write_and_show(const ProtocolEntry& entry, const SimConfig& config, const SeedFailure& f,
-                           const ReportOptions& o) {
+struct WrittenFailure {
+  std::string path;
+  std::string shrunk_path;  // empty when not shrunk
+  std::optional<ShrinkResult> shrunk;
+};
+
+// Reruns a failing seed with recording, writes its trace, shrinks it, draws the picture of the
+// trace a person should read (the shrunk one when there is one), and shows it.
+WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& config, const SeedFailure& f,
+                              const ReportOptions& o) {
   auto sim = entry.make();
   const RunOutcome again = run_once(*sim, config, f.outcome.seed, {.record = true});
   const Trace trace = make_trace(entry, config, f.outcome.seed, *sim, again);
-  const std::string path = trace_path(o, entry, config, f.outcome.seed);
-  write_trace(path, trace);
-  const std::string picture = write_trace_picture(path, trace);
+  WrittenFailure w;
+  w.path = trace_path(o, entry, config, f.outcome.seed);
+  write_trace(w.path, trace);
   const Violation& v = *f.outcome.violation;
   fmt::print(o.human, "\nFAIL seed {:#x} (run {}): {} at step {}, t={}\n  {}\n", f.outcome.seed, f.index, v.invariant, v.step,
              format_duration_short(v.true_ns), v.message);
   if (o.show_timeline) fmt::print(o.human, "\n{}", tail_of_timeline(trace, o.timeline_lines, o.human == stdout && is_terminal(1)));
-  fmt::print(o.human, "\n  trace:  {} ({} events)\n  replay: corridor replay {}\n  rerun:  {}\n", path, trace.events.size(),
-             shell_quote(path), rerun_command(entry, config, f.outcome.seed));
-  fmt::print(o.human, "  picture: {}\n", picture);
-  return path;
+  fmt::print(o.human, "\n  trace:  {} ({} events)\n", w.path, trace.events.size());
+  std::string replay_path = w.path;
+  const Trace* pictured = &trace;
+  std::optional<ShrunkTrace> shrunk;
+  if (o.shrink) {
+    // A shrinking problem must not cost the campaign its summary: say it, keep the original trace.
+    try {
+      shrunk = shrink_and_write(trace, w.path, shrunk_path(w.path, std::nullopt), o.shrink_budget);
+      fmt::print(o.human, "  shrunk: {} ({} events; {})\n", shrunk->path, shrunk->trace.events.size(),
+                 describe(shrunk->result));
+      w.shrunk_path = replay_path = shrunk->path;
+      w.shrunk = shrunk->result;
+      pictured = &shrunk->trace;
+    } catch (const std::exception& e) {
+      fmt::print(o.human, "  shrunk: not shrunk: {}\n", e.what());
+    }
+  }
+  fmt::print(o.human, "  replay: corridor replay {}\n  rerun:  {}\n", shell_quote(replay_path),
+             rerun_command(entry, config, f.outcome.seed));
+  fmt::print(o.human, "  picture: {}\n", write_trace_picture(replay_path, *pictured));
+  return w;
 }
 
 }  // namespace
@@ -120,6 +154,7 @@ std::string write_and_show(const ProtocolEntry& entry, const SimConfig& config, 
 CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& config, const CampaignConfig& campaign,
                               const ReportOptions& o) {
   const std::string variant_name = entry.info.variants.at(config.variant).name;
+  Verdict corpus_verdict = Verdict::pass;
   // Printed before anything runs, so that a crash inside protocol code still leaves it on screen.
   fmt::print(o.human, "corridor run {} --variant {}: {} nodes, {}, {} simulated per run\n", entry.info.name, variant_name,
              config.nodes,
@@ -131,9 +166,16 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
     fmt::print(o.human, "  master seed {:#x} (rerun this campaign with --master-seed {:#x})\n", campaign.master_seed,
                campaign.master_seed);
   }
+  CampaignReport report;
+  if (o.replay_corpus) {
+    const std::string dir = fmt::format("{}/{}/{}", o.out_dir, entry.info.name, variant_name);
+    const CorpusResult corpus = replay_corpus(entry, config.variant, dir, o.human);
+    report.corpus_replayed = corpus.replayed;
+    report.corpus_failing = corpus.failing;
+    corpus_verdict = corpus.verdict;
+  }
   std::fflush(o.human);
 
-  CampaignReport report;
   ProgressPrinter progress(o.progress);
   report.result = run_campaign(entry.make, config, campaign, std::ref(progress));
   progress.finish();
@@ -141,12 +183,13 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
 
   nlohmann::json failures = nlohmann::json::array();
   for (const SeedFailure& f : result.failures) {
-    std::string path;
+    WrittenFailure w;
     if (report.trace_paths.size() < o.traces_written_max) {
-      path = write_and_show(entry, config, f, o);
-      report.trace_paths.push_back(path);
+      w = write_and_show(entry, config, f, o);
+      report.trace_paths.push_back(w.path);
+      if (w.shrunk) report.shrunk_paths.push_back(w.shrunk_path);
     }
-    failures.push_back(failure_json(f, path));
+    failures.push_back(failure_json(f, w.path, w.shrunk_path, w.shrunk));
   }
   if (result.failures_total > result.failures.size()) {
     fmt::print(o.human, "\n({} more failures not kept)\n", result.failures_total - result.failures.size());
@@ -154,10 +197,12 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
 
   const double runs_per_s = result.seconds > 0 ? static_cast<double>(result.runs_done) / result.seconds : 0;
   const double events_per_s = result.seconds > 0 ? static_cast<double>(result.events) / result.seconds : 0;
-  report.verdict = result.failures.empty() ? Verdict::pass : result.failures.front().outcome.verdict;
-  fmt::print(o.human, "{} runs in {:.2f}s on {} threads ({} runs/s, {} events/s): {} failed -> {}\n", result.runs_done,
+  report.verdict = result.failures.empty() ? corpus_verdict : result.failures.front().outcome.verdict;
+  const std::string corpus_text =
+      report.corpus_failing > 0 ? fmt::format(", {} corpus trace(s) still fail", report.corpus_failing) : std::string();
+  fmt::print(o.human, "{} runs in {:.2f}s on {} threads ({} runs/s, {} events/s): {} failed{} -> {}\n", result.runs_done,
              result.seconds, result.jobs, human_rate(runs_per_s), human_rate(events_per_s), result.failures_total,
-             report.verdict == Verdict::pass ? "all invariants held" : to_string(report.verdict));
+             corpus_text, report.verdict == Verdict::pass ? "all invariants held" : to_string(report.verdict));
 
   report.summary = {{"protocol", entry.info.name},
                     {"variant", variant_name},
@@ -174,7 +219,8 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
                     {"events_per_s", events_per_s},
                     {"jobs", result.jobs},
                     {"verdict", to_string(report.verdict)},
-                    {"failures", failures}};
+                    {"failures", failures},
+                    {"corpus", {{"replayed", report.corpus_replayed}, {"still_failing", report.corpus_failing}}}};
   const std::string summary_path = fmt::format("{}/{}/{}/summary.json", o.out_dir, entry.info.name, variant_name);
   std::filesystem::create_directories(std::filesystem::path(summary_path).parent_path());
   std::ofstream(summary_path) << report.summary.dump(2) << "\n";

@@ -10,6 +10,7 @@
 
 #include "cli/common.hpp"
 #include "explorers/seed_runner.hpp"
+#include "explorers/shrink.hpp"
 
 namespace corridor::cli {
 
@@ -20,12 +21,18 @@ struct ReportOptions {
   bool show_timeline = true;
   std::size_t traces_written_max = 10;
   std::size_t timeline_lines = 14;
+  bool shrink = true;               // shrink every written failure (next to its trace)
+  ShrinkBudget shrink_budget{.replays_max = 20'000, .seconds_max = 30.0};
+  bool replay_corpus = true;        // replay the traces kept in the results folder first
 };
 
 struct CampaignReport {
   CampaignResult result;
   Verdict verdict = Verdict::pass;
   std::vector<std::string> trace_paths;  // one per written failure, in seed order
+  std::vector<std::string> shrunk_paths; // one per written failure when shrinking, in seed order
+  std::size_t corpus_replayed = 0;       // traces of the regression corpus replayed first
+  std::size_t corpus_failing = 0;        // ... of which still fail
   nlohmann::json summary;                // also written to <out>/<protocol>/<variant>/summary.json
 };
 

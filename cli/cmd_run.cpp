@@ -9,6 +9,7 @@
 #include "cli/campaign_report.hpp"
 #include "cli/common.hpp"
 #include "explorers/seed_runner.hpp"
+#include "model/units.hpp"
 
 namespace corridor::cli {
 
@@ -25,6 +26,8 @@ struct RunCommand {
   bool json = false;
   bool check_determinism = false;
   bool quiet = false;
+  bool no_shrink = false;
+  std::string shrink_budget = "30s";
 };
 
 int execute(const RunCommand& c) {
@@ -44,6 +47,12 @@ int execute(const RunCommand& c) {
   options.human = c.json ? stderr : stdout;
   options.progress = !c.quiet;
   options.show_timeline = !c.json;
+  options.shrink = !c.no_shrink;
+  const auto shrink_ns = parse_duration_ns(c.shrink_budget);
+  if (!shrink_ns || *shrink_ns <= 0) {
+    throw UsageError(fmt::format("--shrink-budget '{}' is not a positive duration (e.g. 30s)", c.shrink_budget));
+  }
+  options.shrink_budget.seconds_max = static_cast<double>(*shrink_ns) / 1e9;
   const CampaignReport report = run_and_report(entry, config, campaign, options);
   if (c.json) fmt::print("{}\n", report.summary.dump(2));
   return static_cast<int>(report.verdict);
@@ -75,6 +84,10 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--json", c.json, "Print the summary as JSON on stdout (people's text goes to stderr)");
   cmd->add_flag("--check-determinism", c.check_determinism, "Run each seed twice and name the first step where they differ");
   cmd->add_flag("--quiet,-q", c.quiet, "No progress bar");
+  cmd->add_flag("--no-shrink", c.no_shrink, "Do not shrink failures (by default each written failure is shrunk)");
+  cmd->add_option("--shrink-budget", c.shrink_budget, "Time budget for shrinking each failure (default 30s)");
+  cmd->add_option("--ops", c.args.operations, "Operations each actor may start: N for all, or N0,N1,... per actor "
+                  "(default: no limit)")->delimiter(',');
   cmd->callback([&exit_code] { exit_code = execute(c); });
 }
 

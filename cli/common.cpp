@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "model/units.hpp"
 #include "model/verdict.hpp"
@@ -82,6 +83,7 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
     if (*args.max_steps == 0) throw UsageError("--max-steps must be at least 1");
     config.max_steps = *args.max_steps;
   }
+  if (!args.operations.empty()) config.operations_max = args.operations;
   if (args.fault_plan) {
     config.plan_text = read_plan_argument(*args.fault_plan);
     // Parse once here so that a bad plan is a usage error before any run starts; node ids are
@@ -97,22 +99,8 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
 
 Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed, const Simulation& sim,
                  const RunOutcome& outcome) {
-  Trace trace;
-  trace.header.tool = fmt::format("corridor {}", CORRIDOR_VERSION);
-  trace.header.protocol = entry.info.name;
-  trace.header.variant = entry.info.variants.at(config.variant).name;
-  trace.header.seed = seed;
-  trace.header.config = config;
-  trace.header.nodes = sim.node_count();
-  trace.header.clients = sim.actor_count() - sim.node_count();
-  trace.header.fault_plan = sim.fault_plan();
-  trace.header.choices = sim.choices();
-  trace.events = sim.records();
-  trace.history = sim.history();
-  trace.violation = outcome.violation;
-  trace.footer.steps = outcome.steps;
-  trace.footer.end_ns = outcome.end_ns;
-  return trace;
+  return trace_of_run(entry.info.name, entry.info.variants.at(config.variant).name, config, seed, sim, outcome.violation,
+                      outcome.steps, outcome.end_ns);
 }
 
 namespace {
@@ -184,6 +172,7 @@ std::string rerun_command(const ProtocolEntry& entry, const SimConfig& config, s
   if (!config.clock_text.empty()) cmd += fmt::format(" --clock {}", shell_quote(config.clock_text));
   for (const LinkOverride& o : config.links) cmd += fmt::format(" --link {}", shell_quote(o.text));
   if (config.plan_text) cmd += fmt::format(" --fault-plan {}", shell_quote(*config.plan_text));
+  if (!config.operations_max.empty()) cmd += fmt::format(" --ops {}", fmt::join(config.operations_max, ","));
   if (config.time_limit_ns != entry.info.default_time_limit_ns) cmd += fmt::format(" --time-limit {}", format_duration(config.time_limit_ns));
   return cmd;
 }

@@ -23,6 +23,7 @@ struct RunArgs {
   std::vector<std::string> links;         // per-link overrides
   std::optional<std::string> time_limit;  // "10s"
   std::optional<std::uint64_t> max_steps;
+  std::vector<std::uint32_t> operations;  // --ops: SimConfig::operations_max
 };
 
 const ProtocolEntry& require_protocol(const std::string& name);

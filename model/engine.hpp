@@ -107,6 +107,10 @@ class Context {
   // An observation for monitors (e.g. note("deliver", id)). `name` must outlive the run
   // (a string literal).
   void note(std::string_view name, std::uint64_t a, std::uint64_t b = 0) { core_.note(self_, name, a, b); }
+  // Call before starting an operation of the workload (a client request, a broadcast): false
+  // when this actor's budget (SimConfig::operations_max) is spent, so the shrinker can remove
+  // operations. Counts the operation otherwise. Logs no choice.
+  bool start_operation() { return core_.start_operation(self_); }
 
  private:
   Core<Message, Durable>& core_;
@@ -147,6 +151,14 @@ class Core {
   std::uint64_t messages_delivered() const { return messages_delivered_; }
   std::uint64_t messages_dropped() const { return messages_dropped_; }
   std::size_t pending_count() const { return heap_.size(); }
+  const std::vector<std::uint32_t>& operations_started() const { return operations_started_; }
+  bool start_operation(NodeId a) {
+    const auto& budget = config_.operations_max;
+    const std::uint32_t max = budget.empty() ? UINT32_MAX : budget[std::min<std::size_t>(a, budget.size() - 1)];
+    if (operations_started_[a] >= max) return false;
+    ++operations_started_[a];
+    return true;
+  }
 
   void send(NodeId from, NodeId to, Message message);
   TimerId set_timer(NodeId actor, time_ns delay_ns, std::uint64_t tag);
@@ -257,6 +269,7 @@ class Core {
   std::vector<std::uint32_t> free_vcs_;
 
   std::vector<NodeId> restarted_;  // crash-restarts applied this step, awaiting on_recover
+  std::vector<std::uint32_t> operations_started_;  // per actor, this run
 
   History history_;
   std::vector<RunObserver*> observers_;

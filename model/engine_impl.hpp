@@ -48,6 +48,7 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
   violation_.reset();
   records_.clear();
   restarted_.clear();
+  operations_started_.assign(actors_, 0);
   messages_sent_ = messages_delivered_ = messages_dropped_ = 0;
 }
 

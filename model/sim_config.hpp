@@ -71,6 +71,10 @@ struct SimConfig {
   std::optional<std::string> plan_text; // an explicit fault plan (overrides generation)
   time_ns time_limit_ns = seconds(10);  // simulated time per run
   std::uint64_t max_steps = 2'000'000;  // a run with more steps than this hung
+  // The workload's size: how many operations (client requests, broadcasts: what the protocol
+  // counts with ctx.start_operation()) each actor may start. Empty: no limit; otherwise actor a
+  // may start operations_max[min(a, size - 1)]. The shrinker lowers these.
+  std::vector<std::uint32_t> operations_max;
   friend bool operator==(const SimConfig&, const SimConfig&) = default;
 };
 

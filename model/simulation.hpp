@@ -34,6 +34,8 @@ class Simulation {
   virtual std::uint32_t actor_count() const = 0;
   virtual std::uint32_t node_count() const = 0;
   virtual std::uint64_t messages_sent() const = 0;
+  // Operations each actor started this run (Context::start_operation).
+  virtual const std::vector<std::uint32_t>& operations_started() const = 0;
   virtual FaultTargets fault_targets(const SimConfig& config) const = 0;
 };
 
@@ -81,6 +83,7 @@ class SimulationOf final : public Simulation {
   std::uint32_t actor_count() const override { return engine_->actor_count(); }
   std::uint32_t node_count() const override { return engine_->layout_nodes(); }
   std::uint64_t messages_sent() const override { return engine_->messages_sent(); }
+  const std::vector<std::uint32_t>& operations_started() const override { return engine_->operations_started(); }
   FaultTargets fault_targets(const SimConfig& config) const override { return spec_.targets(config); }
 
   Engine<P>& engine() { return *engine_; }

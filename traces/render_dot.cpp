@@ -15,7 +15,7 @@ namespace {
 constexpr std::size_t label_chars_max = 60;
 
 // Inside a DOT double-quoted string.
-std::string quoted(std::string_view text) {
+std::string dot_quoted(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -46,7 +46,7 @@ std::string render_dot(const Trace& trace, const TraceWindow& window, bool trans
   std::string out = fmt::format("digraph happens_before {{\n  label={};\n  labelloc=t;\n  rankdir=TB;\n  newrank=true;\n"
                                 "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontsize=10, "
                                 "fontname=\"Helvetica\"];\n  edge [arrowsize=0.6];\n",
-                                quoted(fmt::format("{} / {}, seed {:#x}: happens-before{}", trace.header.protocol,
+                                dot_quoted(fmt::format("{} / {}, seed {:#x}: happens-before{}", trace.header.protocol,
                                                    trace.header.variant, trace.header.seed,
                                                    transitive_reduction ? " (transitive reduction)" : "")));
   std::map<NodeId, std::string> clusters;  // ordered by actor: the same file on every run
@@ -57,9 +57,9 @@ std::string render_dot(const Trace& trace, const TraceWindow& window, bool trans
     std::string attributes;
     if (e.kind == EventKind::drop) {
       attributes = fmt::format("shape=plaintext, style=\"\", fontcolor=\"#c62828\", label={}",
-                               quoted(fmt::format("× #{} {}", e.message_id, e.summary)));
+                               dot_quoted(fmt::format("× #{} {}", e.message_id, e.summary)));
     } else {
-      attributes = fmt::format("label={}{}", quoted(fmt::format("{}\nstep {}, {}", describe_event(e, nodes, label_chars_max),
+      attributes = fmt::format("label={}{}", dot_quoted(fmt::format("{}\nstep {}, {}", describe_event(e, nodes, label_chars_max),
                                                                  e.step, format_duration_short(e.true_ns))),
                                violating ? ", color=\"#c62828\", penwidth=2.5, fillcolor=\"#fdecea\"" : "");
     }
@@ -79,7 +79,7 @@ std::string render_dot(const Trace& trace, const TraceWindow& window, bool trans
   }
   if (trace.violation && window.has_step(trace.violation->step)) {
     out += fmt::format("  violation [shape=note, color=\"#c62828\", fontcolor=\"#c62828\", label={}];\n",
-                       quoted(fmt::format("VIOLATION {} at step {}", trace.violation->invariant, trace.violation->step)));
+                       dot_quoted(fmt::format("VIOLATION {} at step {}", trace.violation->invariant, trace.violation->step)));
   }
   return out + "}\n";
 }

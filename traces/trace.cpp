@@ -80,7 +80,7 @@ json event_json(const EventRecord& e, const HistoryEvent* h) {
 }
 
 json config_json(const SimConfig& c) {
-  return json{
+  json j{
       {"nodes", c.nodes},
       {"variant_index", c.variant},
       {"faults", c.faults_text},
@@ -108,6 +108,9 @@ json config_json(const SimConfig& c) {
       {"time_limit_ns", c.time_limit_ns},
       {"max_steps", c.max_steps},
   };
+  // Optional (absent in traces without a workload budget, so older traces read the same).
+  if (!c.operations_max.empty()) j["operations_max"] = c.operations_max;
+  return j;
 }
 
 json violation_json(const Violation& v) {
@@ -165,6 +168,27 @@ std::string digest_of_lines(const std::vector<std::string>& lines) {
   const XXH64_hash_t hash = XXH3_64bits_digest(state);
   XXH3_freeState(state);
   return fmt::format("xxh3:{:016x}", hash);
+}
+
+Trace trace_of_run(std::string protocol, std::string variant, const SimConfig& config, std::uint64_t seed,
+                   const Simulation& sim, const std::optional<Violation>& violation, std::uint64_t steps,
+                   time_ns end_ns) {
+  Trace trace;
+  trace.header.tool = fmt::format("corridor {}", CORRIDOR_VERSION);
+  trace.header.protocol = std::move(protocol);
+  trace.header.variant = std::move(variant);
+  trace.header.seed = seed;
+  trace.header.config = config;
+  trace.header.nodes = sim.node_count();
+  trace.header.clients = sim.actor_count() - sim.node_count();
+  trace.header.fault_plan = sim.fault_plan();
+  trace.header.choices = sim.choices();
+  trace.events = sim.records();
+  trace.history = sim.history();
+  trace.violation = violation;
+  trace.footer.steps = steps;
+  trace.footer.end_ns = end_ns;
+  return trace;
 }
 
 std::string trace_to_string(const Trace& trace) {
@@ -273,6 +297,7 @@ struct TraceParser {
     c.clock.drift_changes = field<std::uint32_t>(j, "drift_changes");
     c.time_limit_ns = field<time_ns>(j, "time_limit_ns");
     c.max_steps = field<std::uint64_t>(j, "max_steps");
+    c.operations_max = field_or<std::vector<std::uint32_t>>(j, "operations_max", {});
     if (c.time_limit_ns <= 0) fail("config field \"time_limit_ns\" must be positive");
     return c;
   }

@@ -31,6 +31,7 @@
 #include "model/event.hpp"
 #include "model/fault_plan.hpp"
 #include "model/history.hpp"
+#include "model/simulation.hpp"
 #include "model/sim_config.hpp"
 #include "model/violation.hpp"
 
@@ -81,6 +82,12 @@ void write_file_whole(const std::string& path, std::string_view text);
 // Reads a trace. A malformed or wrong-version file throws InputError "file:line: ...".
 Trace read_trace(const std::string& path);
 Trace parse_trace(std::string_view text, std::string_view name);
+
+// The trace of the run `sim` has just finished with recording on; `violation`, `steps` and
+// `end_ns` are the run's outcome (explorers/random_explorer.hpp's RunOutcome).
+Trace trace_of_run(std::string protocol, std::string variant, const SimConfig& config, std::uint64_t seed,
+                   const Simulation& sim, const std::optional<Violation>& violation, std::uint64_t steps,
+                   time_ns end_ns);
 
 // Node names for people: n0.. for nodes, c0.. for clients.
 std::string actor_name(NodeId actor, std::uint32_t nodes);

@@ -66,6 +66,7 @@ void CausalBroadcast::Node::on_start(Ctx& ctx) {
 void CausalBroadcast::Node::on_timer(Ctx& ctx, std::uint64_t) {
   const NodeId self = ctx.self();
   if (delivered[self] >= casts_per_node) return;
+  if (!ctx.start_operation()) return;  // the workload's budget (the shrinker lowers it)
   Cast c{self, delivered};
   ++c.vc[self];
   ctx.note("cast", id_of(c));

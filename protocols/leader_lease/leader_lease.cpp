@@ -348,6 +348,7 @@ void send_request(Client& c, Ctx& ctx) {
 }
 
 void next_operation(Client& c, Ctx& ctx) {
+  if (!ctx.start_operation()) return;  // the workload's budget is spent: the client stays idle
   ++c.issued;
   c.request = (std::uint64_t{ctx.self() - ctx.first_client()} + 1) << 32 | c.issued;
   c.value = static_cast<std::int64_t>(ctx.random(1'000'000));

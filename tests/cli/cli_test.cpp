@@ -49,7 +49,8 @@ std::filesystem::path scratch(const std::string& name) {
 std::filesystem::path only_trace_in(const std::filesystem::path& dir) {
   std::filesystem::path found;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
-    if (e.path().string().ends_with(".trace.jsonl")) found = e.path();
+    const std::string path = e.path().string();
+    if (path.ends_with(".trace.jsonl") && !path.ends_with(".shrunk.trace.jsonl")) found = e.path();
   }
   return found;
 }

@@ -1,0 +1,115 @@
+// corridor shrink, shrinking by default in corridor run (and --no-shrink), and the regression
+// corpus the next run replays first.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string out;
+};
+
+Result corridor(const std::string& args) {
+  const std::string command = std::string(CORRIDOR_CLI) + " " + args + " 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buffer{};
+  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::filesystem::path scratch(const std::string& name) {
+  const auto dir = std::filesystem::temp_directory_path() / ("corridor-shrink-test-" + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::vector<std::filesystem::path> traces_in(const std::filesystem::path& dir, bool shrunk) {
+  std::vector<std::filesystem::path> found;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    const std::string p = e.path().string();
+    if (p.ends_with(".trace.jsonl") && p.ends_with(".shrunk.trace.jsonl") == shrunk) found.push_back(e.path());
+  }
+  return found;
+}
+
+const std::string causal_bug = "causal-broadcast --variant fifo-only --master-seed 0xC0441D04 --seeds 200 --quiet";
+
+TEST(ShrinkCli, RunShrinksTheFailureAndPrintsTheShrunkReplayLine) {
+  const auto dir = scratch("run");
+  const Result r = corridor("run " + causal_bug + " --out " + dir.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const auto shrunk = traces_in(dir, true);
+  ASSERT_EQ(shrunk.size(), 1u) << r.out;
+  EXPECT_NE(r.out.find("shrunk: " + shrunk[0].string()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replay: corridor replay " + shrunk[0].string()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("client operations"), std::string::npos) << r.out;
+  const Result replay = corridor("replay " + shrunk[0].string());
+  EXPECT_EQ(replay.exit_code, 1) << replay.out;
+  EXPECT_NE(replay.out.find("same violation: causal-delivery"), std::string::npos) << replay.out;
+}
+
+TEST(ShrinkCli, NoShrinkWritesOnlyTheTrace) {
+  const auto dir = scratch("noshrink");
+  const Result r = corridor("run " + causal_bug + " --no-shrink --out " + dir.string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_EQ(traces_in(dir, false).size(), 1u);
+  EXPECT_TRUE(traces_in(dir, true).empty());
+  EXPECT_EQ(r.out.find("shrunk:"), std::string::npos) << r.out;
+}
+
+TEST(ShrinkCli, ShrinkCommandWritesNextToTheInputOrIntoOut) {
+  const auto dir = scratch("cmd");
+  ASSERT_EQ(corridor("run " + causal_bug + " --no-shrink --out " + dir.string()).exit_code, 1);
+  const auto input = traces_in(dir, false).at(0);
+  const Result r = corridor("shrink " + input.string() + " --budget 20s");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("same violation: causal-delivery"), std::string::npos) << r.out;
+  std::string expected = input.string();
+  expected.replace(expected.size() - std::string(".trace.jsonl").size(), std::string::npos, ".shrunk.trace.jsonl");
+  EXPECT_TRUE(std::filesystem::exists(expected)) << r.out;
+  const auto out_dir = dir / "elsewhere";
+  const Result into = corridor("shrink " + input.string() + " --out " + out_dir.string());
+  EXPECT_EQ(into.exit_code, 1) << into.out;
+  EXPECT_TRUE(std::filesystem::exists(out_dir / std::filesystem::path(expected).filename())) << into.out;
+  EXPECT_EQ(corridor("replay " + (out_dir / std::filesystem::path(expected).filename()).string()).exit_code, 1);
+}
+
+TEST(ShrinkCli, BadArgumentsAndPassingTracesAreRefusedInOneSentence) {
+  const auto dir = scratch("bad");
+  EXPECT_EQ(corridor("shrink " + (dir / "missing.trace.jsonl").string()).exit_code, 65);
+  ASSERT_EQ(corridor("run causal-broadcast --seeds 3 --quiet --out " + dir.string()).exit_code, 0);
+  ASSERT_EQ(corridor("run causal-broadcast --seed 5 --quiet --out " + dir.string()).exit_code, 0);
+  const Result budget = corridor("shrink x.trace.jsonl --budget soon");
+  EXPECT_EQ(budget.exit_code, 64) << budget.out;
+  EXPECT_NE(budget.out.find("--budget 'soon'"), std::string::npos) << budget.out;
+  const Result run_budget = corridor("run causal-broadcast --shrink-budget 0s");
+  EXPECT_EQ(run_budget.exit_code, 64) << run_budget.out;
+}
+
+TEST(ShrinkCli, TheNextRunReplaysTheKeptTracesFirst) {
+  const auto dir = scratch("corpus");
+  ASSERT_EQ(corridor("run " + causal_bug + " --out " + dir.string()).exit_code, 1);
+  // One seed of the campaign that passes: the corpus alone makes the run fail.
+  const Result again = corridor("run causal-broadcast --variant fifo-only --seed 0x1 --faults none --quiet --out " + dir.string());
+  EXPECT_NE(again.out.find("regression corpus: 2 kept traces"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find(".shrunk.trace.jsonl (replayed): still fails: causal-delivery"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("(seed rerun): still fails: causal-delivery"), std::string::npos) << again.out;
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  // The correct variant has its own folder: no corpus there.
+  const Result correct = corridor("run causal-broadcast --seeds 5 --quiet --out " + dir.string());
+  EXPECT_EQ(correct.exit_code, 0) << correct.out;
+  EXPECT_EQ(correct.out.find("regression corpus"), std::string::npos) << correct.out;
+}
+
+}  // namespace
