@@ -109,6 +109,7 @@ Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint6
   trace.header.choices = sim.choices();
   trace.events = sim.records();
   trace.history = sim.history();
+  trace.badges = sim.badges();
   trace.violation = outcome.violation;
   trace.footer.steps = outcome.steps;
   trace.footer.end_ns = outcome.end_ns;
