@@ -27,15 +27,6 @@
 
 namespace corridor::invariants {
 
-// What a monitor declares, for people (README, docs, `corridor scale` headers).
-struct BadgeDeclaration {
-  std::string monitor;     // "message-delay"
-  std::string module;      // "network", "clock", "failure-detector", "replication", "leadership", "delivery"
-  std::string assumption;  // one sentence
-  std::string corridor;    // the bounds, units in names: "delay_ns_max = 15ms"
-  std::string boundary;    // "send/receive", "replica update", ...
-};
-
 // Append-only: the one thing a monitor can do. At most badges_max are kept per run; the rest are
 // counted (a badge storm must not exhaust memory).
 class BadgeSink {

@@ -125,17 +125,24 @@ void HeartbeatRegister::Node::on_timer(Ctx& ctx, std::uint64_t tag) {
 
 namespace {
 
+// The corridors this protocol declares: one monitor per assumption.
+std::vector<std::unique_ptr<invariants::BadgeMonitor>> badge_monitors() {
+  using namespace invariants;
+  std::vector<std::unique_ptr<BadgeMonitor>> m;
+  m.push_back(std::make_unique<MessageDelayMonitor>(HR::delay_ns_max));
+  m.push_back(std::make_unique<ClockSkewMonitor>(SkewView::node_local, HR::skew_ns_max, HR::delay_ns_max));
+  m.push_back(std::make_unique<ClockSkewMonitor>(SkewView::omniscient, HR::skew_ns_max, HR::delay_ns_max));
+  m.push_back(std::make_unique<HeartbeatGapMonitor>(HR::heartbeat_gap_ns_max));
+  m.push_back(std::make_unique<FalseSuspicionMonitor>(HR::suspect_after_ns));
+  m.push_back(std::make_unique<VersionLagMonitor>(HR::version_lag_max));
+  m.push_back(std::make_unique<LeaderCountMonitor>(1));
+  return m;
+}
+
 void install_badges(Engine<HR>& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
                     std::vector<Badge>& badges) {
-  using namespace invariants;
-  auto observer = std::make_unique<BadgeObserver<Engine<HR>>>(engine, badges);
-  observer->add(std::make_unique<MessageDelayMonitor>(HR::delay_ns_max))
-      .add(std::make_unique<ClockSkewMonitor>(SkewView::node_local, HR::skew_ns_max, HR::delay_ns_max))
-      .add(std::make_unique<ClockSkewMonitor>(SkewView::omniscient, HR::skew_ns_max, HR::delay_ns_max))
-      .add(std::make_unique<HeartbeatGapMonitor>(HR::heartbeat_gap_ns_max))
-      .add(std::make_unique<FalseSuspicionMonitor>(HR::suspect_after_ns))
-      .add(std::make_unique<VersionLagMonitor>(HR::version_lag_max))
-      .add(std::make_unique<LeaderCountMonitor>(1));
+  auto observer = std::make_unique<invariants::BadgeObserver<Engine<HR>>>(engine, badges);
+  for (auto& m : badge_monitors()) observer->add(std::move(m));
   observers.push_back(std::move(observer));
 }
 
@@ -181,6 +188,7 @@ ProtocolEntry heartbeat_register_entry() {
       .demo_faults = "delay=uniform:1ms:40ms",
       .demo_clock = "",
   };
+  for (const auto& m : badge_monitors()) entry.info.badge_monitors.push_back(m->declaration());
   entry.make = [] { return std::make_unique<SimulationOf<HR>>(heartbeat_register_spec()); };
   return entry;
 }
