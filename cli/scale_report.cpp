@@ -150,9 +150,9 @@ std::string scale_text(const ScaleReport& report) {
 std::string scale_markdown(const ScaleReport& report, const std::string& svg_link) {
   std::string md;
   md += "# Coherence badges: a worked example\n\n";
-  md += "This file is generated; do not edit it by hand. It is the output of one command (run it from the repository\n";
-  md += "root with a built `corridor`; `scripts/badges_doc.sh` does exactly this, and the CTest test\n";
-  md += "`badges_doc.is_current` regenerates it and fails if the committed file differs):\n\n";
+  md += "This file is generated; do not edit it by hand. It is the output of one command, run from the repository\n";
+  md += "root (`scripts/badges_doc.sh` runs it with the built `corridor`; the test `BadgesDoc.IsCurrent` reruns it\n";
+  md += "and fails if this file or its plot differ):\n\n";
   md += fmt::format("```sh\n{} --out docs --markdown docs/badges.md\n```\n\n", report.command);
   md += fmt::format("Protocol **{}**, variant `{}`: {} seeds per size, {} of simulated time per run, faults `{}`, clock `{}`.\n",
                     report.protocol, report.variant, report.seeds, format_duration(report.time_limit_ns),

@@ -22,6 +22,8 @@
 #include <utility>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "model/badge.hpp"
 #include "model/engine.hpp"
 
@@ -67,6 +69,10 @@ class BadgeMonitor {
   Badge badge_at(const EventView& event, const WorldView& world, NodeId node, std::string view,
                  std::string context) const;
 };
+
+// A measured duration in a badge's details: milliseconds with microsecond digits, so that a gap of
+// 100.4ms against a 100ms bound does not read "100ms".
+inline std::string badge_duration_text(time_ns ns) { return fmt::format("{:.3f}ms", static_cast<double>(ns) / 1e6); }
 
 // The restraint as a compile-time fact: observe takes const views and an append-only sink.
 template <class M>

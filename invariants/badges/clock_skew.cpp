@@ -18,7 +18,8 @@ ClockSkewMonitor::ClockSkewMonitor(SkewView view, time_ns skew_ns_max, time_ns d
                                format_duration(skew_ns_max)),
                    fmt::format("skew_ns_max = {}{}", format_duration(skew_ns_max),
                                view == SkewView::node_local ? fmt::format(", delay_ns_max = {}", format_duration(delay_ns_max)) : ""),
-                   "send/receive"} {
+                   view == SkewView::node_local ? "send/receive (node-local: timestamps in messages)"
+                                                : "send/receive (omniscient: true clocks at delivery)"} {
   assert(skew_ns_max >= 0 && delay_ns_max >= 0);
 }
 
@@ -56,7 +57,7 @@ void ClockSkewMonitor::judge(const EventView& event, const WorldView& world, Bad
   const bool local = view_ == SkewView::node_local;
   Badge badge = badge_at(event, world, observer, local ? "node-local" : "omniscient", "clock_skew_exceeded");
   badge.details = {{"peer", fmt::format("n{}", peer)},
-                   {local ? "apparent_offset" : "offset", format_duration_short(offset_ns)},
+                   {local ? "apparent_offset" : "offset", badge_duration_text(offset_ns)},
                    {"bound", local ? fmt::format("[-{}, {}]", format_duration(skew_ns_max_), format_duration(skew_ns_max_ + delay_ns_max_))
                                    : format_duration(skew_ns_max_)}};
   sink.append(std::move(badge));

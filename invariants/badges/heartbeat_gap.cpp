@@ -33,7 +33,7 @@ void HeartbeatGapMonitor::observe(const EventView& event, const WorldView& world
   if (previous_ns == never_ns || event.local_ns - previous_ns <= gap_ns_max_) return;
   Badge b = badge_at(event, world, event.actor, "node-local", "heartbeat_gap_exceeded");
   b.details = {{"peer", fmt::format("n{}", event.note_a)},
-               {"gap", format_duration_short(event.local_ns - previous_ns)},
+               {"gap", badge_duration_text(event.local_ns - previous_ns)},
                {"bound", format_duration(gap_ns_max_)}};
   sink.append(std::move(b));
 }

@@ -28,7 +28,7 @@ void MessageDelayMonitor::observe(const EventView& event, const WorldView& world
   Badge b = badge_at(event, world, event.target, "omniscient", "delay_exceeded");
   b.details = {{"message", fmt::format("{}", event.message_id)},
                {"from", fmt::format("n{}", event.source)},
-               {"delay", format_duration_short(delay_ns)},
+               {"delay", badge_duration_text(delay_ns)},
                {"bound", format_duration(delay_ns_max_)}};
   sink.append(std::move(b));
 }
