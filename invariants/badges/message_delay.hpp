@@ -19,7 +19,7 @@ class MessageDelayMonitor final : public BadgeMonitor {
  private:
   // Send times by message id, in a ring: a message whose slot a later send took (more than
   // ring_size messages in flight) is not judged.
-  static constexpr std::size_t ring_size = 1u << 14;
+  static constexpr std::size_t ring_size = 1u << 12;
   struct Sent {
     std::uint64_t id = 0;
     time_ns sent_ns = 0;
