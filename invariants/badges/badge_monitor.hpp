@@ -57,10 +57,16 @@ class WorldView {
   virtual bool is_alive(NodeId node) const = 0;    // running (up or paused), not crashed
 };
 
+constexpr std::uint32_t kind_bit(EventKind kind) { return std::uint32_t{1} << static_cast<unsigned>(kind); }
+inline constexpr std::uint32_t all_event_kinds = ~std::uint32_t{0};
+
 class BadgeMonitor {
  public:
   virtual ~BadgeMonitor() = default;
   virtual const BadgeDeclaration& declaration() const = 0;
+  // The event kinds observe() looks at (kind_bit bits): the observer skips the call for others,
+  // which is most of what monitors cost.
+  virtual std::uint32_t event_kinds() const { return all_event_kinds; }
   virtual void on_run_start(const RunInfo& /*info*/) {}
   virtual void observe(const EventView& event, const WorldView& world, BadgeSink& sink) = 0;
 

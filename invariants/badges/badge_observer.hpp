@@ -18,6 +18,7 @@ class BadgeObserver final : public RunObserver, private WorldView {
 
   BadgeObserver& add(std::unique_ptr<BadgeMonitor> monitor) {
     assert(monitors_.size() < 64 && "badge monitors without bound");
+    kinds_.push_back(monitor->event_kinds());
     monitors_.push_back(std::move(monitor));
     return *this;
   }
@@ -26,7 +27,10 @@ class BadgeObserver final : public RunObserver, private WorldView {
     for (auto& m : monitors_) m->on_run_start(info);
   }
   void on_event(const EventView& event) override {
-    for (auto& m : monitors_) m->observe(event, *this, sink_);
+    const std::uint32_t bit = kind_bit(event.kind);
+    for (std::size_t i = 0; i < monitors_.size(); ++i) {
+      if (kinds_[i] & bit) monitors_[i]->observe(event, *this, sink_);
+    }
   }
   const std::optional<Violation>* violation() const override { return &none_; }
 
@@ -39,6 +43,7 @@ class BadgeObserver final : public RunObserver, private WorldView {
   const E& engine_;
   BadgeSink sink_;
   std::vector<std::unique_ptr<BadgeMonitor>> monitors_;
+  std::vector<std::uint32_t> kinds_;  // per monitor, its event_kinds()
   std::optional<Violation> none_;
 };
 

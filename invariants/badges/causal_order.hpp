@@ -15,6 +15,7 @@ class CausalOrderMonitor final : public BadgeMonitor {
  public:
   explicit CausalOrderMonitor(CausalOrder order = CausalOrder::delivered, DeliveryNotes notes = {});
   const BadgeDeclaration& declaration() const override { return declaration_; }
+  std::uint32_t event_kinds() const override { return kind_bit(EventKind::note); }
   void on_run_start(const RunInfo& info) override;
   void observe(const EventView& event, const WorldView& world, BadgeSink& sink) override;
 

@@ -23,6 +23,7 @@ class ClockSkewMonitor final : public BadgeMonitor {
  public:
   ClockSkewMonitor(SkewView view, time_ns skew_ns_max, time_ns delay_ns_max, BadgeNotes notes = {});
   const BadgeDeclaration& declaration() const override { return declaration_; }
+  std::uint32_t event_kinds() const override { return kind_bit(view_ == SkewView::omniscient ? EventKind::deliver : EventKind::note); }
   void on_run_start(const RunInfo& info) override;
   void observe(const EventView& event, const WorldView& world, BadgeSink& sink) override;
 

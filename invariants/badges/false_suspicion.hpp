@@ -11,6 +11,7 @@ class FalseSuspicionMonitor final : public BadgeMonitor {
  public:
   explicit FalseSuspicionMonitor(time_ns timeout_ns, BadgeNotes notes = {});
   const BadgeDeclaration& declaration() const override { return declaration_; }
+  std::uint32_t event_kinds() const override { return kind_bit(EventKind::note); }
   void observe(const EventView& event, const WorldView& world, BadgeSink& sink) override;
 
  private:

@@ -14,6 +14,7 @@ class HeartbeatGapMonitor final : public BadgeMonitor {
  public:
   explicit HeartbeatGapMonitor(time_ns gap_ns_max, BadgeNotes notes = {});
   const BadgeDeclaration& declaration() const override { return declaration_; }
+  std::uint32_t event_kinds() const override { return kind_bit(EventKind::note) | kind_bit(EventKind::crash); }
   void on_run_start(const RunInfo& info) override;
   void observe(const EventView& event, const WorldView& world, BadgeSink& sink) override;
 

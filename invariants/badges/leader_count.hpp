@@ -15,6 +15,7 @@ class LeaderCountMonitor final : public BadgeMonitor {
  public:
   explicit LeaderCountMonitor(std::uint32_t leaders_max = 1, BadgeNotes notes = {});
   const BadgeDeclaration& declaration() const override { return declaration_; }
+  std::uint32_t event_kinds() const override { return kind_bit(EventKind::note) | kind_bit(EventKind::crash); }
   void on_run_start(const RunInfo& info) override;
   void observe(const EventView& event, const WorldView& world, BadgeSink& sink) override;
 

@@ -13,6 +13,7 @@ class MessageDelayMonitor final : public BadgeMonitor {
  public:
   explicit MessageDelayMonitor(time_ns delay_ns_max);
   const BadgeDeclaration& declaration() const override { return declaration_; }
+  std::uint32_t event_kinds() const override { return kind_bit(EventKind::send) | kind_bit(EventKind::deliver); }
   void on_run_start(const RunInfo& info) override;
   void observe(const EventView& event, const WorldView& world, BadgeSink& sink) override;
 

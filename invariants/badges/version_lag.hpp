@@ -15,6 +15,7 @@ class VersionLagMonitor final : public BadgeMonitor {
  public:
   explicit VersionLagMonitor(std::uint64_t version_lag_max, BadgeNotes notes = {});
   const BadgeDeclaration& declaration() const override { return declaration_; }
+  std::uint32_t event_kinds() const override { return kind_bit(EventKind::note); }
   void on_run_start(const RunInfo& info) override;
   void observe(const EventView& event, const WorldView& world, BadgeSink& sink) override;
 
