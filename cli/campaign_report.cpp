@@ -7,6 +7,9 @@
 
 #include "cli/regression_corpus.hpp"
 #include "cli/shrink_trace.hpp"
+#include <mutex>
+
+#include "cli/badge_report.hpp"
 #include "model/units.hpp"
 #include "traces/render_html.hpp"
 #include "traces/timeline.hpp"
@@ -126,6 +129,7 @@ WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& confi
   fmt::print(o.human, "\nFAIL seed {:#x} (run {}): {} at step {}, t={}\n  {}\n", f.outcome.seed, f.index, v.invariant, v.step,
              format_duration_short(v.true_ns), v.message);
   if (o.show_timeline) fmt::print(o.human, "\n{}", tail_of_timeline(trace, o.timeline_lines, o.human == stdout && is_terminal(1)));
+  if (!trace.badges.empty()) fmt::print(o.human, "\n{}", badges_text(trace.badges));
   fmt::print(o.human, "\n  trace:  {} ({} events)\n", w.path, trace.events.size());
   std::string replay_path = w.path;
   const Trace* pictured = &trace;
@@ -177,7 +181,17 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
   std::fflush(o.human);
 
   ProgressPrinter progress(o.progress);
-  report.result = run_campaign(entry.make, config, campaign, std::ref(progress));
+  // Coherence badges of every run, for the campaign's badge summary.
+  std::mutex badge_mutex;
+  invariants::BadgeStats badge_stats(config.nodes);
+  const RunHook collect_badges = [&](std::uint64_t, const Simulation& sim, const RunOutcome& outcome) {
+    if (sim.node_count() != config.nodes) return;  // protocols with extra actors count nodes only
+    invariants::BadgeStats one(config.nodes);
+    one.add_run(sim.badges(), outcome.steps, std::max<time_ns>(outcome.end_ns, 1));
+    std::lock_guard lock(badge_mutex);
+    badge_stats.merge(one);
+  };
+  report.result = run_campaign(entry.make, config, campaign, std::ref(progress), collect_badges);
   progress.finish();
   const CampaignResult& result = report.result;
 
@@ -204,6 +218,11 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
              result.seconds, result.jobs, human_rate(runs_per_s), human_rate(events_per_s), result.failures_total,
              corpus_text, report.verdict == Verdict::pass ? "all invariants held" : to_string(report.verdict));
 
+  // Without --keep-going, runs after a failure may or may not have finished: their badges are
+  // not a stable campaign figure, so the summary is shown only when every run counted.
+  const bool badges_complete = campaign.keep_going || result.failures.empty();
+  if (badges_complete && badge_stats.badges() > 0) fmt::print(o.human, "{}", badge_stats_text(badge_stats));
+
   report.summary = {{"protocol", entry.info.name},
                     {"variant", variant_name},
                     {"planted_bug", entry.info.variants.at(config.variant).planted_bug},
@@ -221,6 +240,18 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
                     {"verdict", to_string(report.verdict)},
                     {"failures", failures},
                     {"corpus", {{"replayed", report.corpus_replayed}, {"still_failing", report.corpus_failing}}}};
+  if (badges_complete && badge_stats.badges() > 0) {
+    report.summary["badges"] = {{"count", badge_stats.badges()},
+                                {"runs_drifted", badge_stats.runs_drifted()},
+                                {"per_1000_events", badge_stats.per_1000_events()},
+                                {"per_simulated_second", badge_stats.per_simulated_second()},
+                                {"per_node", badge_stats.per_node()},
+                                {"by_monitor", badge_stats.per_monitor()},
+                                {"emitters", badge_stats.emitters()},
+                                {"evenness", badge_stats.evenness()},
+                                {"first_drift_median_ns", badge_stats.first_drift_median_ns().value_or(-1)},
+                                {"trend", to_string(badge_stats.trend())}};
+  }
   const std::string summary_path = fmt::format("{}/{}/{}/summary.json", o.out_dir, entry.info.name, variant_name);
   std::filesystem::create_directories(std::filesystem::path(summary_path).parent_path());
   std::ofstream(summary_path) << report.summary.dump(2) << "\n";

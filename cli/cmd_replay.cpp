@@ -3,6 +3,7 @@
 // violation follows.
 #include <fmt/format.h>
 
+#include "cli/badge_report.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "model/units.hpp"
@@ -24,6 +25,11 @@ int execute(const ReplayCommand& c) {
   if (c.timeline) fmt::print("{}\n", render_timeline(r.replayed, {.show_state = c.show_state, .color = is_terminal(1)}));
   fmt::print("replayed {}: {} events, {} steps, digest {} matches\n", c.file, r.replayed.events.size(), r.outcome.steps,
              r.digest);
+  if (!r.replayed.badges.empty()) {
+    invariants::BadgeStats stats(r.replayed.header.nodes);
+    stats.add_run(r.replayed.badges, r.outcome.steps, std::max<time_ns>(r.outcome.end_ns, 1));
+    fmt::print("{}{}", badges_text(r.replayed.badges), badge_stats_text(stats));
+  }
   if (const auto& now = r.outcome.violation) {
     fmt::print("same violation: {} at step {}, t={}: {}\n", now->invariant, now->step, format_duration_short(now->true_ns),
                now->message);

@@ -53,6 +53,7 @@ struct Shared {
   const SimulationFactory& make;
   const SimConfig& config;
   const CampaignConfig& campaign;
+  const RunHook& after_run;
   std::uint64_t total = 0;
   std::atomic<std::uint64_t> next{0};
   std::atomic<std::uint64_t> stop_index{UINT64_MAX};
@@ -76,6 +77,7 @@ void worker(Shared& s, std::size_t slot) {
       const std::uint64_t seed = seed_of_run(s.campaign, index);
       if (running) running->store(seed);
       RunOutcome outcome = run_once(*sim, s.config, seed);
+      if (s.after_run) s.after_run(index, *sim, outcome);
       if (outcome.verdict == Verdict::pass && s.campaign.check_determinism) {
         if (auto v = check_determinism(*sim, s.config, seed)) {
           outcome.verdict = Verdict::crashed;
@@ -106,8 +108,8 @@ void worker(Shared& s, std::size_t slot) {
 }  // namespace
 
 CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& config, const CampaignConfig& campaign,
-                            const ProgressFn& progress) {
-  Shared s{make, config, campaign};
+                            const ProgressFn& progress, const RunHook& after_run) {
+  Shared s{make, config, campaign, after_run};
   s.total = campaign.only_seed ? 1 : campaign.runs;
   unsigned jobs = campaign.jobs ? campaign.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::uint64_t>(jobs, std::max<std::uint64_t>(1, s.total)));

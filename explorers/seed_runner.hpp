@@ -54,12 +54,15 @@ std::uint64_t in_flight_seed(std::size_t slot);
 
 using SimulationFactory = std::function<std::unique_ptr<Simulation>()>;
 using ProgressFn = std::function<void(const CampaignProgress&)>;
+// Called on the worker thread after each run, with the simulation still holding that run's results
+// (badges, history); runs of different threads call it concurrently, so it must lock what it shares.
+using RunHook = std::function<void(std::uint64_t index, const Simulation& sim, const RunOutcome& outcome)>;
 
 std::uint64_t seed_of_run(const CampaignConfig& campaign, std::uint64_t index);
 
 // Progress is reported from the calling thread about every 200 ms and once at the end.
 CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& config, const CampaignConfig& campaign,
-                            const ProgressFn& progress = {});
+                            const ProgressFn& progress = {}, const RunHook& after_run = {});
 
 // Runs seed twice with recording and names the first step where the event streams differ;
 // nullopt when they are identical.

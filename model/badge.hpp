@@ -28,4 +28,15 @@ struct Badge {
   friend bool operator==(const Badge&, const Badge&) = default;
 };
 
+// What a badge monitor declares, for people (README, docs, `corridor scale`); the monitors live in
+// invariants/badges/.
+struct BadgeDeclaration {
+  std::string monitor;     // "message-delay"
+  std::string module;      // "network", "clock", "failure-detector", "replication", "leadership", "delivery"
+  std::string assumption;  // one sentence
+  std::string corridor;    // the bounds, units in names: "delay_ns_max = 15ms"
+  std::string boundary;    // "send/receive", "replica update", ...
+  friend bool operator==(const BadgeDeclaration&, const BadgeDeclaration&) = default;
+};
+
 }  // namespace corridor

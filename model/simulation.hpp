@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include "model/badge.hpp"
 #include "model/engine.hpp"
 #include "model/verdict.hpp"
 
@@ -37,6 +38,10 @@ class Simulation {
   // Operations each actor started this run (Context::start_operation).
   virtual const std::vector<std::uint32_t>& operations_started() const = 0;
   virtual FaultTargets fault_targets(const SimConfig& config) const = 0;
+  // Coherence badges of the last run (empty when the protocol declares no badge monitors or they
+  // are off). Monitors only observe: turning them off changes nothing else in a run.
+  virtual const std::vector<Badge>& badges() const = 0;
+  virtual void set_badge_monitors(bool on) = 0;
 };
 
 // How a protocol sets up a run: its actor layout, who faults may hit, and its checks.
@@ -47,6 +52,10 @@ struct SimulationSpec {
   std::function<FaultTargets(const SimConfig&)> targets;
   // Adds state invariants, history checkers and observers (owned by `observers`) to a fresh run.
   std::function<void(E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&)> install;
+  // Optional: adds badge monitors (as observers owned by `observers`) that append to `badges`.
+  std::function<void(E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
+                     std::vector<Badge>& badges)>
+      install_badges;
 };
 
 template <class P>
@@ -60,6 +69,8 @@ class SimulationOf final : public Simulation {
     engine_->clear_checks();
     observers_.clear();
     if (spec_.install) spec_.install(*engine_, observers_, config);
+    badges_.clear();
+    if (badges_on_ && spec_.install_badges) spec_.install_badges(*engine_, observers_, config, badges_);
     for (auto& o : observers_) engine_->add_observer(o.get());
     FaultPlan chosen;
     const auto layout = spec_.layout(config);
@@ -85,6 +96,8 @@ class SimulationOf final : public Simulation {
   std::uint64_t messages_sent() const override { return engine_->messages_sent(); }
   const std::vector<std::uint32_t>& operations_started() const override { return engine_->operations_started(); }
   FaultTargets fault_targets(const SimConfig& config) const override { return spec_.targets(config); }
+  const std::vector<Badge>& badges() const override { return badges_; }
+  void set_badge_monitors(bool on) override { badges_on_ = on; }
 
   Engine<P>& engine() { return *engine_; }
 
@@ -92,6 +105,8 @@ class SimulationOf final : public Simulation {
   SimulationSpec<P> spec_;
   std::unique_ptr<Engine<P>> engine_;
   std::vector<std::unique_ptr<RunObserver>> observers_;
+  std::vector<Badge> badges_;
+  bool badges_on_ = true;
 };
 
 }  // namespace corridor

@@ -2,6 +2,7 @@
 
 #include "model/units.hpp"
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
+#include "protocols/heartbeat_register/heartbeat_register.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
 
@@ -45,6 +46,7 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::ping_pong_entry(),
       protocols::leader_lease_entry(),
       protocols::causal_broadcast_entry(),
+      protocols::heartbeat_register_entry(),
   };
   return registry;
 }

@@ -31,6 +31,8 @@ struct ProtocolInfo {
   // What the demo campaign runs for each planted bug, to show it being found.
   std::string demo_faults;
   std::string demo_clock;
+  // The coherence badge monitors its runs carry (assumption, corridor, boundary), for people.
+  std::vector<BadgeDeclaration> badge_monitors;
 };
 
 struct ProtocolEntry {

@@ -185,6 +185,7 @@ Trace trace_of_run(std::string protocol, std::string variant, const SimConfig& c
   trace.header.choices = sim.choices();
   trace.events = sim.records();
   trace.history = sim.history();
+  trace.badges = sim.badges();
   trace.violation = violation;
   trace.footer.steps = steps;
   trace.footer.end_ns = end_ns;

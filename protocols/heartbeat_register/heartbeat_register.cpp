@@ -1,0 +1,196 @@
+#include "protocols/heartbeat_register/heartbeat_register.hpp"
+
+#include <bit>
+#include <memory>
+
+#include "invariants/badges/badge_observer.hpp"
+#include "invariants/badges/clock_skew.hpp"
+#include "invariants/badges/false_suspicion.hpp"
+#include "invariants/badges/heartbeat_gap.hpp"
+#include "invariants/badges/leader_count.hpp"
+#include "invariants/badges/message_delay.hpp"
+#include "invariants/badges/version_lag.hpp"
+#include "invariants/per_node_monotonic.hpp"
+#include "protocols/registry.hpp"
+
+namespace corridor::protocols {
+
+namespace {
+
+using HR = HeartbeatRegister;
+using Ctx = HR::Ctx;
+using Node = HR::Node;
+
+// A timer's tag: its kind in the low byte, a value (a peer, an epoch) above it.
+enum class TimerKind : std::uint8_t { heartbeat = 1, write, suspect };
+constexpr std::uint64_t tag_of(TimerKind kind, std::uint64_t value) { return static_cast<std::uint64_t>(kind) | (value << 8); }
+constexpr TimerKind kind_of(std::uint64_t tag) { return static_cast<TimerKind>(tag & 0xFF); }
+constexpr std::uint64_t value_of(std::uint64_t tag) { return tag >> 8; }
+std::uint64_t bit(NodeId n) { return std::uint64_t{1} << n; }
+
+void arm_suspicion(Node& node, Ctx& ctx, NodeId peer) {
+  ctx.cancel_timer(node.suspect_timers[peer]);
+  node.suspect_timers[peer] = ctx.set_timer(HR::suspect_after_ns, tag_of(TimerKind::suspect, peer));
+}
+
+// The primary is the lowest node this node does not suspect (itself, if every lower node is).
+void evaluate_leadership(Node& node, Ctx& ctx) {
+  NodeId primary = ctx.self();
+  for (NodeId n = 0; n < ctx.self(); ++n) {
+    if ((node.suspected & bit(n)) == 0) {
+      primary = n;
+      break;
+    }
+  }
+  const bool lead = primary == ctx.self();
+  if (lead == node.leading) return;
+  node.leading = lead;
+  ++node.epoch;
+  ctx.note("lead", lead ? 1 : 0);
+  if (lead) ctx.set_timer(HR::write_every_ns, tag_of(TimerKind::write, node.epoch));
+}
+
+void send_heartbeats(Ctx& ctx) { ctx.broadcast(HR::Heartbeat{ctx.now()}); }
+
+// The primary's load: one write per write_every_ns, replicated without waiting.
+void write(Ctx& ctx) {
+  HR::Durable& d = ctx.durable();
+  ++d.version;
+  d.value = static_cast<std::int64_t>(std::uint64_t{ctx.self()} << 32 | (d.version & 0xFFFF'FFFFu));
+  ctx.note("head", d.version);
+  ctx.note("applied", d.version);
+  ctx.broadcast(HR::Update{d.version, d.value});
+}
+
+void on_update(Ctx& ctx, const HR::Update& m) {
+  HR::Durable& d = ctx.durable();
+  // The correct replica keeps the highest version; the planted bug takes whatever arrives last,
+  // so an update overtaken by a newer one on the network moves the replica backwards.
+  if (ctx.variant() != HR::apply_any_order && m.version <= d.version) return;
+  d.version = m.version;
+  d.value = m.value;
+  ctx.note("applied", d.version);
+}
+
+void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const HR::Heartbeat& m) {
+  ctx.note("heartbeat", from, std::bit_cast<std::uint64_t>(m.sent_wall_ns));
+  arm_suspicion(node, ctx, from);
+  if ((node.suspected & bit(from)) == 0) return;
+  node.suspected &= ~bit(from);
+  evaluate_leadership(node, ctx);
+}
+
+}  // namespace
+
+void HeartbeatRegister::Node::on_start(Ctx& ctx) {
+  if (ctx.node_count() > nodes_max) throw std::length_error("heartbeat-register runs with at most 64 nodes");
+  suspect_timers.assign(ctx.node_count(), 0);
+  for (NodeId peer = 0; peer < ctx.node_count(); ++peer) {
+    if (peer != ctx.self()) arm_suspicion(*this, ctx, peer);
+  }
+  ctx.note("applied", ctx.durable().version);
+  send_heartbeats(ctx);
+  ctx.set_timer(heartbeat_ns, tag_of(TimerKind::heartbeat, 0));
+  evaluate_leadership(*this, ctx);
+}
+
+void HeartbeatRegister::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
+  if (const auto* hb = std::get_if<Heartbeat>(&m)) on_heartbeat(*this, ctx, from, *hb);
+  else on_update(ctx, std::get<Update>(m));
+}
+
+void HeartbeatRegister::Node::on_timer(Ctx& ctx, std::uint64_t tag) {
+  const std::uint64_t value = value_of(tag);
+  switch (kind_of(tag)) {
+    case TimerKind::heartbeat:
+      send_heartbeats(ctx);
+      ctx.set_timer(heartbeat_ns, tag);
+      break;
+    case TimerKind::write:
+      if (!leading || value != epoch) break;
+      write(ctx);
+      ctx.set_timer(write_every_ns, tag);
+      break;
+    case TimerKind::suspect: {
+      const auto peer = static_cast<NodeId>(value);
+      suspected |= bit(peer);
+      ctx.note("suspect", peer);
+      evaluate_leadership(*this, ctx);
+      break;
+    }
+  }
+}
+
+// --- registry entry ---
+
+namespace {
+
+// The corridors this protocol declares: one monitor per assumption.
+std::vector<std::unique_ptr<invariants::BadgeMonitor>> badge_monitors() {
+  using namespace invariants;
+  std::vector<std::unique_ptr<BadgeMonitor>> m;
+  m.push_back(std::make_unique<MessageDelayMonitor>(HR::delay_ns_max));
+  m.push_back(std::make_unique<ClockSkewMonitor>(SkewView::node_local, HR::skew_ns_max, HR::delay_ns_max));
+  m.push_back(std::make_unique<ClockSkewMonitor>(SkewView::omniscient, HR::skew_ns_max, HR::delay_ns_max));
+  m.push_back(std::make_unique<HeartbeatGapMonitor>(HR::heartbeat_gap_ns_max));
+  m.push_back(std::make_unique<FalseSuspicionMonitor>(HR::suspect_after_ns));
+  m.push_back(std::make_unique<VersionLagMonitor>(HR::version_lag_max));
+  m.push_back(std::make_unique<LeaderCountMonitor>(1));
+  return m;
+}
+
+void install_badges(Engine<HR>& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
+                    std::vector<Badge>& badges) {
+  auto observer = std::make_unique<invariants::BadgeObserver<Engine<HR>>>(engine, badges);
+  for (auto& m : badge_monitors()) observer->add(std::move(m));
+  observers.push_back(std::move(observer));
+}
+
+SimulationSpec<HR> heartbeat_register_spec() {
+  using E = Engine<HR>;
+  return {
+      .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
+      .targets =
+          [](const SimConfig& c) {
+            FaultTargets t{{}, c.nodes};
+            for (NodeId n = 0; n < c.nodes; ++n) t.nodes.push_back(n);
+            return t;
+          },
+      .install =
+          [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+            observers.push_back(std::make_unique<invariants::PerNodeMonotonicMonitor>("applied", "replica-monotonic"));
+          },
+      .install_badges = install_badges,
+  };
+}
+
+}  // namespace
+
+ProtocolEntry heartbeat_register_entry() {
+  ProtocolEntry entry;
+  entry.info = {
+      .name = "heartbeat-register",
+      .description = "A heartbeat failure detector with a primary-backup register replicated asynchronously; "
+                     "declares coherence badges.",
+      .variants =
+          {
+              {"correct", false, "A replica applies an update only if it is newer than the version it holds."},
+              {"apply-any-order", true, "A replica applies updates in arrival order, so an update overtaken on the "
+                                        "network moves it back to an older version."},
+          },
+      .invariants = {"replica-monotonic"},
+      .default_nodes = 3,
+      .min_nodes = 2,
+      .max_nodes = HR::nodes_max,
+      .default_faults = "crash=1,partition=1,loss=0.01,delay=uniform:1ms:10ms",
+      .default_clock = "skew=5ms,drift=100ppm",
+      .default_time_limit_ns = seconds(1),
+      .demo_faults = "delay=uniform:1ms:40ms",
+      .demo_clock = "",
+  };
+  for (const auto& m : badge_monitors()) entry.info.badge_monitors.push_back(m->declaration());
+  entry.make = [] { return std::make_unique<SimulationOf<HR>>(heartbeat_register_spec()); };
+  return entry;
+}
+
+}  // namespace corridor::protocols

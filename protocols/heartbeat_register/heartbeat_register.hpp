@@ -1,0 +1,71 @@
+#pragma once
+// A heartbeat failure detector with a primary-backup replicated register (asynchronous
+// replication): the lab protocol of coherence badges.
+//
+// Every node sends a heartbeat, stamped with its wall clock, to every other node every
+// heartbeat_ns. A node suspects a peer whose heartbeat has not arrived for suspect_after_ns and
+// trusts it again at its next heartbeat. A node believes it is the primary when every lower node
+// is suspected (node 0 leads while it is trusted). The primary writes the register every
+// write_every_ns (its load: the same per backup at any size) and replicates each version to every
+// other node without waiting for anyone (asynchronous replication). A replica holds the highest
+// version it has applied, durably.
+//
+// Nothing here is coordinated, so under delay, loss, partitions and skew two nodes may both
+// believe they lead and replicas fall behind: that is what the badge monitors it declares show,
+// and it is not a bug. The invariant is that a replica's version never goes backwards.
+#include <cstdint>
+#include <variant>
+#include <vector>
+
+#include "model/engine.hpp"
+
+namespace corridor::protocols {
+
+struct HeartbeatRegister {
+  // Variants, in the registry's order.
+  static constexpr std::uint32_t correct = 0;
+  static constexpr std::uint32_t apply_any_order = 1;  // a replica applies updates as they arrive
+
+  static constexpr time_ns heartbeat_ns = ms(50);
+  static constexpr time_ns suspect_after_ns = ms(150);
+  static constexpr time_ns write_every_ns = ms(20);
+  static constexpr std::uint32_t nodes_max = 64;  // suspicion is a bit mask
+
+  // The corridors it declares (the badge monitors in heartbeat_register.cpp).
+  static constexpr time_ns delay_ns_max = ms(15);
+  static constexpr time_ns skew_ns_max = ms(10);
+  static constexpr time_ns heartbeat_gap_ns_max = 2 * heartbeat_ns;
+  static constexpr std::uint64_t version_lag_max = 3;
+
+  struct Heartbeat { time_ns sent_wall_ns = 0; };
+  struct Update { std::uint64_t version = 0; std::int64_t value = 0; };
+  using Message = std::variant<Heartbeat, Update>;
+
+  struct Durable {
+    std::uint64_t version = 0;  // the highest version applied
+    std::int64_t value = 0;
+    friend bool operator==(const Durable&, const Durable&) = default;
+  };
+  using Ctx = Context<Message, Durable>;
+
+  struct Node {
+    std::uint64_t suspected = 0;          // bit per peer
+    std::vector<TimerId> suspect_timers;  // per peer
+    bool leading = false;
+    std::uint64_t epoch = 0;              // bumped when leadership changes; older write timers are void
+
+    void on_start(Ctx& ctx);
+    void on_message(Ctx& ctx, NodeId from, const Message& m);
+    void on_timer(Ctx& ctx, std::uint64_t tag);
+  };
+};
+
+}  // namespace corridor::protocols
+
+namespace corridor {
+struct ProtocolEntry;
+}
+
+namespace corridor::protocols {
+ProtocolEntry heartbeat_register_entry();
+}  // namespace corridor::protocols
