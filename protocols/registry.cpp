@@ -2,6 +2,8 @@
 
 #include "model/units.hpp"
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
+#include "protocols/chandy_lamport/chandy_lamport.hpp"
+#include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
 
@@ -45,6 +47,8 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::ping_pong_entry(),
       protocols::leader_lease_entry(),
       protocols::causal_broadcast_entry(),
+      protocols::lamport_total_order_entry(),
+      protocols::chandy_lamport_entry(),
   };
   return registry;
 }
