@@ -5,6 +5,7 @@
 #include "protocols/chandy_lamport/chandy_lamport.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
+#include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
 
 namespace corridor {
@@ -49,6 +50,7 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::causal_broadcast_entry(),
       protocols::lamport_total_order_entry(),
       protocols::chandy_lamport_entry(),
+      protocols::multi_paxos_kv_entry(),
   };
   return registry;
 }
