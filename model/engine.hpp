@@ -244,7 +244,11 @@ class Core {
 
   time_ns now_ns_ = 0;
   std::uint64_t step_ = 0;
-  std::uint64_t seq_ = 0;
+  // Heap order among events due at the same time: pushes count up from seq_base; events a
+  // resumed node held back count down below it (front_seq_), so they go first.
+  static constexpr std::uint64_t seq_base = std::uint64_t{1} << 62;
+  std::uint64_t seq_ = seq_base;
+  std::uint64_t front_seq_ = seq_base;
   std::uint64_t next_message_id_ = 1;
 
   std::vector<ActorStatus> status_;

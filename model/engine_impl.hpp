@@ -14,7 +14,8 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
   record_ = record;
   now_ns_ = 0;
   step_ = 0;
-  seq_ = 0;
+  seq_ = seq_base;
+  front_seq_ = seq_base;
   next_message_id_ = 1;
   status_.assign(actors_, ActorStatus::down);
   clocks_.assign(actors_, NodeClock{});
@@ -382,9 +383,16 @@ void Core<M, D>::resume_actor(NodeId a) {
   status_[a] = ActorStatus::up;
   tick(a);
   emit(view(EventKind::resume, a), record_ ? fmt::format("resume ({} events waited)", held_[a].size()) : std::string());
-  // Held events fire now, in the order they were due.
+  // Held events fire now, in the order they were due, and before anything else due now: a
+  // message sent later on a FIFO link and due exactly now must not overtake them.
+  assert(front_seq_ > held_[a].size());
+  front_seq_ -= held_[a].size();
+  std::uint64_t seq = front_seq_;
   for (std::uint32_t slot : held_[a]) {
-    if (slots_[slot].in_use) push(slot, now_ns_);
+    if (!slots_[slot].in_use) continue;
+    slots_[slot].seq = seq;
+    heap_.push_back({now_ns_, seq++, slot});
+    std::push_heap(heap_.begin(), heap_.end(), later);
   }
   held_[a].clear();
 }

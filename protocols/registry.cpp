@@ -3,7 +3,10 @@
 #include "model/units.hpp"
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
 #include "protocols/heartbeat_register/heartbeat_register.hpp"
+#include "protocols/chandy_lamport/chandy_lamport.hpp"
+#include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
+#include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
 
 namespace corridor {
@@ -47,6 +50,9 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::leader_lease_entry(),
       protocols::causal_broadcast_entry(),
       protocols::heartbeat_register_entry(),
+      protocols::lamport_total_order_entry(),
+      protocols::chandy_lamport_entry(),
+      protocols::multi_paxos_kv_entry(),
   };
   return registry;
 }

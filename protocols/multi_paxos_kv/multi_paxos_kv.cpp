@@ -1,0 +1,529 @@
+#include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <memory>
+#include <stdexcept>
+
+#include "invariants/exactly_once.hpp"
+#include "invariants/linearizability.hpp"
+#include "invariants/log_agreement.hpp"
+#include "invariants/progress_bound.hpp"
+#include "model/reflect.hpp"
+#include "protocols/registry.hpp"
+
+namespace corridor::protocols {
+
+namespace {
+
+using MP = MultiPaxosKv;
+using Ctx = MP::Ctx;
+using Node = MP::Node;
+using Role = MP::Role;
+using Op = MP::Op;
+
+constexpr std::uint64_t replica_tick_tag = 1;
+constexpr std::uint64_t client_timeout_tag = 2;
+constexpr std::uint64_t client_think_tag = 3;
+
+std::uint64_t bit(NodeId n) { return std::uint64_t{1} << n; }
+bool has_majority(const Ctx& ctx, std::uint64_t mask) {
+  return static_cast<std::uint32_t>(std::popcount(mask)) >= ctx.node_count() / 2 + 1;
+}
+time_ns random_between(Ctx& ctx, time_ns lo_ns, time_ns hi_ns) {
+  return lo_ns + static_cast<time_ns>(ctx.random(static_cast<std::uint64_t>(hi_ns - lo_ns) + 1));
+}
+std::string key_name(std::uint32_t key) { return std::string(1, static_cast<char>('x' + key)); }
+
+// --- the state machine ---
+
+bool executes(const Node& node, const Ctx& ctx, const MP::Command& c) {
+  if (c.op == Op::noop) return false;
+  if (ctx.variant() == MP::no_dedup) return true;
+  const auto it = node.sessions.find(c.client);
+  return it == node.sessions.end() || it->second.request < c.request;
+}
+
+MP::Result execute(Node& node, const MP::Command& c) {
+  MP::Result r;
+  const auto it = node.kv.find(c.key);
+  switch (c.op) {
+    case Op::get:
+      r.ok = true;
+      r.found = it != node.kv.end();
+      r.value = r.found ? it->second : 0;
+      break;
+    case Op::put: node.kv[c.key] = c.a; r.ok = true; break;
+    case Op::cas:
+      r.ok = it != node.kv.end() && it->second == c.a;
+      if (r.ok) it->second = c.b;
+      break;
+    case Op::del: node.kv.erase(c.key); r.ok = true; break;
+    case Op::noop: break;
+  }
+  return r;
+}
+
+void take_snapshot(Node& node, Ctx& ctx) {
+  MP::Durable& d = ctx.durable();
+  d.snapshot = MP::Snapshot{node.applied, node.kv, node.sessions};
+  d.accepted.erase(d.accepted.begin(), d.accepted.upper_bound(node.applied));
+  node.log.clear();
+}
+
+void install_snapshot(Node& node, Ctx& ctx, const MP::Snapshot& s) {
+  if (s.slot <= node.applied) return;
+  node.applied = s.slot;
+  node.kv = s.kv;
+  node.sessions = s.sessions;
+  node.log.clear();
+  node.decided.erase(node.decided.begin(), node.decided.upper_bound(s.slot));
+  MP::Durable& d = ctx.durable();
+  if (s.slot > d.snapshot.slot) {
+    d.snapshot = s;
+    d.accepted.erase(d.accepted.begin(), d.accepted.upper_bound(s.slot));
+  }
+}
+
+void apply_one(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
+  ctx.note("decide", slot, hash_of(c));
+  MP::Result result;
+  if (executes(node, ctx, c)) {
+    ctx.note("execute", c.request, slot);
+    result = execute(node, c);
+    node.sessions[c.client] = MP::Session{c.request, result};
+  } else if (c.op != Op::noop) {
+    const MP::Session& s = node.sessions[c.client];
+    if (s.request != c.request) return;  // an older request: its client has moved on
+    result = s.result;
+  }
+  if (node.role == Role::leader && c.op != Op::noop) ctx.send(c.client, MP::Reply{c.request, result});
+}
+
+void apply_decided(Node& node, Ctx& ctx) {
+  for (auto it = node.decided.begin(); it != node.decided.end() && it->first == node.applied + 1;) {
+    const MP::Command c = it->second;
+    it = node.decided.erase(it);
+    ++node.applied;
+    apply_one(node, ctx, node.applied, c);
+    node.log.emplace(node.applied, c);
+  }
+  if (node.applied - ctx.durable().snapshot.slot >= MP::truncate_every) take_snapshot(node, ctx);
+}
+
+void learn(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
+  if (slot <= node.applied) return;
+  if (node.decided.size() >= MP::decided_ahead_max) throw std::length_error("multi-paxos: too many decided slots ahead");
+  node.decided.emplace(slot, c);
+  apply_decided(node, ctx);
+}
+
+// --- roles ---
+
+void step_down(Node& node, std::uint64_t promised) {
+  if (node.role != Role::follower && promised > node.ballot) {
+    node.role = Role::follower;
+    node.proposals.clear();
+    node.recovered.clear();
+    node.has_recovered_snapshot = false;
+  }
+}
+
+// A sign of a leader (or candidate) with a ballot at least our promise: it keeps us from
+// standing for election.
+bool hear_ballot(Node& node, Ctx& ctx, std::uint64_t ballot, NodeId from) {
+  MP::Durable& d = ctx.durable();
+  if (ballot < d.promised) return false;
+  d.promised = ballot;
+  step_down(node, ballot);
+  if (node.role == Role::follower) {
+    node.leader_hint = from;
+    node.heard_ns = ctx.monotonic();
+  }
+  return true;
+}
+
+void accept_own(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
+  ctx.durable().accepted[slot] = MP::AcceptedEntry{node.ballot, c};
+}
+
+void send_accepts(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Proposal& p) {
+  for (NodeId n = 0; n < ctx.node_count(); ++n) {
+    if ((p.acks & bit(n)) == 0) ctx.send(n, MP::Accept{node.ballot, slot, p.cmd});
+  }
+}
+
+void decide(Node& node, Ctx& ctx, std::uint64_t slot) {
+  const MP::Command c = node.proposals.at(slot).cmd;
+  node.proposals.erase(slot);
+  ctx.broadcast(MP::Decide{slot, c});
+  learn(node, ctx, slot, c);
+}
+
+void propose(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
+  MP::Proposal& p = node.proposals[slot];
+  p = MP::Proposal{c, bit(ctx.self())};
+  accept_own(node, ctx, slot, c);
+  // The planted bug: the leader's own accept is enough.
+  if (ctx.variant() == MP::reply_before_majority || has_majority(ctx, p.acks)) {
+    decide(node, ctx, slot);
+    return;
+  }
+  send_accepts(node, ctx, slot, p);
+}
+
+void send_heartbeats(Node& node, Ctx& ctx) {
+  node.heartbeat_sent_ns = ctx.monotonic();
+  ctx.broadcast(MP::Heartbeat{node.ballot, node.applied});
+  for (const auto& [slot, p] : node.proposals) send_accepts(node, ctx, slot, p);
+}
+
+void become_leader(Node& node, Ctx& ctx) {
+  node.role = Role::leader;
+  node.leader_hint = ctx.self();
+  if (node.has_recovered_snapshot) install_snapshot(node, ctx, node.recovered_snapshot);
+  std::uint64_t last = node.applied;
+  if (!node.decided.empty()) last = std::max(last, node.decided.rbegin()->first);
+  if (ctx.variant() == MP::skip_recovery) {
+    node.recovered.clear();
+    last = node.applied;  // the planted bug: new commands go right after what this node applied
+  }
+  if (!node.recovered.empty()) last = std::max(last, node.recovered.rbegin()->first);
+  node.next_slot = last + 1;
+  // Re-propose every slot after the applied prefix: what we know decided, else the value with the
+  // highest ballot a promise reported, else a no-op.
+  const std::map<std::uint64_t, MP::Command> known = node.decided;
+  for (std::uint64_t slot = node.applied + 1; slot <= last && node.role == Role::leader; ++slot) {
+    MP::Command c;
+    if (const auto k = known.find(slot); k != known.end()) c = k->second;
+    else if (const auto r = node.recovered.find(slot); r != node.recovered.end()) c = r->second.cmd;
+    if (node.proposals.size() >= MP::proposals_max * 64) throw std::length_error("multi-paxos: recovery too long");
+    propose(node, ctx, slot, c);
+  }
+  node.recovered.clear();
+  node.has_recovered_snapshot = false;
+  send_heartbeats(node, ctx);
+}
+
+void start_election(Node& node, Ctx& ctx) {
+  MP::Durable& d = ctx.durable();
+  node.ballot = (std::max(d.promised, node.ballot) / 64 + 1) * 64 + ctx.self();
+  d.promised = node.ballot;
+  node.role = Role::candidate;
+  node.proposals.clear();
+  node.leader_hint = no_node;
+  node.heard_ns = ctx.monotonic();
+  node.election_timeout_ns = random_between(ctx, MP::election_timeout_min_ns, MP::election_timeout_max_ns);
+  node.promises = bit(ctx.self());
+  node.recovered.clear();
+  node.has_recovered_snapshot = false;
+  for (const auto& [slot, e] : d.accepted) {
+    if (slot > node.applied) node.recovered[slot] = e;
+  }
+  if (has_majority(ctx, node.promises)) {
+    become_leader(node, ctx);
+    return;
+  }
+  ctx.broadcast(MP::Prepare{node.ballot, node.applied});
+}
+
+// --- handlers ---
+
+void on_request(Node& node, Ctx& ctx, NodeId from, const MP::Command& c) {
+  if (c.client != from) return;
+  if (node.role != Role::leader) {
+    ctx.send(from, MP::Redirect{c.request, node.leader_hint});
+    return;
+  }
+  if (ctx.variant() != MP::no_dedup) {
+    if (const auto s = node.sessions.find(c.client); s != node.sessions.end() && s->second.request >= c.request) {
+      if (s->second.request == c.request) ctx.send(from, MP::Reply{c.request, s->second.result});
+      return;
+    }
+    for (const auto& [slot, p] : node.proposals) {
+      if (p.cmd.client == c.client && p.cmd.request == c.request) return;  // in progress
+    }
+  }
+  if (node.proposals.size() >= MP::proposals_max) return;  // the client will retry
+  propose(node, ctx, node.next_slot++, c);
+}
+
+void on_prepare(Node& node, Ctx& ctx, NodeId from, const MP::Prepare& p) {
+  MP::Durable& d = ctx.durable();
+  if (p.ballot < d.promised || (p.ballot == d.promised && from != p.ballot % 64)) {
+    ctx.send(from, MP::Nack{d.promised});
+    return;
+  }
+  hear_ballot(node, ctx, p.ballot, from);
+  MP::Promise promise{p.ballot, {}, false, {}};
+  for (auto it = d.accepted.upper_bound(p.applied); it != d.accepted.end(); ++it) {
+    promise.accepted.push_back(MP::SlotEntry{it->first, it->second.ballot, it->second.cmd});
+  }
+  if (d.snapshot.slot > p.applied) {
+    promise.has_snapshot = true;
+    promise.snapshot = d.snapshot;
+  }
+  ctx.send(from, std::move(promise));
+}
+
+void on_promise(Node& node, Ctx& ctx, NodeId from, const MP::Promise& p) {
+  if (node.role != Role::candidate || p.ballot != node.ballot || (node.promises & bit(from)) != 0) return;
+  node.promises |= bit(from);
+  if (p.has_snapshot && p.snapshot.slot > node.applied &&
+      (!node.has_recovered_snapshot || p.snapshot.slot > node.recovered_snapshot.slot)) {
+    node.has_recovered_snapshot = true;
+    node.recovered_snapshot = p.snapshot;
+  }
+  for (const MP::SlotEntry& e : p.accepted) {
+    auto [it, fresh] = node.recovered.try_emplace(e.slot, MP::AcceptedEntry{e.ballot, e.cmd});
+    if (!fresh && e.ballot > it->second.ballot) it->second = MP::AcceptedEntry{e.ballot, e.cmd};
+  }
+  if (has_majority(ctx, node.promises)) {
+    if (node.has_recovered_snapshot) {
+      node.recovered.erase(node.recovered.begin(), node.recovered.upper_bound(node.recovered_snapshot.slot));
+    }
+    become_leader(node, ctx);
+  }
+}
+
+void on_accept(Node& node, Ctx& ctx, NodeId from, const MP::Accept& a) {
+  MP::Durable& d = ctx.durable();
+  // The planted bug: accept whatever the promise says (without lowering it).
+  const bool below = a.ballot < d.promised;
+  if (below && ctx.variant() != MP::accept_below_promise) {
+    ctx.send(from, MP::Nack{d.promised});
+    return;
+  }
+  if (!below) hear_ballot(node, ctx, a.ballot, from);
+  if (a.slot > d.snapshot.slot && a.slot > node.applied) d.accepted[a.slot] = MP::AcceptedEntry{a.ballot, a.cmd};
+  ctx.send(from, MP::Accepted{a.ballot, a.slot});
+}
+
+void on_accepted(Node& node, Ctx& ctx, NodeId from, const MP::Accepted& a) {
+  if (node.role != Role::leader || a.ballot != node.ballot) return;
+  const auto it = node.proposals.find(a.slot);
+  if (it == node.proposals.end()) return;
+  it->second.acks |= bit(from);
+  if (has_majority(ctx, it->second.acks)) decide(node, ctx, a.slot);
+}
+
+void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const MP::Heartbeat& h) {
+  if (!hear_ballot(node, ctx, h.ballot, from)) {
+    ctx.send(from, MP::Nack{ctx.durable().promised});
+    return;
+  }
+  if (h.applied > node.applied && ctx.monotonic() - node.catch_up_sent_ns >= MP::catch_up_gap_ns) {
+    node.catch_up_sent_ns = ctx.monotonic();
+    ctx.send(from, MP::CatchUp{node.applied + 1});
+  }
+}
+
+void on_catch_up(Node& node, Ctx& ctx, NodeId from, const MP::CatchUp& c) {
+  MP::CatchUpReply reply;
+  const MP::Snapshot& snapshot = ctx.durable().snapshot;
+  if (c.from_slot <= snapshot.slot) {
+    reply.has_snapshot = true;
+    reply.snapshot = snapshot;
+  }
+  for (auto it = node.log.lower_bound(c.from_slot); it != node.log.end(); ++it) {
+    if (reply.entries.size() >= MP::catch_up_entries_max) break;
+    reply.entries.push_back(MP::SlotEntry{it->first, 0, it->second});
+  }
+  if (reply.has_snapshot || !reply.entries.empty()) ctx.send(from, std::move(reply));
+}
+
+void on_catch_up_reply(Node& node, Ctx& ctx, const MP::CatchUpReply& r) {
+  if (r.has_snapshot) install_snapshot(node, ctx, r.snapshot);
+  for (const MP::SlotEntry& e : r.entries) learn(node, ctx, e.slot, e.cmd);
+  apply_decided(node, ctx);
+}
+
+void on_nack(Node& node, Ctx& ctx, const MP::Nack& n) {
+  MP::Durable& d = ctx.durable();
+  if (n.promised <= node.ballot) return;
+  d.promised = std::max(d.promised, n.promised);
+  step_down(node, n.promised);
+}
+
+void on_tick(Node& node, Ctx& ctx) {
+  ctx.set_timer(MP::tick_ns, replica_tick_tag);
+  const time_ns now = ctx.monotonic();
+  if (node.role == Role::leader) {
+    if (now - node.heartbeat_sent_ns >= MP::heartbeat_ns) send_heartbeats(node, ctx);
+    return;
+  }
+  if (now - node.heard_ns >= node.election_timeout_ns) start_election(node, ctx);
+}
+
+void start_replica(Node& node, Ctx& ctx) {
+  install_snapshot(node, ctx, ctx.durable().snapshot);
+  node.heard_ns = ctx.monotonic();
+  node.election_timeout_ns = random_between(ctx, MP::election_timeout_min_ns, MP::election_timeout_max_ns);
+  ctx.set_timer(MP::tick_ns, replica_tick_tag);
+}
+
+}  // namespace
+
+void MultiPaxosKv::Node::on_start(Ctx& ctx) { start_replica(*this, ctx); }
+void MultiPaxosKv::Node::on_recover(Ctx& ctx) { start_replica(*this, ctx); }
+
+void MultiPaxosKv::Node::on_timer(Ctx& ctx, std::uint64_t tag) {
+  if (tag == replica_tick_tag) on_tick(*this, ctx);
+}
+
+void MultiPaxosKv::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
+  if (const auto* r = std::get_if<Request>(&m)) return on_request(*this, ctx, from, r->cmd);
+  if (from >= ctx.node_count()) return;  // everything else comes from replicas
+  std::visit(
+      [&](const auto& msg) {
+        using T = std::decay_t<decltype(msg)>;
+        if constexpr (std::is_same_v<T, Prepare>) on_prepare(*this, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, Promise>) on_promise(*this, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, Nack>) on_nack(*this, ctx, msg);
+        else if constexpr (std::is_same_v<T, Accept>) on_accept(*this, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, Accepted>) on_accepted(*this, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, Decide>) learn(*this, ctx, msg.slot, msg.cmd);
+        else if constexpr (std::is_same_v<T, Heartbeat>) on_heartbeat(*this, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, CatchUp>) on_catch_up(*this, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, CatchUpReply>) on_catch_up_reply(*this, ctx, msg);
+      },
+      m);
+}
+
+// --- clients ---
+
+namespace {
+
+using Client = MP::Client;
+
+HistoryValue invoke_value(const MP::Command& c) {
+  switch (c.op) {
+    case Op::put: return c.a;
+    case Op::cas: return std::vector<std::int64_t>{c.a, c.b};
+    default: return {};
+  }
+}
+
+const char* op_name(Op op) {
+  switch (op) {
+    case Op::get: return "get";
+    case Op::put: return "put";
+    case Op::cas: return "cas";
+    case Op::del: return "delete";
+    case Op::noop: break;
+  }
+  return "noop";
+}
+
+void send_request(Client& c, Ctx& ctx) {
+  ctx.cancel_timer(c.timeout);
+  ctx.send(c.target, MP::Request{c.cmd});
+  c.timeout = ctx.set_timer(MP::client_timeout_ns, client_timeout_tag | (std::uint64_t{c.issued} << 8));
+}
+
+void next_operation(Client& c, Ctx& ctx) {
+  if (c.issued >= MP::ops_per_client) return;
+  ++c.issued;
+  MP::Command& cmd = c.cmd;
+  cmd = MP::Command{};
+  cmd.client = ctx.self();
+  cmd.request = (std::uint64_t{ctx.self() - ctx.first_client()} + 1) << 32 | c.issued;
+  cmd.key = static_cast<std::uint32_t>(ctx.random(MP::keys));
+  const std::uint64_t pick = ctx.random(20);
+  cmd.op = pick < 7 ? Op::get : pick < 13 ? Op::put : pick < 17 ? Op::cas : Op::del;
+  cmd.a = static_cast<std::int64_t>(ctx.random(4));
+  cmd.b = static_cast<std::int64_t>(ctx.random(4));
+  ctx.record(OpType::invoke, op_name(cmd.op), key_name(cmd.key), invoke_value(cmd));
+  send_request(c, ctx);
+}
+
+void complete(Client& c, Ctx& ctx, const MP::Result& r) {
+  ctx.cancel_timer(c.timeout);
+  const MP::Command cmd = c.cmd;
+  c.cmd.request = 0;
+  if (cmd.op == Op::get) ctx.record(OpType::ok, "get", key_name(cmd.key), r.found ? HistoryValue{r.value} : HistoryValue{});
+  else if (cmd.op == Op::cas && !r.ok) ctx.record(OpType::fail, "cas", key_name(cmd.key), invoke_value(cmd));
+  else ctx.record(OpType::ok, op_name(cmd.op), key_name(cmd.key), invoke_value(cmd));
+  ctx.set_timer(random_between(ctx, 0, MP::client_think_max_ns), client_think_tag);
+}
+
+}  // namespace
+
+void MultiPaxosKv::Client::on_start(Ctx& ctx) {
+  target = static_cast<NodeId>(ctx.random(ctx.node_count()));
+  next_operation(*this, ctx);
+}
+
+void MultiPaxosKv::Client::on_message(Ctx& ctx, NodeId from, const Message& m) {
+  if (cmd.request == 0) return;
+  if (const auto* r = std::get_if<Reply>(&m); r && r->request == cmd.request) {
+    complete(*this, ctx, r->result);
+  } else if (const auto* d = std::get_if<Redirect>(&m); d && d->request == cmd.request && from == target) {
+    if (d->hint < ctx.node_count() && d->hint != target) {
+      target = d->hint;
+      send_request(*this, ctx);
+    }
+  }
+}
+
+void MultiPaxosKv::Client::on_timer(Ctx& ctx, std::uint64_t tag) {
+  if ((tag & 0xFF) == client_think_tag) {
+    next_operation(*this, ctx);
+  } else if ((tag & 0xFF) == client_timeout_tag && cmd.request != 0 && (tag >> 8) == issued) {
+    target = (target + 1) % ctx.node_count();
+    send_request(*this, ctx);
+  }
+}
+
+// --- registry entry ---
+
+ProtocolEntry multi_paxos_kv_entry() {
+  using E = Engine<MultiPaxosKv>;
+  ProtocolEntry entry;
+  entry.info = {
+      .name = "multi-paxos-kv",
+      .description = "A Multi-Paxos replicated key-value store (get, put, cas, delete) with a stable leader, client "
+                     "sessions for exactly-once execution, catch-up and log truncation.",
+      .variants =
+          {
+              {"correct", false, "A slot is decided once a majority accepted it; new leaders recover accepted values."},
+              {"reply-before-majority", true, "The leader decides and replies on its own accept, before a majority "
+                                              "accepted, so a deposed leader's answers can be lost."},
+              {"no-dedup", true, "Retried and duplicated requests are not recognised and execute again."},
+              {"accept-below-promise", true, "Acceptors accept proposals below their promised ballot, so a deposed "
+                                             "leader can still decide a slot its successor fills differently."},
+              {"skip-recovery", true, "A new leader ignores the values the promises report accepted and proposes "
+                                      "new commands over them."},
+          },
+      .invariants = {"linearizable", "exactly-once", "log-agreement", "progress-bound"},
+      .default_nodes = 3,
+      .min_nodes = 1,
+      .max_nodes = MP::nodes_max,
+      .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
+      .default_clock = "drift=1000ppm",
+      .default_time_limit_ns = seconds(3),
+      .demo_faults = "crash=1,partition=2,pause=1,loss=0.05,dup=0.05,delay=uniform:1ms:10ms",
+      .demo_clock = "drift=1000ppm",
+  };
+  entry.make = [] {
+    return std::make_unique<SimulationOf<MultiPaxosKv>>(SimulationSpec<MultiPaxosKv>{
+        .layout = [](const SimConfig& c) { return E::Layout{c.nodes, MP::clients}; },
+        .targets =
+            [](const SimConfig& c) {
+              FaultTargets t{{}, c.nodes};
+              for (NodeId n = 0; n < c.nodes; ++n) t.nodes.push_back(n);
+              return t;
+            },
+        .install =
+            [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+              engine.add_history_checker(invariants::linearizability({.model = "kv", .time_budget_s = 10.0}));
+              observers.push_back(std::make_unique<invariants::ExactlyOnceMonitor>());
+              observers.push_back(std::make_unique<invariants::LogAgreementMonitor>());
+              observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(1), "progress-bound"));
+            },
+    });
+  };
+  return entry;
+}
+
+}  // namespace corridor::protocols

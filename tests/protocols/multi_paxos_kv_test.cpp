@@ -1,0 +1,75 @@
+#include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
+
+#include <gtest/gtest.h>
+
+#include "tests/protocols/seed_sweep.hpp"
+
+using namespace corridor;
+using namespace corridor::test_support;
+
+namespace {
+const ProtocolEntry& paxos() { return protocol("multi-paxos-kv"); }
+
+std::string failure_text(const Sweep& s) {
+  return s.first_failure ? fmt::format("seed {:#x}: {}", s.first_failure->seed, s.first_failure->violation->message) : "";
+}
+}  // namespace
+
+TEST(MultiPaxosKv, RegistryEntryIsComplete) {
+  const ProtocolInfo& info = paxos().info;
+  ASSERT_EQ(info.variants.size(), 5u);
+  EXPECT_EQ(info.variants[0].name, "correct");
+  for (std::size_t v = 1; v < info.variants.size(); ++v) EXPECT_TRUE(info.variants[v].planted_bug);
+  EXPECT_EQ(info.invariants,
+            (std::vector<std::string>{"linearizable", "exactly-once", "log-agreement", "progress-bound"}));
+}
+
+TEST(MultiPaxosKv, CorrectPassesFiveHundredSeedsOfItsFaultModel) {
+  const Sweep s = sweep(paxos(), config_for(paxos(), "correct"), 500);
+  ASSERT_FALSE(s.first_failure) << failure_text(s);
+}
+
+TEST(MultiPaxosKv, CorrectPassesTheDemoFaultsWithFiveNodes) {
+  SimConfig config = config_for(paxos(), "correct", true);
+  config.nodes = 5;
+  const Sweep s = sweep(paxos(), config, 200);
+  ASSERT_FALSE(s.first_failure) << failure_text(s);
+}
+
+// A partition that leaves the old leader (the node that won the first election) with a minority.
+TEST(MultiPaxosKv, CorrectSurvivesAMinorityWithTheOldLeader) {
+  SimConfig config = config_for(paxos(), "correct");
+  config.faults = {};
+  std::unique_ptr<Simulation> sim = paxos().make();
+  for (NodeId leader = 0; leader < 3; ++leader) {
+    std::string others;
+    for (NodeId n = 0; n < 3; ++n) others += n == leader ? "" : fmt::format("{}n{}", others.empty() ? "" : ",", n);
+    config.plan_text = fmt::format("600ms partition n{} | {} for 800ms", leader, others);
+    for (std::uint64_t i = 0; i < 30; ++i) {
+      const RunOutcome out = run_once(*sim, config, derive_seed(master_seed, i));
+      ASSERT_FALSE(out.violation) << *config.plan_text << ": " << out.violation->message;
+    }
+  }
+}
+
+TEST(MultiPaxosKv, EveryClientOperationCompletesAndLogsGetTruncated) {
+  const SimConfig config = config_for(paxos(), "correct");
+  std::unique_ptr<Simulation> sim = paxos().make();
+  for (std::uint64_t i = 0; i < 20; ++i) {
+    ASSERT_FALSE(run_once(*sim, config, derive_seed(master_seed, i)).violation);
+    const auto& engine = dynamic_cast<SimulationOf<protocols::MultiPaxosKv>&>(*sim).engine();
+    std::size_t completed = 0;
+    for (const HistoryEvent& h : sim->history()) completed += h.type != OpType::invoke;
+    EXPECT_EQ(completed, std::size_t{protocols::MultiPaxosKv::clients} * protocols::MultiPaxosKv::ops_per_client);
+    for (NodeId n = 0; n < config.nodes; ++n) EXPECT_GT(engine.durable(n).snapshot.slot, 0u) << "node " << n;
+  }
+}
+
+TEST(MultiPaxosKv, EachPlantedBugIsFoundWithinItsBudget) {
+  const std::vector<std::pair<const char*, std::uint64_t>> budgets = {
+      {"reply-before-majority", 100}, {"no-dedup", 100}, {"accept-below-promise", 400}, {"skip-recovery", 100}};
+  for (const auto& [variant, budget] : budgets) {
+    const Sweep s = sweep(paxos(), config_for(paxos(), variant, true), budget);
+    EXPECT_TRUE(s.first_failure) << variant << " not found in " << s.runs << " seeds";
+  }
+}
