@@ -23,6 +23,9 @@ struct RunArgs {
   std::vector<std::string> links;         // per-link overrides
   std::optional<std::string> time_limit;  // "10s"
   std::optional<std::uint64_t> max_steps;
+  std::string explorer = "random";        // random (timed), pct or walk (untimed)
+  std::optional<std::uint32_t> pct_depth;
+  std::optional<std::uint64_t> pct_steps;
 };
 
 const ProtocolEntry& require_protocol(const std::string& name);

@@ -59,6 +59,10 @@ struct ClockSpec {
   friend bool operator==(const ClockSpec&, const ClockSpec&) = default;
 };
 
+// Who picks the next event: the timed random explorer (earliest due event), or an untimed one
+// that may fire any pending event (DESIGN.md, "Two ways to pick events").
+enum class ExplorerKind : std::uint8_t { timed, pct, walk };
+
 struct SimConfig {
   std::uint32_t nodes = 3;              // the user's node count (the protocol maps it to actors)
   std::uint32_t variant = 0;            // 0 is the correct variant
@@ -71,6 +75,9 @@ struct SimConfig {
   std::optional<std::string> plan_text; // an explicit fault plan (overrides generation)
   time_ns time_limit_ns = seconds(10);  // simulated time per run
   std::uint64_t max_steps = 2'000'000;  // a run with more steps than this hung
+  ExplorerKind explorer = ExplorerKind::timed;
+  std::uint32_t pct_depth = 3;          // pct: bug depth d (d - 1 priority change points)
+  std::uint64_t pct_steps = 1000;       // pct: k, the run length the change points are drawn over
   friend bool operator==(const SimConfig&, const SimConfig&) = default;
 };
 

@@ -9,9 +9,13 @@
 #include <vector>
 
 #include "model/engine.hpp"
+#include "model/state_machine.hpp"
 #include "model/verdict.hpp"
 
 namespace corridor {
+
+struct WorldLimits;
+template <class P> class WorldModel;
 
 class Simulation {
  public:
@@ -35,6 +39,14 @@ class Simulation {
   virtual std::uint32_t node_count() const = 0;
   virtual std::uint64_t messages_sent() const = 0;
   virtual FaultTargets fault_targets(const SimConfig& config) const = 0;
+
+  // Untimed runs (explorers/pct): the events that may fire, firing one, and the chooser that
+  // logs (or, in replay, supplies) the picks. The config's explorer makes start() untimed.
+  virtual void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const = 0;
+  virtual void fire(std::uint32_t slot) = 0;
+  virtual Chooser& chooser() = 0;
+  // The same protocol as a StateMachine for exhaustive search (model/world_model.hpp).
+  virtual AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const = 0;
 };
 
 // How a protocol sets up a run: its actor layout, who faults may hit, and its checks.
@@ -66,6 +78,7 @@ class SimulationOf final : public Simulation {
     else chosen = generate_fault_plan(config, spec_.targets(config), seed);
     if (replay) engine_->chooser().start_replay(*replay);
     else engine_->chooser().start_random(seed);
+    engine_->set_untimed(config.explorer != ExplorerKind::timed);
     engine_->start(config, layout, std::move(chosen), record);
   }
   bool step(time_ns limit_ns) override { return engine_->step(limit_ns); }
@@ -82,6 +95,14 @@ class SimulationOf final : public Simulation {
   std::uint32_t node_count() const override { return engine_->layout_nodes(); }
   std::uint64_t messages_sent() const override { return engine_->messages_sent(); }
   FaultTargets fault_targets(const SimConfig& config) const override { return spec_.targets(config); }
+  void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const override {
+    engine_->enabled_events(limit_ns, out);
+  }
+  void fire(std::uint32_t slot) override { engine_->fire(slot); }
+  Chooser& chooser() override { return engine_->chooser(); }
+  AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const override {
+    return AnyStateMachine(WorldModel<P>(spec_, config, limits));
+  }
 
   Engine<P>& engine() { return *engine_; }
 
@@ -92,3 +113,5 @@ class SimulationOf final : public Simulation {
 };
 
 }  // namespace corridor
+
+#include "model/world_model.hpp"

@@ -80,7 +80,7 @@ json event_json(const EventRecord& e, const HistoryEvent* h) {
 }
 
 json config_json(const SimConfig& c) {
-  return json{
+  json j = json{
       {"nodes", c.nodes},
       {"variant_index", c.variant},
       {"faults", c.faults_text},
@@ -108,6 +108,13 @@ json config_json(const SimConfig& c) {
       {"time_limit_ns", c.time_limit_ns},
       {"max_steps", c.max_steps},
   };
+  // Untimed explorers only (timed traces stay as they were): who picked the events.
+  if (c.explorer != ExplorerKind::timed) {
+    j["explorer"] = c.explorer == ExplorerKind::pct ? "pct" : "walk";
+    j["pct_depth"] = c.pct_depth;
+    j["pct_steps"] = c.pct_steps;
+  }
+  return j;
 }
 
 json violation_json(const Violation& v) {
@@ -253,6 +260,13 @@ struct TraceParser {
     c.time_limit_ns = field<time_ns>(j, "time_limit_ns");
     c.max_steps = field<std::uint64_t>(j, "max_steps");
     if (c.time_limit_ns <= 0) fail("config field \"time_limit_ns\" must be positive");
+    const std::string explorer = field_or<std::string>(j, "explorer", "random");
+    if (explorer == "pct") c.explorer = ExplorerKind::pct;
+    else if (explorer == "walk") c.explorer = ExplorerKind::walk;
+    else if (explorer != "random") fail(fmt::format("config field \"explorer\" must be random, pct or walk, not \"{}\"", explorer));
+    c.pct_depth = field_or<std::uint32_t>(j, "pct_depth", c.pct_depth);
+    c.pct_steps = field_or<std::uint64_t>(j, "pct_steps", c.pct_steps);
+    if (c.pct_depth == 0 || c.pct_steps == 0) fail("config fields \"pct_depth\" and \"pct_steps\" must be at least 1");
     return c;
   }
 
