@@ -419,7 +419,7 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
     if (end_ns > this->now_ns_) this->now_ns_ = end_ns;
     for (RunObserver* o : this->observers_) {
       o->on_run_end(this->now_ns_);
-      if (const auto* v = o->violation(); v && *v) this->set_violation(**v);
+      if (const auto* v = o->violation(); v && *v && !ignored_when_untimed(**v)) this->set_violation(**v);
     }
     if (this->violation_) return;
     for (const HistoryChecker& checker : history_checkers_) {
@@ -562,10 +562,14 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
     this->restarted_.clear();
   }
 
+  // An untimed schedule is not fair (an event may wait forever while others fire), so a liveness
+  // bound in true time says nothing there: untimed runs report safety violations only.
+  bool ignored_when_untimed(const Violation& v) const { return this->untimed_ && v.verdict == Verdict::liveness; }
+
   void check_after_step() {
     if (this->violation_) return;
     for (RunObserver* o : this->observers_) {
-      if (const auto* v = o->violation(); v && *v) {
+      if (const auto* v = o->violation(); v && *v && !ignored_when_untimed(**v)) {
         this->set_violation(**v);
         return;
       }

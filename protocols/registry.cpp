@@ -4,6 +4,7 @@
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
+#include "protocols/two_phase_commit_actors/two_phase_commit_actors.hpp"
 
 namespace corridor {
 
@@ -45,6 +46,7 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::ping_pong_entry(),
       protocols::leader_lease_entry(),
       protocols::causal_broadcast_entry(),
+      protocols::two_phase_commit_actors_entry(),
   };
   return registry;
 }
