@@ -174,12 +174,9 @@ class Search {
     std::uint64_t actions_max = 0;
   };
 
-  static std::size_t initial_capacity(const ExhaustiveOptions& options) {
-    // Sized from the state budget when it is small, so that a small bounded search never grows.
-    std::size_t capacity = table_capacity_min;
-    while (capacity < 2 * options.states_max + 2 * index_block && capacity < (std::size_t{1} << 22)) capacity *= 2;
-    return capacity;
-  }
+  // Small: a table is cheap to grow (each doubling rehashes what is there, so growing costs at
+  // most as much again as the inserts) and a small model should not pay for a large one.
+  static std::size_t initial_capacity(const ExhaustiveOptions&) { return table_capacity_min; }
 
   // Every state costs at least 28 accounted bytes (24 in the half-full table, 4 in the parents), so
   // the budget bounds the indexes the search can hand out; the rest is virtual, touched as used.
@@ -203,6 +200,7 @@ class Search {
   }
 
   void stop(const char* reason) {
+    note_bytes(accounted_bytes());
     std::lock_guard lock(stop_mutex_);
     if (stop_reason_.empty() && !violation_) stop_reason_ = reason;
     stop_.store(true);
