@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   corridor::cli::add_render_command(app, exit_code);
   corridor::cli::add_lincheck_command(app, exit_code);
   corridor::cli::add_demo_command(app, exit_code);
+  corridor::cli::add_explore_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

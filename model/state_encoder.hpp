@@ -3,6 +3,7 @@
 // bytes). A model writes everything that distinguishes two states and nothing else: no absolute
 // time, no addresses, no order that depends on hashing or allocation. Two states with the same
 // bytes are the same state to every explorer.
+#include <algorithm>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
@@ -22,10 +23,10 @@ class StateEncoder {
   // A bound on one state's encoding: a model that writes more has lost track of its state.
   static constexpr std::size_t bytes_max = std::size_t{64} << 20;
 
-  StateEncoder() { bytes_.reserve(256); }
+  StateEncoder() : bytes_(256) {}
 
-  // Starts a new state; keeps the buffer's capacity so that encoding allocates nothing.
-  void clear() { bytes_.clear(); }
+  // Starts a new state; keeps the buffer so that encoding allocates nothing.
+  void clear() { size_ = 0; }
 
   void u8(std::uint8_t value) { append(&value, 1); }
   void u16(std::uint16_t value) { append(&value, sizeof value); }
@@ -45,19 +46,21 @@ class StateEncoder {
   }
   void bytes(const void* data, std::size_t size) { append(data, size); }
 
-  std::span<const unsigned char> view() const { return bytes_; }
-  std::size_t size() const { return bytes_.size(); }
-  std::uint64_t fingerprint() const { return XXH3_64bits(bytes_.data(), bytes_.size()); }
+  std::span<const unsigned char> view() const { return {bytes_.data(), size_}; }
+  std::size_t size() const { return size_; }
+  std::uint64_t fingerprint() const { return XXH3_64bits(bytes_.data(), size_); }
 
  private:
+  // On the hot path of every search: a size check and a memcpy of a known length.
   void append(const void* data, std::size_t size) {
-    assert(bytes_.size() + size <= bytes_max);
-    const std::size_t at = bytes_.size();
-    bytes_.resize(at + size);
-    if (size > 0) std::memcpy(bytes_.data() + at, data, size);
+    assert(size_ + size <= bytes_max);
+    if (size_ + size > bytes_.size()) bytes_.resize(std::max(2 * bytes_.size(), size_ + size));
+    if (size > 0) std::memcpy(bytes_.data() + size_, data, size);
+    size_ += size;
   }
 
-  std::vector<unsigned char> bytes_;
+  std::vector<unsigned char> bytes_;  // the buffer; only the first size_ bytes are this state's
+  std::size_t size_ = 0;
 };
 
 }  // namespace corridor
