@@ -79,7 +79,6 @@ int main(int argc, char** argv) {
     row(c, "BFS --por", measure(m, c, true, false), base);
     if (m.supports_symmetry()) {
       row(c, "BFS --symmetry", measure(m, c, false, true), base);
-      row(c, "BFS --symmetry --por", measure(m, c, true, true), base);
     }
   }
   return 0;

@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "explorers/exhaustive.hpp"
+#include "model/world_model.hpp"
 #include "model/units.hpp"
 #include "protocols/two_phase_commit/two_phase_commit.hpp"
 
@@ -38,6 +39,7 @@ struct ExplorableProtocol {
   std::uint32_t min_nodes = 1;
   std::uint32_t max_nodes = 16;
   bool symmetry = false;  // has a canonicalize hook
+  bool world = false;     // the simulated world: --crashes, --losses, --dups apply
   std::function<ExploreReport(std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions&)> explore;
 };
 
@@ -85,8 +87,38 @@ ExplorableProtocol two_phase_commit_explorable() {
 // Every protocol `corridor explore` knows. Protocols of the simulated world (protocols/registry)
 // join here through their StateMachine adapter: add an ExplorableProtocol per registry entry whose
 // `explore` builds the adapter and calls explore_model on it (or on an AnyStateMachine).
+// The faults an untimed search of the simulated world may choose (--crashes, --losses, --dups).
+WorldLimits& world_limits() {
+  static WorldLimits limits;
+  return limits;
+}
+
+// A registry protocol, explored as the simulated world under untimed semantics (model/world_model.hpp).
+ExplorableProtocol world_explorable(const ProtocolEntry& entry) {
+  ExplorableProtocol p;
+  p.name = entry.info.name;
+  p.description = entry.info.description + " (the simulated world, untimed)";
+  p.variants = entry.info.variants;
+  p.default_nodes = entry.info.default_nodes;
+  p.min_nodes = entry.info.min_nodes;
+  p.max_nodes = entry.info.max_nodes;
+  p.symmetry = entry.make()->world_model(entry.default_config(0), {}).supports_symmetry();
+  p.world = true;
+  p.explore = [&entry](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
+    SimConfig config = entry.default_config(variant);
+    config.nodes = nodes;
+    const AnyStateMachine model = entry.make()->world_model(config, world_limits());
+    return explore_model<AnyStateMachine>(model, options, {});
+  };
+  return p;
+}
+
 const std::vector<ExplorableProtocol>& explorable_protocols() {
-  static const std::vector<ExplorableProtocol> protocols = {two_phase_commit_explorable()};
+  static const std::vector<ExplorableProtocol> protocols = [] {
+    std::vector<ExplorableProtocol> all = {two_phase_commit_explorable()};
+    for (const ProtocolEntry& entry : protocol_registry()) all.push_back(world_explorable(entry));
+    return all;
+  }();
   return protocols;
 }
 
@@ -135,6 +167,7 @@ struct ExploreCommand {
   std::uint32_t jobs = 0;
   bool json = false;
   bool quiet = false;
+  WorldLimits limits;  // simulated-world protocols only
 };
 
 std::uint32_t require_explorable_variant(const ExplorableProtocol& p, const std::string& name) {
@@ -257,6 +290,10 @@ int execute(const ExploreCommand& c) {
     throw UsageError(fmt::format("--nodes {}: {} explores {} to {} nodes", nodes, p.name, p.min_nodes, p.max_nodes));
   }
   const ExhaustiveOptions options = build_options(c, p);
+  if (!p.world && (c.limits.crashes || c.limits.losses || c.limits.dups)) {
+    throw UsageError(fmt::format("--crashes, --losses and --dups apply to protocols of the simulated world, not {}", p.name));
+  }
+  world_limits() = c.limits;
   std::FILE* human = c.json ? stderr : stdout;
   fmt::print(human, "corridor explore {} --variant {} --nodes {}: {}{}{}, {} job{}, memory budget {}\n", p.name,
              p.variants[variant].name, nodes, options.order == SearchOrder::bfs ? "BFS" : "DFS",
@@ -297,6 +334,9 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--memory", c.memory, "Memory budget: table, parent links and queues (default 8GiB)");
   cmd->add_option("--time-limit", c.time_limit, "Stop after this long (e.g. 60s)");
   cmd->add_option("--jobs,-j", c.jobs, "Threads for BFS (default: every core)");
+  cmd->add_option("--crashes", c.limits.crashes, "Simulated world: crash-restarts the search may choose (default 0)");
+  cmd->add_option("--losses", c.limits.losses, "Simulated world: in-flight messages the search may lose (default 0)");
+  cmd->add_option("--dups", c.limits.dups, "Simulated world: in-flight messages the search may duplicate (default 0)");
   cmd->add_flag("--json", c.json, "Print the summary as JSON on stdout (people's text goes to stderr)");
   cmd->add_flag("--quiet,-q", c.quiet, "No progress line");
   cmd->callback([&exit_code] { exit_code = execute(c); });

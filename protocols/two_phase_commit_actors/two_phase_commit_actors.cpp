@@ -31,7 +31,7 @@ void tm_decide(TPC::Node& node, Ctx& ctx, TPC::TmState decision) {
 }
 
 void tm_on_prepared(TPC::Node& node, Ctx& ctx, NodeId from) {
-  if (node.tm != TPC::TmState::init || from == TPC::tm || from >= node.prepared.size()) return;
+  if (node.tm != TPC::TmState::init || from == TPC::tm_node || from >= node.prepared.size()) return;
   node.prepared[from] = 1;
   const auto count = static_cast<std::uint32_t>(std::count(node.prepared.begin(), node.prepared.end(), 1));
   if (count >= commit_quorum(ctx)) tm_decide(node, ctx, TPC::TmState::committed);
@@ -40,7 +40,7 @@ void tm_on_prepared(TPC::Node& node, Ctx& ctx, NodeId from) {
 }  // namespace
 
 void TwoPhaseCommitActors::Node::on_start(Ctx& ctx) {
-  if (ctx.self() == tm) {
+  if (ctx.self() == tm_node) {
     prepared.assign(ctx.node_count(), 0);
     ctx.set_timer(random_delay(ctx, tm_abort_max_ns), tag(Timer::tm_abort));
     return;
@@ -54,7 +54,7 @@ void TwoPhaseCommitActors::Node::on_timer(Ctx& ctx, std::uint64_t t) {
     case Timer::prepare:  // RMPrepare
       if (rm != RmState::working) return;
       rm = RmState::prepared;
-      ctx.send(tm, Prepared{});
+      ctx.send(tm_node, Prepared{});
       return;
     case Timer::choose_abort:  // RMChooseToAbort
       if (rm == RmState::working) rm = RmState::aborted;
@@ -67,7 +67,7 @@ void TwoPhaseCommitActors::Node::on_timer(Ctx& ctx, std::uint64_t t) {
 
 void TwoPhaseCommitActors::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
   if (std::holds_alternative<Prepared>(m)) {
-    if (ctx.self() == tm) tm_on_prepared(*this, ctx, from);  // TMRcvPrepared (and TMCommit)
+    if (ctx.self() == tm_node) tm_on_prepared(*this, ctx, from);  // TMRcvPrepared (and TMCommit)
   } else if (std::holds_alternative<Commit>(m)) {
     rm = RmState::committed;  // RMRcvCommitMsg
   } else {

@@ -18,7 +18,7 @@ struct TwoPhaseCommitActors {
   static constexpr std::uint32_t correct = 0;
   static constexpr std::uint32_t commit_early = 1;  // the TM commits once all RMs but one prepared
 
-  static constexpr NodeId tm = 0;
+  static constexpr NodeId tm_node = 0;
   static constexpr time_ns decide_max_ns = ms(100);   // an RM prepares or aborts within this
   static constexpr time_ns tm_abort_max_ns = ms(300); // the TM gives up on a transaction within this
 
