@@ -19,6 +19,11 @@ struct Case {
   std::uint32_t nodes;
   std::uint32_t depth;
   WorldLimits limits;
+  // Node states hold no clock readings: independent handlers then reach the very same state in
+  // either order, and POR visits exactly the states the plain search visits. (Leader-lease stores
+  // lease ends read from the clock, so the two orders differ in those readings and POR visits
+  // fewer states; its verdicts must still agree.)
+  bool timeless = true;
 };
 
 Exploration<AnyStateMachine> explore(const AnyStateMachine& m, const Case& c, bool por, bool symmetry) {
@@ -53,7 +58,7 @@ void expect_same_violations(const Case& c) {
   };
   const auto por = explore(m, c, true, false);
   same(por, "por");
-  if (!plain.summary.violation) {
+  if (c.timeless && !plain.summary.violation) {
     EXPECT_EQ(por.summary.unique_states, plain.summary.unique_states);
   }
   if (m.supports_symmetry()) {  // (the search refuses symmetry together with POR)
@@ -75,9 +80,9 @@ TEST(WorldPor, CausalBroadcast) {
 }
 
 TEST(WorldPor, LeaderLease) {
-  expect_same_violations({"leader-lease", "correct", 2, 5, {}});
-  expect_same_violations({"leader-lease", "no-drift-margin", 2, 5, {}});
-  expect_same_violations({"leader-lease", "no-fencing", 2, 5, {}});
+  expect_same_violations({"leader-lease", "correct", 2, 5, {}, false});
+  expect_same_violations({"leader-lease", "no-drift-margin", 2, 5, {}, false});
+  expect_same_violations({"leader-lease", "no-fencing", 2, 5, {}, false});
 }
 
 }  // namespace
