@@ -45,7 +45,7 @@ struct Exploration {
 namespace exhaustive_detail {
 
 inline constexpr std::uint32_t no_parent = UINT32_MAX;
-inline constexpr std::uint32_t batch_entries = 64;   // queue entries a worker claims at once
+inline constexpr std::uint32_t batch_entries = 256;   // queue entries a worker claims at once
 inline constexpr std::uint32_t index_block = 1024;   // state indexes a worker claims at once
 inline constexpr std::size_t table_capacity_min = std::size_t{1} << 16;
 inline constexpr std::uint32_t sleep_bits = 64;      // actions past the 64th are never asleep
@@ -226,7 +226,11 @@ class Search {
             depth_reached_.load(std::memory_order_relaxed)};
   }
 
-  std::uint64_t fingerprint_of(Worker& w, const State& s) const { return fingerprint(m_, s, w.encoder); }
+  [[gnu::always_inline]] std::uint64_t fingerprint_of(Worker& w, const State& s) const {
+    w.encoder.clear();
+    m_.encode(s, w.encoder);
+    return w.encoder.fingerprint();
+  }
 
   // The next free state index, claiming a block of them when the worker's block is used up.
   bool peek_index(Worker& w, std::uint32_t& index) {
@@ -480,13 +484,15 @@ class Search {
   // Level by level; each level's queue is one segment per worker of the level before, claimed in
   // batches through a cursor per segment.
   void run_bfs(std::vector<Entry> roots) {
-    std::vector<std::vector<Entry>> level;
-    level.push_back(std::move(roots));
+    // Two sets of per-worker queues, swapped after each level: a queue keeps its capacity (and its
+    // pages, already zeroed by the kernel once) for the level after next.
+    std::vector<std::vector<Entry>> level(options_.jobs);
+    std::vector<std::vector<Entry>> next(options_.jobs);
+    level[0] = std::move(roots);
     for (std::uint32_t depth = 0; !stop_.load(); ++depth) {
       std::size_t size = 0;
       for (const auto& segment : level) size += segment.size();
       if (size == 0) break;
-      std::vector<std::vector<Entry>> next(options_.jobs);
       auto cursors = std::make_unique<std::atomic<std::size_t>[]>(level.size());
       for (std::size_t s = 0; s < level.size(); ++s) cursors[s].store(0);
       auto work = [&](std::uint32_t t) { bfs_worker(workers_[t], level, cursors.get(), next[t]); };
@@ -497,10 +503,11 @@ class Search {
         for (std::uint32_t t = 0; t < options_.jobs; ++t) threads.emplace_back(work, t);
         for (std::thread& thread : threads) thread.join();
       }
-      for (auto& segment : level) release_queue(segment);
-      level = std::move(next);
+      for (auto& segment : level) segment.clear();
+      std::swap(level, next);
     }
     for (auto& segment : level) release_queue(segment);
+    for (auto& segment : next) release_queue(segment);
   }
 
   void bfs_worker(Worker& w, std::vector<std::vector<Entry>>& level, std::atomic<std::size_t>* cursors,
