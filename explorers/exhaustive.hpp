@@ -61,9 +61,11 @@ inline constexpr std::uint32_t sleep_bits = 64;      // actions past the 64th ar
 // commutes). That is the independence relation I(a, b) the sleep-set theory needs. A model whose
 // actions of different nodes interfere (a shared variable, a global budget both consume) says so
 // through m.independent(a, b). In two-phase commit, TMRcvPrepared(rm) and RMPrepare(rm) are of
-// different nodes and do touch the same message, but they are never enabled together (the message
-// exists only once the RM left "working"), and TMCommit and RMChooseToAbort likewise; every other
-// cross-node pair writes disjoint variables.
+// different nodes and touch the same message, but they are never enabled together (the message
+// exists only once the RM has left "working"); every other cross-node pair writes disjoint
+// variables or adds to the message set (msgs' = msgs \cup {m} commutes), and no guard of one node
+// reads what the other node's action writes, except receiving a message, which sending only
+// enables.
 //
 // Sleep sets (Godefroid, "Partial-Order Methods for the Verification of Concurrent Systems",
 // LNCS 1032, 1996, ch. 5). A state s is expanded with a sleep set Z(s) of actions known to lead
