@@ -4,11 +4,13 @@
 // reduction through the model's canonicalize and partial-order reduction by sleep sets.
 //
 // Bytes per state, since memory is what bounds a model checker:
-// - the fingerprint table: 12 bytes a slot at most half full (8-byte xxh3 fingerprint of the
-//   canonical encoding + 4-byte state index), grown by doubling while the workers are parked;
-// - the parent links: 4 bytes per state, indexed by the state's index (paths are rebuilt by
-//   replaying the model from an initial state, matching fingerprints; no state or path is stored);
-// - with --por, 8 bytes per state of sleep-set bits;
+// - the fingerprint table: 8 bytes a slot at most half full (the xxh3-64 fingerprint of the
+//   canonical encoding), grown by doubling while the workers are parked; with --por 8 more bytes
+//   a slot for the state's sleep set;
+// - by state index (handed out in discovery order, in blocks per thread, so written
+//   sequentially): its fingerprint (8 bytes) and its parent's index (4 bytes). Paths are rebuilt
+//   by following parents back and replaying the model forward, matching fingerprints; no state or
+//   path is stored;
 // - the queue (BFS: the current and the next level; DFS: the stack) of {state, index, depth}.
 // Every one of these is counted against the memory budget before it is allocated; when the next
 // allocation would pass the budget the search stops cleanly with what it has (verdict unknown).
@@ -43,7 +45,7 @@ struct Exploration {
 namespace exhaustive_detail {
 
 inline constexpr std::uint32_t no_parent = UINT32_MAX;
-inline constexpr std::uint32_t batch_entries = 64;   // queue entries a worker claims at once
+inline constexpr std::uint32_t batch_entries = 256;   // queue entries a worker claims at once
 inline constexpr std::uint32_t index_block = 1024;   // state indexes a worker claims at once
 inline constexpr std::size_t table_capacity_min = std::size_t{1} << 16;
 inline constexpr std::uint32_t sleep_bits = 64;      // actions past the 64th are never asleep
@@ -59,9 +61,11 @@ inline constexpr std::uint32_t sleep_bits = 64;      // actions past the 64th ar
 // commutes). That is the independence relation I(a, b) the sleep-set theory needs. A model whose
 // actions of different nodes interfere (a shared variable, a global budget both consume) says so
 // through m.independent(a, b). In two-phase commit, TMRcvPrepared(rm) and RMPrepare(rm) are of
-// different nodes and do touch the same message, but they are never enabled together (the message
-// exists only once the RM left "working"), and TMCommit and RMChooseToAbort likewise; every other
-// cross-node pair writes disjoint variables.
+// different nodes and touch the same message, but they are never enabled together (the message
+// exists only once the RM has left "working"); every other cross-node pair writes disjoint
+// variables or adds to the message set (msgs' = msgs \cup {m} commutes), and no guard of one node
+// reads what the other node's action writes, except receiving a message, which sending only
+// enables.
 //
 // Sleep sets (Godefroid, "Partial-Order Methods for the Verification of Concurrent Systems",
 // LNCS 1032, 1996, ch. 5). A state s is expanded with a sleep set Z(s) of actions known to lead
@@ -99,10 +103,14 @@ class Search {
   using Action = typename M::Action;
 
   Search(const M& m, const ExhaustiveOptions& options)
-      : m_(m), options_(options), table_(initial_capacity(options)), parents_(index_capacity(options)) {
+      : m_(m),
+        options_(options),
+        table_(table_capacity_min, options.por),
+        fingerprints_(index_capacity(options)),
+        parents_(index_capacity(options)),
+        workers_(options.jobs) {
     assert(options.jobs >= 1);
     assert(!(options.symmetry && options.por));
-    if (options.por) sleep_awake_ = ZeroedArray<std::uint64_t>(parents_.size());
     index_limit_ = static_cast<std::uint32_t>(parents_.size());
   }
 
@@ -159,11 +167,22 @@ class Search {
     std::uint32_t action;  // its position in the parent's actions
   };
 
-  // One thread's scratch space and counters, flushed into the shared ones once a batch.
-  struct Worker {
+  // One queued state being expanded: its successors are generated (and their table slots
+  // prefetched) one step before they are looked up, so that cache misses overlap with work.
+  struct Expansion {
+    Entry entry{};
+    std::uint64_t awake = ~std::uint64_t{0};  // with POR: the actions not asleep
     std::vector<Action> actions;
-    std::vector<Action> child_actions;
     std::vector<Successor> successors;
+    bool pending = false;
+  };
+
+  // One thread's scratch space and counters, flushed into the shared ones once a batch. A worker
+  // lives as long as the search, so its block of state indexes carries over from level to level.
+  struct Worker {
+    Expansion expansions[2];
+    std::uint32_t current = 0;
+    std::vector<Action> child_actions;
     StateEncoder encoder;
     std::uint32_t index_next = 0;
     std::uint32_t index_end = 0;
@@ -174,20 +193,17 @@ class Search {
     std::uint64_t actions_max = 0;
   };
 
-  // Small: a table is cheap to grow (each doubling rehashes what is there, so growing costs at
-  // most as much again as the inserts) and a small model should not pay for a large one.
-  static std::size_t initial_capacity(const ExhaustiveOptions&) { return table_capacity_min; }
-
-  // Every state costs at least 28 accounted bytes (24 in the half-full table, 4 in the parents), so
-  // the budget bounds the indexes the search can hand out; the rest is virtual, touched as used.
+  // Every state costs at least 28 accounted bytes (16 in the half-full table, 12 in its
+  // fingerprint and parent link), so the budget bounds the indexes the search can hand out; the
+  // arrays are virtual, touched as used.
   static std::size_t index_capacity(const ExhaustiveOptions& options) {
     const std::uint64_t by_memory = options.memory_bytes_max / 28;
     const std::uint64_t limit = std::min<std::uint64_t>(options.states_max, by_memory);
-    return std::min<std::uint64_t>(limit + std::uint64_t{options.jobs + 1} * index_block, FingerprintTable::states_max);
+    return std::min<std::uint64_t>(limit + std::uint64_t{options.jobs + 1} * index_block, 0xFFFFFFFEu);
   }
 
   std::uint64_t accounted_bytes() const {
-    const std::uint64_t per_state = sizeof(std::uint32_t) + (options_.por ? sizeof(std::uint64_t) : 0);
+    const std::uint64_t per_state = sizeof(std::uint64_t) + sizeof(std::uint32_t);
     const std::uint64_t indexes = index_next_.load(std::memory_order_relaxed);
     return table_.bytes() + indexes * per_state +
            static_cast<std::uint64_t>(std::max<std::int64_t>(0, queue_bytes_.load(std::memory_order_relaxed)));
@@ -212,7 +228,11 @@ class Search {
             depth_reached_.load(std::memory_order_relaxed)};
   }
 
-  std::uint64_t fingerprint_of(Worker& w, const State& s) const { return fingerprint(m_, s, w.encoder); }
+  [[gnu::always_inline]] std::uint64_t fingerprint_of(Worker& w, const State& s) const {
+    w.encoder.clear();
+    m_.encode(s, w.encoder);
+    return w.encoder.fingerprint();
+  }
 
   // The next free state index, claiming a block of them when the worker's block is used up.
   bool peek_index(Worker& w, std::uint32_t& index) {
@@ -259,10 +279,11 @@ class Search {
     stop_.store(true);
   }
 
-  // A state seen for the first time: link it, check it, queue it.
-  void on_new_state(Worker& w, const State& s, std::uint32_t index, std::uint32_t parent, std::uint32_t depth,
-                    std::vector<Entry>& queue) {
+  // A state seen for the first time: record it, check it, queue it.
+  void on_new_state(Worker& w, const State& s, std::uint64_t fp, std::uint32_t index, std::uint32_t parent,
+                    std::uint32_t depth, std::vector<Entry>& queue) {
     w.index_next++;
+    fingerprints_[index] = fp;
     parents_[index] = parent;
     w.unique++;
     w.depth = std::max(w.depth, depth);
@@ -277,7 +298,7 @@ class Search {
   }
 
   std::vector<Entry> initial_entries() {
-    Worker w;
+    Worker& w = workers_[0];
     std::vector<State> states;
     m_.initial_states(states);
     std::vector<Entry> roots;
@@ -286,10 +307,11 @@ class Search {
       w.generated++;
       std::uint32_t index = 0;
       if (!peek_index(w, index)) break;
-      const auto insertion = table_.template insert<false>(fingerprint_of(w, s), index);
+      const std::uint64_t fp = fingerprint_of(w, s);
+      const auto insertion = table_.insert(fp);
       if (!insertion.inserted) continue;
-      if (options_.por) std::atomic_ref<std::uint64_t>(sleep_awake_[index]).fetch_or(~std::uint64_t{0});
-      on_new_state(w, s, index, no_parent, 0, roots);
+      if (options_.por) std::atomic_ref<std::uint64_t>(table_.payload(insertion.slot)).fetch_or(~std::uint64_t{0});
+      on_new_state(w, s, fp, index, no_parent, 0, roots);
       if (stop_.load()) break;
     }
     flush(w);
@@ -300,20 +322,19 @@ class Search {
     if constexpr (HasCanonicalize<M>) m_.canonicalize(s);
   }
 
-  // The sleep set of the successor through actions[i] of a state expanded with `awake` bits, as
-  // bits over the successor's own actions.
-  std::uint64_t successor_sleep(Worker& w, std::uint32_t i, std::uint64_t awake, const State& child) const {
+  // The sleep set of the successor through x.actions[i], as bits over the successor's own actions.
+  std::uint64_t successor_sleep(Worker& w, const Expansion& x, std::uint32_t i, const State& child) const {
     w.child_actions.clear();
     m_.actions(child, w.child_actions);
-    const std::size_t parent_count = std::min<std::size_t>(w.actions.size(), sleep_bits);
+    const std::size_t parent_count = std::min<std::size_t>(x.actions.size(), sleep_bits);
     const std::size_t child_count = std::min<std::size_t>(w.child_actions.size(), sleep_bits);
     std::uint64_t sleep = 0;
     for (std::size_t j = 0; j < parent_count; ++j) {
-      const bool asleep = ((awake >> j) & 1) == 0;
+      const bool asleep = ((x.awake >> j) & 1) == 0;
       if (j == i || !(j < i || asleep)) continue;
-      if (!independent(m_, w.actions[i], w.actions[j])) continue;
+      if (!independent(m_, x.actions[i], x.actions[j])) continue;
       for (std::size_t k = 0; k < child_count; ++k) {
-        if (w.child_actions[k] == w.actions[j]) {
+        if (w.child_actions[k] == x.actions[j]) {
           sleep |= std::uint64_t{1} << k;
           break;
         }
@@ -322,26 +343,33 @@ class Search {
     return sleep;
   }
 
-  // Expands one queued state: every successor (not asleep) is generated, fingerprinted and
-  // prefetched first, then looked up, so that the table's cache misses overlap.
-  void expand(Worker& w, const Entry& e, std::vector<Entry>& queue) {
-    w.actions.clear();
-    m_.actions(e.state, w.actions);
-    w.actions_max = std::max<std::uint64_t>(w.actions_max, w.actions.size());
+  // First half of expanding a state: every successor not asleep is generated, fingerprinted and
+  // its table slot prefetched.
+  void generate(Worker& w, Expansion& x, const Entry& e) {
+    x.entry = e;
+    x.pending = true;
+    x.actions.clear();
+    x.successors.clear();
+    m_.actions(e.state, x.actions);
+    w.actions_max = std::max<std::uint64_t>(w.actions_max, x.actions.size());
     if (e.depth >= options_.depth_max) {
-      if (!w.actions.empty()) cut_.store(true, std::memory_order_relaxed);
+      if (!x.actions.empty()) cut_.store(true, std::memory_order_relaxed);
+      x.pending = false;
       return;
     }
-    std::uint64_t awake = ~std::uint64_t{0};
-    if (options_.por) awake = std::atomic_ref<std::uint64_t>(sleep_awake_[e.index]).load(std::memory_order_acquire);
+    x.awake = ~std::uint64_t{0};
+    if (options_.por) {
+      const std::size_t slot = table_.find(fingerprints_[e.index]);
+      assert(slot < table_.capacity());
+      x.awake = std::atomic_ref<std::uint64_t>(table_.payload(slot)).load(std::memory_order_acquire);
+    }
     // A step that leaves the state as it was needs no lookup; states that compare cheaply are
     // compared, others by fingerprint.
     constexpr bool comparable = std::equality_comparable<State>;
-    const std::uint64_t parent_fingerprint = comparable ? 0 : fingerprint_of(w, e.state);
-    w.successors.clear();
-    for (std::uint32_t i = 0; i < w.actions.size(); ++i) {
-      if (i < sleep_bits && ((awake >> i) & 1) == 0) continue;
-      State child = m_.next(e.state, w.actions[i]);
+    const std::uint64_t parent_fingerprint = comparable ? 0 : fingerprints_[e.index];
+    for (std::uint32_t i = 0; i < x.actions.size(); ++i) {
+      if (i < sleep_bits && ((x.awake >> i) & 1) == 0) continue;
+      State child = m_.next(e.state, x.actions[i]);
       if (options_.symmetry) canonicalize(child);
       w.generated++;
       if constexpr (comparable) {
@@ -350,31 +378,56 @@ class Search {
       const std::uint64_t fp = fingerprint_of(w, child);
       if (!comparable && fp == parent_fingerprint) continue;
       table_.prefetch(fp);
-      w.successors.push_back(Successor{std::move(child), fp, i});
+      x.successors.push_back(Successor{std::move(child), fp, i});
     }
-    for (const Successor& next : w.successors) {
+  }
+
+  // Second half: look the successors up; the new ones are recorded and queued. With POR, an
+  // arrival that wakes an action asleep at a known state queues that state again (see above).
+  void insert_successors(Worker& w, Expansion& x, std::vector<Entry>& queue) {
+    if (!x.pending) return;
+    x.pending = false;
+    const Entry& e = x.entry;
+    for (const Successor& next : x.successors) {
+      if (stop_.load(std::memory_order_relaxed)) return;
       std::uint32_t index = 0;
       if (!peek_index(w, index)) return;
       if (!options_.por) {
-        if (table_.template insert<false>(next.fingerprint, index).inserted) {
-          on_new_state(w, next.state, index, e.index, e.depth + 1, queue);
+        if (table_.insert(next.fingerprint).inserted) {
+          on_new_state(w, next.state, next.fingerprint, index, e.index, e.depth + 1, queue);
         }
-      } else {
-        const std::uint64_t woken = ~successor_sleep(w, next.action, awake, next.state);
-        const auto insertion = table_.template insert<true>(next.fingerprint, index);
-        const std::uint64_t before =
-            std::atomic_ref<std::uint64_t>(sleep_awake_[insertion.index]).fetch_or(woken, std::memory_order_acq_rel);
-        if (insertion.inserted) {
-          on_new_state(w, next.state, index, e.index, e.depth + 1, queue);
-        } else if ((woken & ~before) != 0 && make_room(queue)) {
-          // An action asleep at this state is awake on this path: expand it again (see above).
-          queue.push_back(Entry{next.state, insertion.index, e.depth + 1});
-          w.queued++;
-          reexpansions_.fetch_add(1, std::memory_order_relaxed);
-        }
+        continue;
       }
-      if (stop_.load(std::memory_order_relaxed)) return;
+      const std::uint64_t woken = ~successor_sleep(w, x, next.action, next.state);
+      const auto insertion = table_.insert(next.fingerprint);
+      const std::uint64_t before =
+          std::atomic_ref<std::uint64_t>(table_.payload(insertion.slot)).fetch_or(woken, std::memory_order_acq_rel);
+      if (insertion.inserted) {
+        on_new_state(w, next.state, next.fingerprint, index, e.index, e.depth + 1, queue);
+      } else if ((woken & ~before) != 0 && make_room(queue)) {
+        queue.push_back(Entry{next.state, alias_index(w, next.fingerprint, e.index), e.depth + 1});
+        w.queued++;
+        reexpansions_.fetch_add(1, std::memory_order_relaxed);
+      }
     }
+  }
+
+  // A state queued again for re-expansion gets a fresh index, an alias: its fingerprint (generate
+  // finds the sleep set through it) and, as parent, the state this arrival came from, a real
+  // transition, so a path through the alias replays like any other. Rare (a sleep set shrank).
+  std::uint32_t alias_index(Worker& w, std::uint64_t fp, std::uint32_t parent) {
+    std::uint32_t index = 0;
+    if (!peek_index(w, index)) return parent;  // the search is stopping; the entry is never expanded
+    w.index_next++;
+    fingerprints_[index] = fp;
+    parents_[index] = parent;
+    return index;
+  }
+
+  void expand_now(Worker& w, const Entry& e, std::vector<Entry>& queue) {
+    Expansion& x = w.expansions[0];
+    generate(w, x, e);
+    insert_successors(w, x, queue);
   }
 
   void flush(Worker& w) {
@@ -404,7 +457,7 @@ class Search {
       return false;
     }
     const std::uint64_t headroom =
-        std::uint64_t{options_.jobs} * batch_entries * std::max<std::uint64_t>(actions_max_.load(), 16) +
+        std::uint64_t{options_.jobs} * (batch_entries + 1) * std::max<std::uint64_t>(actions_max_.load(), 16) +
         std::uint64_t{options_.jobs} * index_block;
     if (table_.needs_growth(unique_.load(), headroom)) {
       std::unique_lock lock(table_mutex_);
@@ -412,7 +465,7 @@ class Search {
       if (table_.needs_growth(stored, headroom)) {
         std::size_t capacity = table_.capacity();
         while (2 * (stored + headroom) > capacity) capacity *= 2;
-        const std::uint64_t total = accounted_bytes() + FingerprintTable::bytes_for(capacity);
+        const std::uint64_t total = accounted_bytes() + FingerprintTable::bytes_for(capacity, options_.por);
         if (total > options_.memory_bytes_max) {
           stop("memory budget");
           return false;
@@ -421,8 +474,9 @@ class Search {
         table_.grow(capacity);
       }
     }
-    note_bytes(accounted_bytes());
-    if (accounted_bytes() > options_.memory_bytes_max) {
+    const std::uint64_t accounted = accounted_bytes();
+    note_bytes(accounted);
+    if (accounted > options_.memory_bytes_max) {
       stop("memory budget");
       return false;
     }
@@ -432,16 +486,18 @@ class Search {
   // Level by level; each level's queue is one segment per worker of the level before, claimed in
   // batches through a cursor per segment.
   void run_bfs(std::vector<Entry> roots) {
-    std::vector<std::vector<Entry>> level;
-    level.push_back(std::move(roots));
+    // Two sets of per-worker queues, swapped after each level: a queue keeps its capacity (and its
+    // pages, already zeroed by the kernel once) for the level after next.
+    std::vector<std::vector<Entry>> level(options_.jobs);
+    std::vector<std::vector<Entry>> next(options_.jobs);
+    level[0] = std::move(roots);
     for (std::uint32_t depth = 0; !stop_.load(); ++depth) {
       std::size_t size = 0;
       for (const auto& segment : level) size += segment.size();
       if (size == 0) break;
-      std::vector<std::vector<Entry>> next(options_.jobs);
       auto cursors = std::make_unique<std::atomic<std::size_t>[]>(level.size());
       for (std::size_t s = 0; s < level.size(); ++s) cursors[s].store(0);
-      auto work = [&](std::uint32_t t) { bfs_worker(level, cursors.get(), next[t]); };
+      auto work = [&](std::uint32_t t) { bfs_worker(workers_[t], level, cursors.get(), next[t]); };
       if (options_.jobs == 1) {
         work(0);
       } else {
@@ -449,13 +505,15 @@ class Search {
         for (std::uint32_t t = 0; t < options_.jobs; ++t) threads.emplace_back(work, t);
         for (std::thread& thread : threads) thread.join();
       }
-      for (auto& segment : level) release_queue(segment);
-      level = std::move(next);
+      for (auto& segment : level) segment.clear();
+      std::swap(level, next);
     }
+    for (auto& segment : level) release_queue(segment);
+    for (auto& segment : next) release_queue(segment);
   }
 
-  void bfs_worker(std::vector<std::vector<Entry>>& level, std::atomic<std::size_t>* cursors, std::vector<Entry>& next) {
-    Worker w;
+  void bfs_worker(Worker& w, std::vector<std::vector<Entry>>& level, std::atomic<std::size_t>* cursors,
+                  std::vector<Entry>& next) {
     for (std::size_t s = 0; s < level.size(); ++s) {
       const std::vector<Entry>& segment = level[s];
       for (std::uint64_t batches = 0; batches <= segment.size(); ++batches) {
@@ -465,9 +523,15 @@ class Search {
         const std::size_t end = std::min<std::size_t>(begin + batch_entries, segment.size());
         {
           std::shared_lock lock(table_mutex_);
+          // Generate entry i while entry i-1's prefetched slots arrive, then look those up.
           for (std::size_t i = begin; i < end && !stop_.load(std::memory_order_relaxed); ++i) {
-            expand(w, segment[i], next);
+            generate(w, w.expansions[w.current], segment[i]);
+            w.current ^= 1;
+            insert_successors(w, w.expansions[w.current], next);
           }
+          w.current ^= 1;
+          insert_successors(w, w.expansions[w.current], next);
+          w.expansions[0].pending = w.expansions[1].pending = false;
         }
         w.queued -= static_cast<std::int64_t>(end - begin);
         flush(w);
@@ -479,7 +543,7 @@ class Search {
   // Last in, first out: a state's successors are all generated when it is expanded (so a sleep
   // set is computed exactly as in BFS), then the newest is expanded first.
   void run_dfs(std::vector<Entry> stack) {
-    Worker w;
+    Worker& w = workers_[0];
     for (std::uint64_t steps = 0; !stack.empty(); ++steps) {
       if (steps % batch_entries == 0) {
         flush(w);
@@ -488,7 +552,7 @@ class Search {
       const Entry e = stack.back();
       stack.pop_back();
       w.queued--;
-      expand(w, e, stack);
+      expand_now(w, e, stack);
       if (stop_.load(std::memory_order_relaxed)) break;
     }
     flush(w);
@@ -496,12 +560,13 @@ class Search {
   }
 
   // The actions from an initial state to state `index`: follow the parent links back, then replay
-  // the model forward, at each step taking the action whose successor has the next index.
+  // the model forward, at each step taking the action whose successor has the next state's
+  // fingerprint.
   std::vector<Action> rebuild_path(std::uint32_t index) {
-    std::vector<std::uint32_t> chain;
+    std::vector<std::uint64_t> chain;
     for (std::uint32_t at = index; at != no_parent; at = parents_[at]) {
       assert(chain.size() <= unique_.load());
-      chain.push_back(at);
+      chain.push_back(fingerprints_[at]);
     }
     std::reverse(chain.begin(), chain.end());
     Worker w;
@@ -511,22 +576,23 @@ class Search {
     for (const State& s : states) {
       State canonical = s;
       if (options_.symmetry) canonicalize(canonical);
-      if (table_.find(fingerprint_of(w, canonical)) == chain.front()) {
+      if (fingerprint_of(w, canonical) == chain.front()) {
         current = s;
         break;
       }
     }
     assert(current.has_value());
     std::vector<Action> path;
-    for (std::size_t k = 1; k < chain.size(); ++k) {
-      w.actions.clear();
-      m_.actions(*current, w.actions);
+    std::vector<Action> actions;
+    for (std::size_t k = 1; k < chain.size() && current; ++k) {
+      actions.clear();
+      m_.actions(*current, actions);
       bool found = false;
-      for (const Action& a : w.actions) {
+      for (const Action& a : actions) {
         State child = m_.next(*current, a);
         State canonical = child;
         if (options_.symmetry) canonicalize(canonical);
-        if (table_.find(fingerprint_of(w, canonical)) == chain[k]) {
+        if (fingerprint_of(w, canonical) == chain[k]) {
           path.push_back(a);
           current = std::move(child);
           found = true;
@@ -542,8 +608,9 @@ class Search {
   const M& m_;
   ExhaustiveOptions options_;
   FingerprintTable table_;
-  ZeroedArray<std::uint32_t> parents_;
-  ZeroedArray<std::uint64_t> sleep_awake_;  // with POR: per state, the actions not asleep
+  ZeroedArray<std::uint64_t> fingerprints_;  // by state index
+  ZeroedArray<std::uint32_t> parents_;       // by state index; no_parent for initial states
+  std::vector<Worker> workers_;
   std::uint32_t index_limit_ = 0;
   std::chrono::steady_clock::time_point deadline_;
 
