@@ -1,5 +1,7 @@
 #include "cli/campaign_report.hpp"
 
+#include "explorers/pct.hpp"
+
 #include <filesystem>
 #include <fstream>
 
@@ -166,6 +168,13 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
              format_duration(config.time_limit_ns));
   fmt::print(o.human, "  faults: {}   clock: {}\n", config.faults_text.empty() ? "none" : config.faults_text,
              config.clock_text.empty() ? "ideal" : config.clock_text);
+  if (config.explorer == ExplorerKind::walk) fmt::print(o.human, "  explorer: walk (untimed: a uniformly random enabled event at every step)\n");
+  if (config.explorer == ExplorerKind::pct) {
+    auto probe = entry.make();
+    probe->start(config, 0, nullptr, nullptr, false);
+    const std::uint32_t actors = probe->actor_count();
+    fmt::print(o.human, "  {}\n", describe_pct_bound(pct_bound(actors + 1, config.pct_steps, config.pct_depth), actors));
+  }
   if (!campaign.only_seed) {
     fmt::print(o.human, "  master seed {:#x} (rerun this campaign with --master-seed {:#x})\n", campaign.master_seed,
                campaign.master_seed);

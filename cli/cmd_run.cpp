@@ -76,6 +76,11 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--clock", c.args.clock, "Clock spec (default: the protocol's); see below");
   cmd->add_option("--link", c.args.links, "Per-link settings, repeatable: 'n0->n1:delay=const:50ms,loss=0.1' (or n0<->n1)");
   cmd->add_option("--fault-plan", c.args.fault_plan, "An explicit fault plan: '500ms crash n1 for 2s; 1s pause n2 for 300ms' or @FILE");
+  cmd->add_option("--explorer", c.args.explorer,
+                  "Who picks events: random (timed, default), pct (untimed, priorities; see --pct-depth) or walk "
+                  "(untimed, uniformly random)");
+  cmd->add_option("--pct-depth", c.args.pct_depth, "With --explorer pct: the bug depth d (default 3)");
+  cmd->add_option("--pct-steps", c.args.pct_steps, "With --explorer pct: k, the steps the priority changes are drawn over (default 1000)");
   cmd->add_option("--jobs,-j", c.jobs, "Threads (default: every core)");
   cmd->add_option("--time-limit", c.args.time_limit, "Simulated time per run (e.g. 10s)");
   cmd->add_option("--max-steps", c.args.max_steps, "Steps per run before it counts as hung (exit 4)");

@@ -84,6 +84,20 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
     config.max_steps = *args.max_steps;
   }
   if (!args.operations.empty()) config.operations_max = args.operations;
+  if (args.explorer == "pct") config.explorer = ExplorerKind::pct;
+  else if (args.explorer == "walk") config.explorer = ExplorerKind::walk;
+  else if (args.explorer != "random") throw UsageError(fmt::format("--explorer '{}' is not one of random, pct, walk", args.explorer));
+  if ((args.pct_depth || args.pct_steps) && config.explorer != ExplorerKind::pct) {
+    throw UsageError("--pct-depth and --pct-steps go with --explorer pct");
+  }
+  if (args.pct_depth) {
+    if (*args.pct_depth == 0 || *args.pct_depth > 64) throw UsageError(fmt::format("--pct-depth {} is not in 1..64", *args.pct_depth));
+    config.pct_depth = *args.pct_depth;
+  }
+  if (args.pct_steps) {
+    if (*args.pct_steps == 0) throw UsageError("--pct-steps must be at least 1");
+    config.pct_steps = *args.pct_steps;
+  }
   if (args.fault_plan) {
     config.plan_text = read_plan_argument(*args.fault_plan);
     // Parse once here so that a bad plan is a usage error before any run starts; node ids are
@@ -174,6 +188,10 @@ std::string rerun_command(const ProtocolEntry& entry, const SimConfig& config, s
   if (config.plan_text) cmd += fmt::format(" --fault-plan {}", shell_quote(*config.plan_text));
   if (!config.operations_max.empty()) cmd += fmt::format(" --ops {}", fmt::join(config.operations_max, ","));
   if (config.time_limit_ns != entry.info.default_time_limit_ns) cmd += fmt::format(" --time-limit {}", format_duration(config.time_limit_ns));
+  if (config.explorer == ExplorerKind::walk) cmd += " --explorer walk";
+  if (config.explorer == ExplorerKind::pct) {
+    cmd += fmt::format(" --explorer pct --pct-depth {} --pct-steps {}", config.pct_depth, config.pct_steps);
+  }
   return cmd;
 }
 

@@ -24,6 +24,9 @@ struct RunArgs {
   std::optional<std::string> time_limit;  // "10s"
   std::optional<std::uint64_t> max_steps;
   std::vector<std::uint32_t> operations;  // --ops: SimConfig::operations_max
+  std::string explorer = "random";        // random (timed), pct or walk (untimed)
+  std::optional<std::uint32_t> pct_depth;
+  std::optional<std::uint64_t> pct_steps;
 };
 
 const ProtocolEntry& require_protocol(const std::string& name);

@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "explorers/pct.hpp"
+
 namespace corridor {
 
 RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
+  if (config.explorer != ExplorerKind::timed) return run_untimed(sim, config, seed, options);
   sim.start(config, seed, options.plan, options.replay, options.record);
   RunOutcome out;
   out.seed = seed;

@@ -14,6 +14,7 @@
 //    it only for protocols that deliver every message when it arrives.
 // Per delivery the work is O(origins) (delivered) or O(origins * log casts) (engine).
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ class CausalDeliveryMonitor final : public RunObserver {
   void on_run_start(const RunInfo& info) override;
   void on_event(const EventView& view) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  // Untimed searches branch the world, and this monitor with it.
+  std::unique_ptr<RunObserver> clone() const override { return std::make_unique<CausalDeliveryMonitor>(*this); }
 
  private:
   void on_cast(const EventView& view);

@@ -5,6 +5,7 @@
 // again is not a FIFO matter and is ignored (at-most-once is another property). Reads the same
 // "cast" and "deliver" notes as the causal delivery monitor.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ class FifoDeliveryMonitor final : public RunObserver {
   void on_run_start(const RunInfo& info) override;
   void on_event(const EventView& view) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  // Untimed searches branch the world, and this monitor with it.
+  std::unique_ptr<RunObserver> clone() const override { return std::make_unique<FifoDeliveryMonitor>(*this); }
 
  private:
   // What one node has delivered of one origin's casts: which ones, and how many from the first

@@ -4,6 +4,7 @@
 // older token than one already accepted means a deposed leader wrote after its successor.
 // Tokens from every node noting that name form one sequence.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,8 @@ class MonotonicTokenMonitor final : public RunObserver {
   void on_run_start(const RunInfo& info) override;
   void on_event(const EventView& view) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  // Untimed searches branch the world, and this monitor with it.
+  std::unique_ptr<RunObserver> clone() const override { return std::make_unique<MonotonicTokenMonitor>(*this); }
 
  private:
   std::string_view note_name_;

@@ -1,5 +1,6 @@
 #include "model/chooser.hpp"
 
+#include <cassert>
 #include <charconv>
 #include <stdexcept>
 
@@ -71,7 +72,26 @@ void Chooser::start_replay(const ChoiceLog& log) {
   divergences_ = 0;
 }
 
+void Chooser::start_defaults() {
+  log_.clear();
+  replay_ = nullptr;
+  replay_pos_ = 0;
+  replaying_ = true;
+  divergences_ = 0;
+}
+
+std::uint64_t Chooser::decided(ChoiceKind kind, std::uint64_t value, std::uint64_t bound) {
+  assert(value < bound || bound <= 1);
+  if (bound <= 1) return 0;  // no real decision: nothing logged, as in below()
+  if (!replaying_) {
+    log_.push({kind, value});
+    return value;
+  }
+  return replayed(kind, 0, bound);
+}
+
 std::uint64_t Chooser::replayed(ChoiceKind kind, std::uint64_t fallback, std::uint64_t bound) {
+  if (replay_ == nullptr) return fallback;  // start_defaults()
   std::uint64_t v = fallback;
   if (replay_pos_ < replay_->size()) {
     const Choice c = replay_->entries()[replay_pos_];

@@ -53,9 +53,15 @@ class Chooser {
   void start_random(std::uint64_t seed);
   // Decisions from a recorded log (the seed is not needed).
   void start_replay(const ChoiceLog& log);
+  // Every decision takes its default, and nothing is logged: the exhaustive explorer enumerates
+  // the choices that matter to it (which event, loss, duplication, crash) as actions instead.
+  void start_defaults();
 
   // Uniform in [0, bound); bound >= 1.
   std::uint64_t below(ChoiceKind kind, std::uint64_t bound);
+  // A decision an explorer made itself (which enabled event fires, by PCT's priorities), in
+  // [0, bound): logged like any other; in replay the logged value is returned instead.
+  std::uint64_t decided(ChoiceKind kind, std::uint64_t value, std::uint64_t bound);
   // True with probability p (no decision, and nothing logged, when p <= 0).
   bool chance(ChoiceKind kind, double p) { return p > 0.0 && chance_drawn(kind, p); }
   // A raw 64-bit draw, transformed by `make` into the logged value (delays). In replay the

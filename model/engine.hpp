@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -69,6 +70,20 @@ class RunObserver : public EventObserver {
  public:
   virtual void on_run_start(const RunInfo&) {}
   virtual void on_run_end(time_ns /*end_ns*/) {}
+  // A copy with the same state, for untimed explorers that branch a world (nullptr: this monitor
+  // cannot follow a branching search and is left out of it, e.g. a liveness bound in true time).
+  virtual std::unique_ptr<RunObserver> clone() const { return nullptr; }
+};
+
+// One event that may fire next in an untimed run (explorers/pct, explorers/world_model).
+struct EnabledEvent {
+  std::uint32_t slot = 0;
+  std::uint64_t seq = 0;     // unique per scheduling: (slot, seq) names the event across copies
+  time_ns due_ns = 0;
+  NodeId actor = no_node;    // whose handler runs (no_node: a fault of the plan)
+  NodeId source = no_node;   // deliveries: the sender
+  std::uint8_t kind = 0;     // as in Core::for_each_pending: 1 is a delivery
+  bool is_delivery() const { return kind == 1; }
 };
 
 template <class Message, class Durable> class Core;
@@ -160,6 +175,34 @@ class Core {
     return true;
   }
 
+  // Untimed mode (DESIGN.md, "Two ways to pick events"): set before start(). Events keep their
+  // due times but no heap orders them; an explorer lists the enabled events and fires any one.
+  void set_untimed(bool on) { untimed_ = on; }
+  bool untimed() const { return untimed_; }
+  // The events that may fire now: live, due at or before limit_ns, not waiting for a paused
+  // actor; in (due, seq) order, which is the order a timed run would fire them in.
+  void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const;
+  // Every pending event (untimed explorers encode them): kind (0 start, 1 deliver, 2 timer,
+  // 3 fault begins, 4 fault ends, 5 restart), target, source, timer tag or fault index, message.
+  template <class Fn>
+  void for_each_pending(Fn&& fn) const {
+    for (const Pending& p : slots_) {
+      if (!p.in_use) continue;
+      const std::uint64_t detail = p.kind == PendingKind::timer ? p.tag : p.fault_index;
+      fn(static_cast<std::uint8_t>(p.kind), p.target, p.source, detail, p.message);
+    }
+  }
+  std::size_t slot_count() const { return slots_.size(); }
+  bool pending_is(std::uint32_t slot, std::uint64_t seq) const {
+    return slot < slots_.size() && slots_[slot].in_use && slots_[slot].seq == seq;
+  }
+  bool blocked_any() const {
+    return std::any_of(blocked_.begin(), blocked_.end(), [](std::uint16_t c) { return c > 0; });
+  }
+  std::span<const std::uint16_t> blocked_links() const { return blocked_; }
+  // Replaces the observers (a copied world points them at its own monitors).
+  void replace_observers(std::vector<RunObserver*> observers) { observers_ = std::move(observers); }
+
   void send(NodeId from, NodeId to, Message message);
   TimerId set_timer(NodeId actor, time_ns delay_ns, std::uint64_t tag);
   void cancel_timer(NodeId actor, TimerId id);
@@ -172,7 +215,7 @@ class Core {
   }
 
  protected:
-  enum class PendingKind : std::uint8_t { start, deliver, timer, fault_begin, fault_end };
+  enum class PendingKind : std::uint8_t { start, deliver, timer, fault_begin, fault_end, recover };
 
   struct Pending {
     PendingKind kind = PendingKind::start;
@@ -184,6 +227,7 @@ class Core {
     std::uint64_t message_id = 0;
     std::uint64_t tag = 0;
     time_ns mono_due_ns = 0;       // timers: due in the target's monotonic clock
+    time_ns due_ns = 0;            // true time it is due (untimed explorers read it)
     std::uint32_t vc_slot = 0;     // deliveries: the sender's vector clock at the send
     std::uint32_t fault_index = 0;
     Message message{};
@@ -227,6 +271,10 @@ class Core {
   void resume_actor(NodeId a);
   void retime_timers(NodeId a);
   void set_links(const FaultEvent& f, int delta);
+  // Untimed faults chosen by an explorer (bounded by its budgets, not drawn by the network).
+  void lose_in_flight(std::uint32_t slot);
+  void duplicate_in_flight(std::uint32_t slot);
+  void crash_for_restart(NodeId a);
   bool blocked(NodeId from, NodeId to) const { return blocked_[std::size_t{from} * actors_ + to] > 0; }
   time_ns draw_delay(const DelaySpec& d);
   const LinkSpec& link_spec(NodeId from, NodeId to) const {
@@ -241,6 +289,7 @@ class Core {
   Chooser chooser_;
   FaultPlan plan_;
   bool record_ = false;
+  bool untimed_ = false;
 
   time_ns now_ns_ = 0;
   std::uint64_t step_ = 0;
@@ -314,8 +363,10 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
   static constexpr bool has_clients = !std::is_same_v<Client, NoClient>;
 
   Engine() = default;
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
+  // Copyable, so that an untimed search can branch a world. A copy points at the same observers
+  // as the original: give it its own with replace_observers before it steps.
+  Engine(const Engine&) = default;
+  Engine& operator=(const Engine&) = default;
 
   // Starts a run: fresh world, node starts scheduled, fault plan scheduled.
   void start(const SimConfig& config, Layout layout, FaultPlan plan, bool record) {
@@ -352,12 +403,40 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
     return false;
   }
 
+  // Untimed: fires the enabled event in `slot` (from enabled_events); true time moves to its due
+  // time, never back, which is the same as an extra delay on every other pending event.
+  void fire(std::uint32_t slot) {
+    assert(this->untimed_ && slot < this->slots_.size() && this->slots_[slot].in_use);
+    this->now_ns_ = std::max(this->now_ns_, this->slots_[slot].due_ns);
+    ++this->step_;
+    apply(slot);
+    check_after_step();
+  }
+  // Untimed faults an explorer chooses: each is one step.
+  void lose(std::uint32_t slot) {
+    ++this->step_;
+    this->lose_in_flight(slot);
+    check_after_step();
+  }
+  void duplicate(std::uint32_t slot) {
+    ++this->step_;
+    this->duplicate_in_flight(slot);
+    check_after_step();
+  }
+  void crash_restart(NodeId a) {
+    ++this->step_;
+    this->crash_for_restart(a);
+    check_after_step();
+  }
+  const std::vector<StateInvariant<Engine>>& state_invariants() const { return state_invariants_; }
+  const std::vector<HistoryChecker>& history_checkers() const { return history_checkers_; }
+
   // The end of a run at true time end_ns: monitors' end checks, then history checkers.
   void finish(time_ns end_ns) {
     if (end_ns > this->now_ns_) this->now_ns_ = end_ns;
     for (RunObserver* o : this->observers_) {
       o->on_run_end(this->now_ns_);
-      if (const auto* v = o->violation(); v && *v) this->set_violation(**v);
+      if (const auto* v = o->violation(); v && *v && !ignored_when_untimed(**v)) this->set_violation(**v);
     }
     if (this->violation_) return;
     for (const HistoryChecker& checker : history_checkers_) {
@@ -412,6 +491,16 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
         const std::uint32_t index = p.fault_index;
         this->free_slot(slot);
         this->apply_fault_end(index);
+        restart_recovered();
+        break;
+      }
+      case PK::recover: {  // untimed crash-restart: the node comes back
+        const NodeId a = p.target;
+        this->free_slot(slot);
+        this->status_[a] = ActorStatus::up;
+        this->tick(a);
+        this->emit(this->view(EventKind::recover, a), this->record_ ? std::string("restart") : std::string());
+        this->restarted_.push_back(a);
         restart_recovered();
         break;
       }
@@ -490,10 +579,14 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
     this->restarted_.clear();
   }
 
+  // An untimed schedule is not fair (an event may wait forever while others fire), so a liveness
+  // bound in true time says nothing there: untimed runs report safety violations only.
+  bool ignored_when_untimed(const Violation& v) const { return this->untimed_ && v.verdict == Verdict::liveness; }
+
   void check_after_step() {
     if (this->violation_) return;
     for (RunObserver* o : this->observers_) {
-      if (const auto* v = o->violation(); v && *v) {
+      if (const auto* v = o->violation(); v && *v && !ignored_when_untimed(**v)) {
         this->set_violation(**v);
         return;
       }

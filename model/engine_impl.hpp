@@ -105,6 +105,8 @@ template <class M, class D>
 void Core<M, D>::push(std::uint32_t slot, time_ns due_ns) {
   assert(due_ns >= now_ns_);
   slots_[slot].seq = ++seq_;
+  slots_[slot].due_ns = due_ns;
+  if (untimed_) return;  // explorers pick from the slots; no heap orders them
   heap_.push_back({due_ns, seq_, slot});
   std::push_heap(heap_.begin(), heap_.end(), later);
 }
@@ -120,6 +122,58 @@ auto Core<M, D>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
     if (p.in_use && p.seq == top.seq) return top;  // else: cancelled or re-timed
   }
   return std::nullopt;
+}
+
+template <class M, class D>
+void Core<M, D>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const {
+  assert(untimed_);
+  const std::size_t first = out.size();
+  for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+    const Pending& p = slots_[slot];
+    if (!p.in_use || p.due_ns > limit_ns) continue;
+    const bool waits = p.kind == PendingKind::deliver || p.kind == PendingKind::timer;
+    if (waits && status_[p.target] == ActorStatus::paused) continue;
+    const bool fault = p.kind == PendingKind::fault_begin || p.kind == PendingKind::fault_end;
+    out.push_back({slot, p.seq, p.due_ns, fault ? no_node : p.target, p.source, static_cast<std::uint8_t>(p.kind)});
+  }
+  std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [](const EnabledEvent& a, const EnabledEvent& b) {
+    return a.due_ns != b.due_ns ? a.due_ns < b.due_ns : a.seq < b.seq;
+  });
+}
+
+template <class M, class D>
+void Core<M, D>::lose_in_flight(std::uint32_t slot) {
+  Pending& p = slots_[slot];
+  assert(p.in_use && p.kind == PendingKind::deliver);
+  const NodeId from = p.source;
+  const NodeId to = p.target;
+  const std::uint64_t id = p.message_id;
+  --link_in_flight_[std::size_t{from} * actors_ + to];
+  free_vc(p.vc_slot);
+  free_slot(slot);
+  emit_drop(from, to, id, DropReason::loss);
+}
+
+template <class M, class D>
+void Core<M, D>::duplicate_in_flight(std::uint32_t slot) {
+  assert(slots_[slot].in_use && slots_[slot].kind == PendingKind::deliver);
+  const std::uint32_t copy = alloc_slot(PendingKind::deliver, slots_[slot].target);
+  const Pending& original = slots_[slot];  // after alloc_slot: slots_ may have grown
+  Pending& p = slots_[copy];
+  p.source = original.source;
+  p.message_id = original.message_id;
+  p.message = original.message;
+  p.vc_slot = alloc_vc(p.source);
+  std::copy_n(&msg_vcs_[std::size_t{original.vc_slot} * actors_], actors_, &msg_vcs_[std::size_t{p.vc_slot} * actors_]);
+  ++link_in_flight_[std::size_t{p.source} * actors_ + p.target];
+  push(copy, std::max(now_ns_, original.due_ns));
+}
+
+template <class M, class D>
+void Core<M, D>::crash_for_restart(NodeId a) {
+  assert(a < actors_ && (status_[a] == ActorStatus::up || status_[a] == ActorStatus::paused));
+  crash_actor(a, true);
+  push(alloc_slot(PendingKind::recover, a), now_ns_);
 }
 
 template <class M, class D>

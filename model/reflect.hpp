@@ -74,8 +74,10 @@ template <class T, std::size_t N> struct is_std_array<std::array<T, N>> : std::t
 template <class T> struct is_std_pair : std::false_type {};
 template <class A, class B> struct is_std_pair<std::pair<A, B>> : std::true_type {};
 
-template <class T>
-void hash_append(Hasher& h, const T& value) {
+// `Sink` is a Hasher, or anything with mix(u64) and mix_bytes(string_view) (an untimed
+// explorer writes the same fields into a state encoding).
+template <class T, class Sink = Hasher>
+void hash_append(Sink& h, const T& value) {
   if constexpr (std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_enum_v<T>) {
     h.mix(static_cast<std::uint64_t>(value));
   } else if constexpr (std::is_floating_point_v<T>) {

@@ -59,6 +59,10 @@ struct ClockSpec {
   friend bool operator==(const ClockSpec&, const ClockSpec&) = default;
 };
 
+// Who picks the next event: the timed random explorer (earliest due event), or an untimed one
+// that may fire any pending event (DESIGN.md, "Two ways to pick events").
+enum class ExplorerKind : std::uint8_t { timed, pct, walk };
+
 struct SimConfig {
   std::uint32_t nodes = 3;              // the user's node count (the protocol maps it to actors)
   std::uint32_t variant = 0;            // 0 is the correct variant
@@ -75,6 +79,9 @@ struct SimConfig {
   // counts with ctx.start_operation()) each actor may start. Empty: no limit; otherwise actor a
   // may start operations_max[min(a, size - 1)]. The shrinker lowers these.
   std::vector<std::uint32_t> operations_max;
+  ExplorerKind explorer = ExplorerKind::timed;
+  std::uint32_t pct_depth = 3;          // pct: bug depth d (d - 1 priority change points)
+  std::uint64_t pct_steps = 1000;       // pct: k, the run length the change points are drawn over
   friend bool operator==(const SimConfig&, const SimConfig&) = default;
 };
 

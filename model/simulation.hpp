@@ -10,9 +10,13 @@
 
 #include "model/badge.hpp"
 #include "model/engine.hpp"
+#include "model/state_machine.hpp"
 #include "model/verdict.hpp"
 
 namespace corridor {
+
+struct WorldLimits;
+template <class P> class WorldModel;
 
 class Simulation {
  public:
@@ -42,6 +46,14 @@ class Simulation {
   // are off). Monitors only observe: turning them off changes nothing else in a run.
   virtual const std::vector<Badge>& badges() const = 0;
   virtual void set_badge_monitors(bool on) = 0;
+
+  // Untimed runs (explorers/pct): the events that may fire, firing one, and the chooser that
+  // logs (or, in replay, supplies) the picks. The config's explorer makes start() untimed.
+  virtual void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const = 0;
+  virtual void fire(std::uint32_t slot) = 0;
+  virtual Chooser& chooser() = 0;
+  // The same protocol as a StateMachine for exhaustive search (model/world_model.hpp).
+  virtual AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const = 0;
 };
 
 // How a protocol sets up a run: its actor layout, who faults may hit, and its checks.
@@ -79,6 +91,7 @@ class SimulationOf final : public Simulation {
     else chosen = generate_fault_plan(config, spec_.targets(config), seed);
     if (replay) engine_->chooser().start_replay(*replay);
     else engine_->chooser().start_random(seed);
+    engine_->set_untimed(config.explorer != ExplorerKind::timed);
     engine_->start(config, layout, std::move(chosen), record);
   }
   bool step(time_ns limit_ns) override { return engine_->step(limit_ns); }
@@ -98,6 +111,14 @@ class SimulationOf final : public Simulation {
   FaultTargets fault_targets(const SimConfig& config) const override { return spec_.targets(config); }
   const std::vector<Badge>& badges() const override { return badges_; }
   void set_badge_monitors(bool on) override { badges_on_ = on; }
+  void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const override {
+    engine_->enabled_events(limit_ns, out);
+  }
+  void fire(std::uint32_t slot) override { engine_->fire(slot); }
+  Chooser& chooser() override { return engine_->chooser(); }
+  AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const override {
+    return AnyStateMachine(WorldModel<P>(spec_, config, limits));
+  }
 
   Engine<P>& engine() { return *engine_; }
 
@@ -110,3 +131,5 @@ class SimulationOf final : public Simulation {
 };
 
 }  // namespace corridor
+
+#include "model/world_model.hpp"

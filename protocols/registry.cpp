@@ -8,6 +8,7 @@
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
+#include "protocols/two_phase_commit_actors/two_phase_commit_actors.hpp"
 
 namespace corridor {
 
@@ -53,6 +54,7 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::lamport_total_order_entry(),
       protocols::chandy_lamport_entry(),
       protocols::multi_paxos_kv_entry(),
+      protocols::two_phase_commit_actors_entry(),
   };
   return registry;
 }

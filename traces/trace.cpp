@@ -110,6 +110,12 @@ json config_json(const SimConfig& c) {
   };
   // Optional (absent in traces without a workload budget, so older traces read the same).
   if (!c.operations_max.empty()) j["operations_max"] = c.operations_max;
+  // Untimed explorers only (timed traces stay as they were): who picked the events.
+  if (c.explorer != ExplorerKind::timed) {
+    j["explorer"] = c.explorer == ExplorerKind::pct ? "pct" : "walk";
+    j["pct_depth"] = c.pct_depth;
+    j["pct_steps"] = c.pct_steps;
+  }
   return j;
 }
 
@@ -300,6 +306,13 @@ struct TraceParser {
     c.max_steps = field<std::uint64_t>(j, "max_steps");
     c.operations_max = field_or<std::vector<std::uint32_t>>(j, "operations_max", {});
     if (c.time_limit_ns <= 0) fail("config field \"time_limit_ns\" must be positive");
+    const std::string explorer = field_or<std::string>(j, "explorer", "random");
+    if (explorer == "pct") c.explorer = ExplorerKind::pct;
+    else if (explorer == "walk") c.explorer = ExplorerKind::walk;
+    else if (explorer != "random") fail(fmt::format("config field \"explorer\" must be random, pct or walk, not \"{}\"", explorer));
+    c.pct_depth = field_or<std::uint32_t>(j, "pct_depth", c.pct_depth);
+    c.pct_steps = field_or<std::uint64_t>(j, "pct_steps", c.pct_steps);
+    if (c.pct_depth == 0 || c.pct_steps == 0) fail("config fields \"pct_depth\" and \"pct_steps\" must be at least 1");
     return c;
   }
 

@@ -1,0 +1,345 @@
+// corridor explore: exhaustive BFS/DFS over every reachable state of a protocol model, with
+// symmetry and partial-order reduction, bounded by depth, states, memory and time.
+#include <sys/resource.h>
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "explorers/exhaustive.hpp"
+#include "model/world_model.hpp"
+#include "model/units.hpp"
+#include "protocols/two_phase_commit/two_phase_commit.hpp"
+
+namespace corridor::cli {
+
+namespace {
+
+// What an explored model hands back: the summary, and with a counterexample the state before the
+// first action and after each one, rendered for people (empty where a model cannot render).
+struct ExploreReport {
+  ExhaustiveSummary summary;
+  std::vector<std::string> states;
+};
+
+// A protocol `corridor explore` can search.
+struct ExplorableProtocol {
+  std::string name;
+  std::string description;
+  std::vector<VariantInfo> variants;  // variants[0] is the correct one
+  std::uint32_t default_nodes = 3;
+  std::uint32_t min_nodes = 1;
+  std::uint32_t max_nodes = 16;
+  bool symmetry = false;  // has a canonicalize hook
+  bool world = false;     // the simulated world: --crashes, --losses, --dups apply
+  std::function<ExploreReport(std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions&)> explore;
+};
+
+// Any StateMachine, searched by the template (full speed), with the counterexample's states
+// rendered by `render` when given.
+template <StateMachine M>
+ExploreReport explore_model(const M& model, const ExhaustiveOptions& options,
+                            const std::function<std::string(const typename M::State&)>& render) {
+  Exploration<M> exploration = explore_exhaustive(model, options);
+  ExploreReport report{std::move(exploration.summary), {}};
+  if (!render || exploration.path.empty()) return report;
+  std::vector<typename M::State> initial;
+  model.initial_states(initial);
+  // The path starts at whichever initial state leads along it; with one initial state, that one.
+  if (initial.size() != 1) return report;
+  typename M::State state = initial.front();
+  report.states.push_back(render(state));
+  for (const auto& action : exploration.path) {
+    state = model.next(state, action);
+    report.states.push_back(render(state));
+  }
+  return report;
+}
+
+ExplorableProtocol two_phase_commit_explorable() {
+  using protocols::TwoPhaseCommit;
+  ExplorableProtocol p;
+  p.name = "two-phase-commit";
+  p.description = "Lamport's TwoPhase TLA+ spec as a state machine: --nodes resource managers and one transaction manager";
+  p.variants = {{"correct", false, "The TM commits once every RM has prepared."},
+                {"commit-without-all-prepared", true,
+                 "The TM commits once all but one RM have prepared, so the last may abort on its own."}};
+  p.default_nodes = 3;
+  p.min_nodes = 1;
+  p.max_nodes = TwoPhaseCommit::rms_max;
+  p.symmetry = true;
+  p.explore = [](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
+    const TwoPhaseCommit model(nodes, variant == 0 ? TwoPhaseCommit::Variant::correct
+                                                   : TwoPhaseCommit::Variant::commit_without_all_prepared);
+    return explore_model<TwoPhaseCommit>(model, options, [&model](const TwoPhaseCommit::State& s) { return model.render(s); });
+  };
+  return p;
+}
+
+// Every protocol `corridor explore` knows. Protocols of the simulated world (protocols/registry)
+// join here through their StateMachine adapter: add an ExplorableProtocol per registry entry whose
+// `explore` builds the adapter and calls explore_model on it (or on an AnyStateMachine).
+// The faults an untimed search of the simulated world may choose (--crashes, --losses, --dups).
+WorldLimits& world_limits() {
+  static WorldLimits limits;
+  return limits;
+}
+
+// A registry protocol, explored as the simulated world under untimed semantics (model/world_model.hpp).
+ExplorableProtocol world_explorable(const ProtocolEntry& entry) {
+  ExplorableProtocol p;
+  p.name = entry.info.name;
+  p.description = entry.info.description + " (the simulated world, untimed)";
+  p.variants = entry.info.variants;
+  p.default_nodes = entry.info.default_nodes;
+  p.min_nodes = entry.info.min_nodes;
+  p.max_nodes = entry.info.max_nodes;
+  p.symmetry = entry.make()->world_model(entry.default_config(0), {}).supports_symmetry();
+  p.world = true;
+  p.explore = [&entry](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
+    SimConfig config = entry.default_config(variant);
+    config.nodes = nodes;
+    const AnyStateMachine model = entry.make()->world_model(config, world_limits());
+    return explore_model<AnyStateMachine>(model, options, {});
+  };
+  return p;
+}
+
+const std::vector<ExplorableProtocol>& explorable_protocols() {
+  static const std::vector<ExplorableProtocol> protocols = [] {
+    std::vector<ExplorableProtocol> all = {two_phase_commit_explorable()};
+    for (const ProtocolEntry& entry : protocol_registry()) all.push_back(world_explorable(entry));
+    return all;
+  }();
+  return protocols;
+}
+
+const ExplorableProtocol& require_explorable(const std::string& name) {
+  for (const ExplorableProtocol& p : explorable_protocols()) {
+    if (p.name == name) return p;
+  }
+  std::string known;
+  for (const ExplorableProtocol& p : explorable_protocols()) known += (known.empty() ? "" : ", ") + p.name;
+  throw UsageError(fmt::format("'{}' cannot be explored exhaustively (explorable: {})", name, known));
+}
+
+// "8GiB", "512MiB", "64KiB", "2GB" (powers of 1000), "1.5GiB", or a number of bytes.
+std::optional<std::uint64_t> parse_bytes(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || !(value >= 0)) return std::nullopt;
+  const std::string unit(ptr, end);
+  static const std::pair<const char*, double> units[] = {
+      {"", 1},         {"B", 1},        {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+      {"TiB", 1099511627776.0}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"K", 1024.0},
+      {"M", 1048576.0}, {"G", 1073741824.0}};
+  for (const auto& [name, factor] : units) {
+    if (unit == name) {
+      const double bytes = value * factor;
+      if (bytes >= 1.8e19) return std::nullopt;
+      return static_cast<std::uint64_t>(bytes);
+    }
+  }
+  return std::nullopt;
+}
+
+struct ExploreCommand {
+  std::string protocol;
+  std::string variant;
+  std::optional<std::uint32_t> nodes;
+  bool bfs = false;
+  bool dfs = false;
+  bool symmetry = false;
+  bool por = false;
+  std::optional<std::uint32_t> depth;
+  std::optional<std::uint64_t> max_states;
+  std::string memory = "8GiB";
+  std::optional<std::string> time_limit;
+  std::uint32_t jobs = 0;
+  bool json = false;
+  bool quiet = false;
+  WorldLimits limits;  // simulated-world protocols only
+};
+
+std::uint32_t require_explorable_variant(const ExplorableProtocol& p, const std::string& name) {
+  if (name.empty()) return 0;
+  for (std::size_t i = 0; i < p.variants.size(); ++i) {
+    if (p.variants[i].name == name) return static_cast<std::uint32_t>(i);
+  }
+  std::string known;
+  for (const VariantInfo& v : p.variants) known += (known.empty() ? "" : ", ") + v.name;
+  throw UsageError(fmt::format("protocol {} has no variant '{}' (known: {})", p.name, name, known));
+}
+
+ExhaustiveOptions build_options(const ExploreCommand& c, const ExplorableProtocol& p) {
+  ExhaustiveOptions options;
+  options.order = c.dfs ? SearchOrder::dfs : SearchOrder::bfs;
+  if (c.symmetry && !p.symmetry) throw UsageError(fmt::format("--symmetry: {} declares no symmetry", p.name));
+  if (c.symmetry && c.por) {
+    throw UsageError("--symmetry and --por together are not supported yet (a sleep set names actions of the state before canonicalisation); use one");
+  }
+  options.symmetry = c.symmetry;
+  options.por = c.por;
+  if (c.depth) options.depth_max = *c.depth;
+  if (c.max_states) {
+    if (*c.max_states == 0) throw UsageError("--max-states must be at least 1");
+    options.states_max = std::min<std::uint64_t>(*c.max_states, options.states_max);
+  }
+  const std::optional<std::uint64_t> memory = parse_bytes(c.memory);
+  if (!memory || *memory < (std::uint64_t{1} << 20)) {
+    throw UsageError(fmt::format("--memory '{}' is not a size of at least 1MiB (e.g. 8GiB, 512MiB)", c.memory));
+  }
+  options.memory_bytes_max = *memory;
+  if (c.time_limit) {
+    const std::optional<time_ns> limit = parse_duration_ns(*c.time_limit);
+    if (!limit || *limit <= 0) throw UsageError(fmt::format("--time-limit '{}' is not a positive duration (e.g. 60s, 5min)", *c.time_limit));
+    options.time_limit_s = static_cast<double>(*limit) / 1e9;
+  }
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  if (c.jobs > 1024) throw UsageError(fmt::format("--jobs {} is more threads than makes sense (at most 1024)", c.jobs));
+  options.jobs = c.jobs == 0 ? cores : c.jobs;
+  if (options.order == SearchOrder::dfs) options.jobs = 1;
+  if (!c.quiet) {
+    options.progress_out = stderr;
+    options.progress_terminal = is_terminal(2);
+  }
+  return options;
+}
+
+std::uint64_t peak_rss_bytes() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return static_cast<std::uint64_t>(usage.ru_maxrss) * 1024;  // Linux: KiB
+}
+
+std::string with_commas(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (int at = static_cast<int>(digits.size()) - 3; at > 0; at -= 3) digits.insert(static_cast<std::size_t>(at), ",");
+  return digits;
+}
+
+void print_report(std::FILE* out, const ExploreReport& report, const ExhaustiveOptions& options) {
+  const ExhaustiveSummary& s = report.summary;
+  if (s.violation) {
+    fmt::print(out, "VIOLATION {}: {}\n", s.violation->invariant, s.violation->message);
+    fmt::print(out, "counterexample, {} actions{}:\n", s.counterexample.size(),
+               options.order == SearchOrder::bfs && !options.por ? " (BFS: none is shorter)" : "");
+    if (!report.states.empty()) fmt::print(out, "  {:>3}  {:<26}  {}\n", 0, "(initial state)", report.states[0]);
+    for (std::size_t k = 0; k < s.counterexample.size(); ++k) {
+      const std::string state = k + 1 < report.states.size() ? report.states[k + 1] : "";
+      fmt::print(out, "  {:>3}  {:<26}  {}\n", k + 1, s.counterexample[k], state);
+    }
+  }
+  const double rate = s.seconds > 0 ? static_cast<double>(s.unique_states) / s.seconds : 0;
+  std::string verdict = to_string(s.verdict);
+  if (s.verdict == ExhaustiveVerdict::unknown) verdict += " (" + s.stop_reason + " reached; partial result)";
+  fmt::print(out, "{}: {} unique states, {} generated, depth {}, {:.2f} s ({} unique states/s, {} job{})\n", verdict,
+             with_commas(s.unique_states), with_commas(s.generated_states), s.depth, s.seconds,
+             with_commas(static_cast<std::uint64_t>(rate)), s.jobs, s.jobs == 1 ? "" : "s");
+  fmt::print(out, "memory: {} accounted at peak (budget {}), peak RSS {}\n", format_bytes(s.peak_accounted_bytes),
+             format_bytes(options.memory_bytes_max), format_bytes(peak_rss_bytes()));
+  fmt::print(out, "fingerprint collision probability: {:.2g} (birthday bound n^2/2^65 over n = {} unique states)\n",
+             s.collision_probability, with_commas(s.unique_states));
+}
+
+nlohmann::json to_json(const ExploreCommand& c, const ExplorableProtocol& p, std::uint32_t nodes, std::uint32_t variant,
+                       const ExploreReport& report, const ExhaustiveOptions& options) {
+  const ExhaustiveSummary& s = report.summary;
+  nlohmann::json j;
+  j["protocol"] = p.name;
+  j["variant"] = p.variants[variant].name;
+  j["nodes"] = nodes;
+  j["order"] = options.order == SearchOrder::bfs ? "bfs" : "dfs";
+  j["symmetry"] = c.symmetry;
+  j["por"] = c.por;
+  j["jobs"] = s.jobs;
+  j["verdict"] = to_string(s.verdict);
+  j["stop_reason"] = s.stop_reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.stop_reason);
+  j["unique_states"] = s.unique_states;
+  j["generated_states"] = s.generated_states;
+  j["depth"] = s.depth;
+  j["seconds"] = s.seconds;
+  j["unique_states_per_s"] = s.seconds > 0 ? static_cast<double>(s.unique_states) / s.seconds : 0.0;
+  j["peak_accounted_bytes"] = s.peak_accounted_bytes;
+  j["peak_rss_bytes"] = peak_rss_bytes();
+  j["memory_budget_bytes"] = options.memory_bytes_max;
+  j["collision_probability"] = s.collision_probability;
+  j["collision_estimate"] = "n^2/2^65";
+  if (s.violation) {
+    j["violation"] = {{"invariant", s.violation->invariant}, {"message", s.violation->message}};
+    j["counterexample"] = s.counterexample;
+    if (!report.states.empty()) j["counterexample_states"] = report.states;
+  }
+  return j;
+}
+
+int execute(const ExploreCommand& c) {
+  const ExplorableProtocol& p = require_explorable(c.protocol);
+  const std::uint32_t variant = require_explorable_variant(p, c.variant);
+  const std::uint32_t nodes = c.nodes.value_or(p.default_nodes);
+  if (nodes < p.min_nodes || nodes > p.max_nodes) {
+    throw UsageError(fmt::format("--nodes {}: {} explores {} to {} nodes", nodes, p.name, p.min_nodes, p.max_nodes));
+  }
+  const ExhaustiveOptions options = build_options(c, p);
+  if (!p.world && (c.limits.crashes || c.limits.losses || c.limits.dups)) {
+    throw UsageError(fmt::format("--crashes, --losses and --dups apply to protocols of the simulated world, not {}", p.name));
+  }
+  world_limits() = c.limits;
+  std::FILE* human = c.json ? stderr : stdout;
+  fmt::print(human, "corridor explore {} --variant {} --nodes {}: {}{}{}, {} job{}, memory budget {}\n", p.name,
+             p.variants[variant].name, nodes, options.order == SearchOrder::bfs ? "BFS" : "DFS",
+             options.symmetry ? ", symmetry" : "", options.por ? ", POR (sleep sets)" : "", options.jobs,
+             options.jobs == 1 ? "" : "s", format_bytes(options.memory_bytes_max));
+  std::fflush(human);
+  const ExploreReport report = p.explore(nodes, variant, options);
+  print_report(human, report, options);
+  if (c.json) fmt::print("{}\n", to_json(c, p, nodes, variant, report, options).dump(2));
+  switch (report.summary.verdict) {
+    case ExhaustiveVerdict::held: return 0;
+    case ExhaustiveVerdict::violation: return static_cast<int>(Verdict::safety);
+    case ExhaustiveVerdict::unknown: return static_cast<int>(Verdict::hung);
+  }
+  return static_cast<int>(Verdict::hung);
+}
+
+}  // namespace
+
+void add_explore_command(CLI::App& app, int& exit_code) {
+  static ExploreCommand c;
+  auto* cmd = app.add_subcommand("explore", "Search every reachable state of a protocol model (BFS or DFS) and check its invariants");
+  cmd->footer(
+      "\nExit codes: 0 every reachable state checked and every invariant held, 1 a violation (its\n"
+      "counterexample is printed as numbered actions), 4 a bound (depth, states, memory, time) stopped\n"
+      "the search first (verdict unknown, partial counts printed).\n\n"
+      "Example: corridor explore two-phase-commit --nodes 7 --symmetry --jobs 2");
+  cmd->add_option("protocol", c.protocol, "Protocol name (two-phase-commit)")->required();
+  cmd->add_option("--variant", c.variant, "Variant: correct (default) or a planted bug");
+  cmd->add_option("--nodes", c.nodes, "Number of nodes (two-phase-commit: resource managers)");
+  auto* bfs = cmd->add_flag("--bfs", c.bfs, "Breadth-first (default): counterexamples are shortest");
+  auto* dfs = cmd->add_flag("--dfs", c.dfs, "Depth-first (one thread)");
+  bfs->excludes(dfs);
+  cmd->add_flag("--symmetry", c.symmetry, "Fingerprint states up to a permutation of interchangeable nodes");
+  cmd->add_flag("--por", c.por, "Partial-order reduction by sleep sets (same states, fewer transitions)");
+  cmd->add_option("--depth", c.depth, "Expand no state at this depth or deeper");
+  cmd->add_option("--max-states", c.max_states, "Stop after this many unique states");
+  cmd->add_option("--memory", c.memory, "Memory budget: table, parent links and queues (default 8GiB)");
+  cmd->add_option("--time-limit", c.time_limit, "Stop after this long (e.g. 60s)");
+  cmd->add_option("--jobs,-j", c.jobs, "Threads for BFS (default: every core)");
+  cmd->add_option("--crashes", c.limits.crashes, "Simulated world: crash-restarts the search may choose (default 0)");
+  cmd->add_option("--losses", c.limits.losses, "Simulated world: in-flight messages the search may lose (default 0)");
+  cmd->add_option("--dups", c.limits.dups, "Simulated world: in-flight messages the search may duplicate (default 0)");
+  cmd->add_flag("--json", c.json, "Print the summary as JSON on stdout (people's text goes to stderr)");
+  cmd->add_flag("--quiet,-q", c.quiet, "No progress line");
+  cmd->callback([&exit_code] { exit_code = execute(c); });
+}
+
+}  // namespace corridor::cli

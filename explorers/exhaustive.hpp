@@ -1,0 +1,645 @@
+#pragma once
+// Exhaustive stateful search over any StateMachine (model/state_machine.hpp): breadth-first (on
+// every core; its counterexamples are shortest) or depth-first (one thread), with symmetry
+// reduction through the model's canonicalize and partial-order reduction by sleep sets.
+//
+// Bytes per state, since memory is what bounds a model checker:
+// - the fingerprint table: 8 bytes a slot at most half full (the xxh3-64 fingerprint of the
+//   canonical encoding), grown by doubling while the workers are parked; with --por 8 more bytes
+//   a slot for the state's sleep set;
+// - by state index (handed out in discovery order, in blocks per thread, so written
+//   sequentially): its fingerprint (8 bytes) and its parent's index (4 bytes). Paths are rebuilt
+//   by following parents back and replaying the model forward, matching fingerprints; no state or
+//   path is stored;
+// - the queue (BFS: the current and the next level; DFS: the stack) of {state, index, depth}.
+// Every one of these is counted against the memory budget before it is allocated; when the next
+// allocation would pass the budget the search stops cleanly with what it has (verdict unknown).
+#include <algorithm>
+#include <atomic>
+#include <cassert>
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "explorers/exhaustive_options.hpp"
+#include "explorers/exhaustive_progress.hpp"
+#include "explorers/fingerprint_table.hpp"
+#include "explorers/zeroed_array.hpp"
+#include "model/state_machine.hpp"
+
+namespace corridor {
+
+template <StateMachine M>
+struct Exploration {
+  ExhaustiveSummary summary;
+  std::vector<typename M::Action> path;  // with a violation: the actions from an initial state
+};
+
+namespace exhaustive_detail {
+
+inline constexpr std::uint32_t no_parent = UINT32_MAX;
+inline constexpr std::uint32_t batch_entries = 256;   // queue entries a worker claims at once
+inline constexpr std::uint32_t index_block = 1024;   // state indexes a worker claims at once
+inline constexpr std::size_t table_capacity_min = std::size_t{1} << 16;
+inline constexpr std::uint32_t sleep_bits = 64;      // actions past the 64th are never asleep
+
+// Partial-order reduction by sleep sets, and why it is sound here.
+//
+// Independence. In our semantics an action is one handler run by one node (m.actor(a)): it reads
+// and writes that node's state and only adds to the set (or multiset) of messages in flight;
+// another node's action reads its own state and consumes only messages addressed to itself. So
+// two actions of different nodes enabled in the same state touch disjoint parts of the state:
+// taking one leaves the other enabled (no action consumes what the other needs) and both orders
+// reach the same state (the writes are to different variables; adding to a set or multiset
+// commutes). That is the independence relation I(a, b) the sleep-set theory needs. A model whose
+// actions of different nodes interfere (a shared variable, a global budget both consume) says so
+// through m.independent(a, b). In two-phase commit, TMRcvPrepared(rm) and RMPrepare(rm) are of
+// different nodes and touch the same message, but they are never enabled together (the message
+// exists only once the RM has left "working"); every other cross-node pair writes disjoint
+// variables or adds to the message set (msgs' = msgs \cup {m} commutes), and no guard of one node
+// reads what the other node's action writes, except receiving a message, which sending only
+// enables.
+//
+// Sleep sets (Godefroid, "Partial-Order Methods for the Verification of Concurrent Systems",
+// LNCS 1032, 1996, ch. 5). A state s is expanded with a sleep set Z(s) of actions known to lead
+// only where another explored path leads; the successor through the i-th enabled action a_i gets
+// Z' = {b in Z(s) or b = a_j with j < i : I(a_i, b)}: b commutes with a_i, so the states after
+// a_i.b are reached by b.a_i, which s already explores (b explored before a_i) or which a state
+// before s explores (b asleep at s). The classic theorem: a search with sleep sets alone (no
+// persistent sets) visits every reachable state; it only skips transitions. Every invariant here
+// is a state invariant, so every reachable violation is found; unique state counts stay the same
+// (tests check that), generated states drop.
+//
+// The stateful subtlety. The theorem is about a tree search, where each path has its own sleep
+// set. A stateful search visits s once; if s is first reached with sleep set Z1 and later through
+// another path with Z2, then actions in Z1 but not in Z2 were never taken from s, although the
+// second path needs them: a naive search loses states. We keep one sleep set per state, the
+// intersection of the sleep sets of every arrival (stored as its complement, "awake" bits, with an
+// atomic OR, so concurrent arrivals race safely), and when an arrival wakes an action that was
+// asleep the state goes back on the queue and is expanded again with the smaller sleep set. Then,
+// by induction over the tree search's paths, for every path p of the tree search with sleep set
+// Z_p the stateful search visits state(p) and its final sleep set is a subset of Z_p (the sleep
+// set it hands a successor is computed from a subset of the tree's, in the same action order,
+// because actions(s) is deterministic), so it explores every transition the tree search explores
+// and visits every state it visits: all reachable states. Sleep sets only shrink, so the
+// re-expansions end. Parent links keep the first arrival, a real transition, so counterexamples
+// replay; with POR a BFS counterexample is a real path but not necessarily the shortest.
+//
+// Sleep bits index the actions of a state in the order m.actions lists them (the model promises a
+// deterministic order); actions past the 64th are never put to sleep, which only explores more.
+// POR with symmetry is refused: a sleep set names actions of the state before canonicalisation.
+
+template <StateMachine M>
+class Search {
+ public:
+  using State = typename M::State;
+  using Action = typename M::Action;
+
+  Search(const M& m, const ExhaustiveOptions& options)
+      : m_(m),
+        options_(options),
+        table_(table_capacity_min, options.por),
+        fingerprints_(index_capacity(options)),
+        parents_(index_capacity(options)),
+        workers_(options.jobs) {
+    assert(options.jobs >= 1);
+    assert(!(options.symmetry && options.por));
+    index_limit_ = static_cast<std::uint32_t>(parents_.size());
+  }
+
+  Exploration<M> run() {
+    const auto start = std::chrono::steady_clock::now();
+    deadline_ = options_.time_limit_s > 0
+                    ? start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                  std::chrono::duration<double>(options_.time_limit_s))
+                    : std::chrono::steady_clock::time_point::max();
+    {
+      ProgressLine progress(options_.progress_out, options_.progress_terminal, [this] { return snapshot(); });
+      std::vector<Entry> roots = initial_entries();
+      if (!stop_.load()) {
+        if (options_.order == SearchOrder::bfs) {
+          run_bfs(std::move(roots));
+        } else {
+          run_dfs(std::move(roots));
+        }
+      }
+    }
+    Exploration<M> result;
+    ExhaustiveSummary& summary = result.summary;
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    summary.unique_states = unique_.load();
+    summary.generated_states = generated_.load();
+    summary.depth = depth_reached_.load();
+    summary.jobs = options_.order == SearchOrder::bfs ? options_.jobs : 1;
+    summary.peak_accounted_bytes = peak_bytes_.load();
+    summary.collision_probability = fingerprint_collision_probability(summary.unique_states);
+    if (violation_) {
+      summary.verdict = ExhaustiveVerdict::violation;
+      result.path = rebuild_path(violation_index_);
+      summary.violation = violation_;
+      for (const Action& a : result.path) summary.counterexample.push_back(m_.describe(a));
+    } else if (!stop_reason_.empty() || cut_.load()) {
+      summary.verdict = ExhaustiveVerdict::unknown;
+      summary.stop_reason = stop_reason_.empty() ? "depth bound" : stop_reason_;
+    } else {
+      summary.verdict = ExhaustiveVerdict::held;
+    }
+    return result;
+  }
+
+ private:
+  struct Entry {
+    State state;
+    std::uint32_t index;
+    std::uint32_t depth;
+  };
+
+  struct Successor {
+    State state;
+    std::uint64_t fingerprint;
+    std::uint32_t action;  // its position in the parent's actions
+  };
+
+  // One queued state being expanded: its successors are generated (and their table slots
+  // prefetched) one step before they are looked up, so that cache misses overlap with work.
+  struct Expansion {
+    Entry entry{};
+    std::uint64_t awake = ~std::uint64_t{0};  // with POR: the actions not asleep
+    std::vector<Action> actions;
+    std::vector<Successor> successors;
+    bool pending = false;
+  };
+
+  // One thread's scratch space and counters, flushed into the shared ones once a batch. A worker
+  // lives as long as the search, so its block of state indexes carries over from level to level.
+  struct Worker {
+    Expansion expansions[2];
+    std::uint32_t current = 0;
+    std::vector<Action> child_actions;
+    StateEncoder encoder;
+    std::uint32_t index_next = 0;
+    std::uint32_t index_end = 0;
+    std::uint64_t unique = 0;
+    std::uint64_t generated = 0;
+    std::int64_t queued = 0;
+    std::uint32_t depth = 0;
+    std::uint64_t actions_max = 0;
+  };
+
+  // Every state costs at least 28 accounted bytes (16 in the half-full table, 12 in its
+  // fingerprint and parent link), so the budget bounds the indexes the search can hand out; the
+  // arrays are virtual, touched as used.
+  static std::size_t index_capacity(const ExhaustiveOptions& options) {
+    const std::uint64_t by_memory = options.memory_bytes_max / 28;
+    const std::uint64_t limit = std::min<std::uint64_t>(options.states_max, by_memory);
+    return std::min<std::uint64_t>(limit + std::uint64_t{options.jobs + 1} * index_block, 0xFFFFFFFEu);
+  }
+
+  std::uint64_t accounted_bytes() const {
+    const std::uint64_t per_state = sizeof(std::uint64_t) + sizeof(std::uint32_t);
+    const std::uint64_t indexes = index_next_.load(std::memory_order_relaxed);
+    return table_.bytes() + indexes * per_state +
+           static_cast<std::uint64_t>(std::max<std::int64_t>(0, queue_bytes_.load(std::memory_order_relaxed)));
+  }
+
+  void note_bytes(std::uint64_t bytes) {
+    std::uint64_t peak = peak_bytes_.load(std::memory_order_relaxed);
+    while (bytes > peak && !peak_bytes_.compare_exchange_weak(peak, bytes)) {
+    }
+  }
+
+  void stop(const char* reason) {
+    note_bytes(accounted_bytes());
+    std::lock_guard lock(stop_mutex_);
+    if (stop_reason_.empty() && !violation_) stop_reason_ = reason;
+    stop_.store(true);
+  }
+
+  ProgressSnapshot snapshot() const {
+    return {unique_.load(std::memory_order_relaxed), generated_.load(std::memory_order_relaxed),
+            static_cast<std::uint64_t>(std::max<std::int64_t>(0, queued_.load(std::memory_order_relaxed))),
+            depth_reached_.load(std::memory_order_relaxed)};
+  }
+
+  [[gnu::always_inline]] std::uint64_t fingerprint_of(Worker& w, const State& s) const {
+    w.encoder.clear();
+    m_.encode(s, w.encoder);
+    return w.encoder.fingerprint();
+  }
+
+  // The next free state index, claiming a block of them when the worker's block is used up.
+  bool peek_index(Worker& w, std::uint32_t& index) {
+    if (w.index_next == w.index_end) {
+      const std::uint64_t base = index_next_.fetch_add(index_block, std::memory_order_relaxed);
+      if (base + index_block > index_limit_) {
+        stop(options_.states_max < index_limit_ ? "state budget" : "memory budget");
+        return false;
+      }
+      w.index_next = static_cast<std::uint32_t>(base);
+      w.index_end = static_cast<std::uint32_t>(base + index_block);
+    }
+    index = w.index_next;
+    return true;
+  }
+
+  // Room for one more entry in `queue`, counted against the memory budget before it is allocated.
+  bool make_room(std::vector<Entry>& queue) {
+    if (queue.size() < queue.capacity()) return true;
+    const std::size_t capacity = std::max<std::size_t>(1024, 2 * queue.capacity());
+    const std::uint64_t delta = (capacity - queue.capacity()) * sizeof(Entry);
+    const std::uint64_t total = accounted_bytes() + delta;
+    if (total > options_.memory_bytes_max) {
+      stop("memory budget");
+      return false;
+    }
+    queue_bytes_.fetch_add(static_cast<std::int64_t>(delta), std::memory_order_relaxed);
+    note_bytes(total);
+    queue.reserve(capacity);
+    return true;
+  }
+
+  void release_queue(std::vector<Entry>& queue) {
+    queue_bytes_.fetch_sub(static_cast<std::int64_t>(queue.capacity() * sizeof(Entry)), std::memory_order_relaxed);
+    std::vector<Entry>().swap(queue);
+  }
+
+  void record_violation(std::uint32_t index, Violation violation) {
+    std::lock_guard lock(stop_mutex_);
+    if (!violation_) {
+      violation_ = std::move(violation);
+      violation_index_ = index;
+    }
+    stop_.store(true);
+  }
+
+  // A state seen for the first time: record it, check it, queue it.
+  void on_new_state(Worker& w, const State& s, std::uint64_t fp, std::uint32_t index, std::uint32_t parent,
+                    std::uint32_t depth, std::vector<Entry>& queue) {
+    w.index_next++;
+    fingerprints_[index] = fp;
+    parents_[index] = parent;
+    w.unique++;
+    w.depth = std::max(w.depth, depth);
+    if (std::optional<Violation> v = m_.check(s)) {
+      v->step = depth;
+      record_violation(index, std::move(*v));
+      return;
+    }
+    if (!make_room(queue)) return;
+    queue.push_back(Entry{s, index, depth});
+    w.queued++;
+  }
+
+  std::vector<Entry> initial_entries() {
+    Worker& w = workers_[0];
+    std::vector<State> states;
+    m_.initial_states(states);
+    std::vector<Entry> roots;
+    for (State& s : states) {
+      if (options_.symmetry) canonicalize(s);
+      w.generated++;
+      std::uint32_t index = 0;
+      if (!peek_index(w, index)) break;
+      const std::uint64_t fp = fingerprint_of(w, s);
+      const auto insertion = table_.insert(fp);
+      if (!insertion.inserted) continue;
+      if (options_.por) std::atomic_ref<std::uint64_t>(table_.payload(insertion.slot)).fetch_or(~std::uint64_t{0});
+      on_new_state(w, s, fp, index, no_parent, 0, roots);
+      if (stop_.load()) break;
+    }
+    flush(w);
+    return roots;
+  }
+
+  void canonicalize(State& s) const {
+    if constexpr (HasCanonicalize<M>) m_.canonicalize(s);
+  }
+
+  // The sleep set of the successor through x.actions[i], as bits over the successor's own actions.
+  std::uint64_t successor_sleep(Worker& w, const Expansion& x, std::uint32_t i, const State& child) const {
+    w.child_actions.clear();
+    m_.actions(child, w.child_actions);
+    const std::size_t parent_count = std::min<std::size_t>(x.actions.size(), sleep_bits);
+    const std::size_t child_count = std::min<std::size_t>(w.child_actions.size(), sleep_bits);
+    std::uint64_t sleep = 0;
+    for (std::size_t j = 0; j < parent_count; ++j) {
+      const bool asleep = ((x.awake >> j) & 1) == 0;
+      if (j == i || !(j < i || asleep)) continue;
+      if (!independent(m_, x.actions[i], x.actions[j])) continue;
+      for (std::size_t k = 0; k < child_count; ++k) {
+        if (w.child_actions[k] == x.actions[j]) {
+          sleep |= std::uint64_t{1} << k;
+          break;
+        }
+      }
+    }
+    return sleep;
+  }
+
+  // First half of expanding a state: every successor not asleep is generated, fingerprinted and
+  // its table slot prefetched.
+  void generate(Worker& w, Expansion& x, const Entry& e) {
+    x.entry = e;
+    x.pending = true;
+    x.actions.clear();
+    x.successors.clear();
+    m_.actions(e.state, x.actions);
+    w.actions_max = std::max<std::uint64_t>(w.actions_max, x.actions.size());
+    if (e.depth >= options_.depth_max) {
+      if (!x.actions.empty()) cut_.store(true, std::memory_order_relaxed);
+      x.pending = false;
+      return;
+    }
+    x.awake = ~std::uint64_t{0};
+    if (options_.por) {
+      const std::size_t slot = table_.find(fingerprints_[e.index]);
+      assert(slot < table_.capacity());
+      x.awake = std::atomic_ref<std::uint64_t>(table_.payload(slot)).load(std::memory_order_acquire);
+    }
+    // A step that leaves the state as it was needs no lookup; states that compare cheaply are
+    // compared, others by fingerprint.
+    constexpr bool comparable = std::equality_comparable<State>;
+    const std::uint64_t parent_fingerprint = comparable ? 0 : fingerprints_[e.index];
+    for (std::uint32_t i = 0; i < x.actions.size(); ++i) {
+      if (i < sleep_bits && ((x.awake >> i) & 1) == 0) continue;
+      State child = m_.next(e.state, x.actions[i]);
+      if (options_.symmetry) canonicalize(child);
+      w.generated++;
+      if constexpr (comparable) {
+        if (child == e.state) continue;
+      }
+      const std::uint64_t fp = fingerprint_of(w, child);
+      if (!comparable && fp == parent_fingerprint) continue;
+      table_.prefetch(fp);
+      x.successors.push_back(Successor{std::move(child), fp, i});
+    }
+  }
+
+  // Second half: look the successors up; the new ones are recorded and queued. With POR, an
+  // arrival that wakes an action asleep at a known state queues that state again (see above).
+  void insert_successors(Worker& w, Expansion& x, std::vector<Entry>& queue) {
+    if (!x.pending) return;
+    x.pending = false;
+    const Entry& e = x.entry;
+    for (const Successor& next : x.successors) {
+      if (stop_.load(std::memory_order_relaxed)) return;
+      std::uint32_t index = 0;
+      if (!peek_index(w, index)) return;
+      if (!options_.por) {
+        if (table_.insert(next.fingerprint).inserted) {
+          on_new_state(w, next.state, next.fingerprint, index, e.index, e.depth + 1, queue);
+        }
+        continue;
+      }
+      const std::uint64_t woken = ~successor_sleep(w, x, next.action, next.state);
+      const auto insertion = table_.insert(next.fingerprint);
+      const std::uint64_t before =
+          std::atomic_ref<std::uint64_t>(table_.payload(insertion.slot)).fetch_or(woken, std::memory_order_acq_rel);
+      if (insertion.inserted) {
+        on_new_state(w, next.state, next.fingerprint, index, e.index, e.depth + 1, queue);
+      } else if ((woken & ~before) != 0 && make_room(queue)) {
+        queue.push_back(Entry{next.state, alias_index(w, next.fingerprint, e.index), e.depth + 1});
+        w.queued++;
+        reexpansions_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  // A state queued again for re-expansion gets a fresh index, an alias: its fingerprint (generate
+  // finds the sleep set through it) and, as parent, the state this arrival came from, a real
+  // transition, so a path through the alias replays like any other. Rare (a sleep set shrank).
+  std::uint32_t alias_index(Worker& w, std::uint64_t fp, std::uint32_t parent) {
+    std::uint32_t index = 0;
+    if (!peek_index(w, index)) return parent;  // the search is stopping; the entry is never expanded
+    w.index_next++;
+    fingerprints_[index] = fp;
+    parents_[index] = parent;
+    return index;
+  }
+
+  void expand_now(Worker& w, const Entry& e, std::vector<Entry>& queue) {
+    Expansion& x = w.expansions[0];
+    generate(w, x, e);
+    insert_successors(w, x, queue);
+  }
+
+  void flush(Worker& w) {
+    unique_.fetch_add(w.unique, std::memory_order_relaxed);
+    generated_.fetch_add(w.generated, std::memory_order_relaxed);
+    queued_.fetch_add(w.queued, std::memory_order_relaxed);
+    std::uint32_t depth = depth_reached_.load(std::memory_order_relaxed);
+    while (w.depth > depth && !depth_reached_.compare_exchange_weak(depth, w.depth)) {
+    }
+    std::uint64_t actions = actions_max_.load(std::memory_order_relaxed);
+    while (w.actions_max > actions && !actions_max_.compare_exchange_weak(actions, w.actions_max)) {
+    }
+    w.unique = w.generated = 0;
+    w.queued = 0;
+  }
+
+  // Between batches: the time limit, the state budget, and room in the table for the next batch
+  // of every worker (grown with every worker parked, after checking the memory budget).
+  bool between_batches() {
+    if (stop_.load(std::memory_order_relaxed)) return false;
+    if (std::chrono::steady_clock::now() >= deadline_) {
+      stop("time limit");
+      return false;
+    }
+    if (unique_.load(std::memory_order_relaxed) >= options_.states_max) {
+      stop("state budget");
+      return false;
+    }
+    const std::uint64_t headroom =
+        std::uint64_t{options_.jobs} * (batch_entries + 1) * std::max<std::uint64_t>(actions_max_.load(), 16) +
+        std::uint64_t{options_.jobs} * index_block;
+    if (table_.needs_growth(unique_.load(), headroom)) {
+      std::unique_lock lock(table_mutex_);
+      const std::uint64_t stored = unique_.load();
+      if (table_.needs_growth(stored, headroom)) {
+        std::size_t capacity = table_.capacity();
+        while (2 * (stored + headroom) > capacity) capacity *= 2;
+        const std::uint64_t total = accounted_bytes() + FingerprintTable::bytes_for(capacity, options_.por);
+        if (total > options_.memory_bytes_max) {
+          stop("memory budget");
+          return false;
+        }
+        note_bytes(total);
+        table_.grow(capacity);
+      }
+    }
+    const std::uint64_t accounted = accounted_bytes();
+    note_bytes(accounted);
+    if (accounted > options_.memory_bytes_max) {
+      stop("memory budget");
+      return false;
+    }
+    return true;
+  }
+
+  // Level by level; each level's queue is one segment per worker of the level before, claimed in
+  // batches through a cursor per segment.
+  void run_bfs(std::vector<Entry> roots) {
+    // Two sets of per-worker queues, swapped after each level: a queue keeps its capacity (and its
+    // pages, already zeroed by the kernel once) for the level after next.
+    std::vector<std::vector<Entry>> level(options_.jobs);
+    std::vector<std::vector<Entry>> next(options_.jobs);
+    level[0] = std::move(roots);
+    for (std::uint32_t depth = 0; !stop_.load(); ++depth) {
+      std::size_t size = 0;
+      for (const auto& segment : level) size += segment.size();
+      if (size == 0) break;
+      auto cursors = std::make_unique<std::atomic<std::size_t>[]>(level.size());
+      for (std::size_t s = 0; s < level.size(); ++s) cursors[s].store(0);
+      auto work = [&](std::uint32_t t) { bfs_worker(workers_[t], level, cursors.get(), next[t]); };
+      if (options_.jobs == 1) {
+        work(0);
+      } else {
+        std::vector<std::thread> threads;
+        for (std::uint32_t t = 0; t < options_.jobs; ++t) threads.emplace_back(work, t);
+        for (std::thread& thread : threads) thread.join();
+      }
+      for (auto& segment : level) segment.clear();
+      std::swap(level, next);
+    }
+    for (auto& segment : level) release_queue(segment);
+    for (auto& segment : next) release_queue(segment);
+  }
+
+  void bfs_worker(Worker& w, std::vector<std::vector<Entry>>& level, std::atomic<std::size_t>* cursors,
+                  std::vector<Entry>& next) {
+    for (std::size_t s = 0; s < level.size(); ++s) {
+      const std::vector<Entry>& segment = level[s];
+      for (std::uint64_t batches = 0; batches <= segment.size(); ++batches) {
+        if (!between_batches()) break;
+        const std::size_t begin = cursors[s].fetch_add(batch_entries, std::memory_order_relaxed);
+        if (begin >= segment.size()) break;
+        const std::size_t end = std::min<std::size_t>(begin + batch_entries, segment.size());
+        {
+          std::shared_lock lock(table_mutex_);
+          // Generate entry i while entry i-1's prefetched slots arrive, then look those up.
+          for (std::size_t i = begin; i < end && !stop_.load(std::memory_order_relaxed); ++i) {
+            generate(w, w.expansions[w.current], segment[i]);
+            w.current ^= 1;
+            insert_successors(w, w.expansions[w.current], next);
+          }
+          w.current ^= 1;
+          insert_successors(w, w.expansions[w.current], next);
+          w.expansions[0].pending = w.expansions[1].pending = false;
+        }
+        w.queued -= static_cast<std::int64_t>(end - begin);
+        flush(w);
+      }
+    }
+    flush(w);
+  }
+
+  // Last in, first out: a state's successors are all generated when it is expanded (so a sleep
+  // set is computed exactly as in BFS), then the newest is expanded first.
+  void run_dfs(std::vector<Entry> stack) {
+    Worker& w = workers_[0];
+    for (std::uint64_t steps = 0; !stack.empty(); ++steps) {
+      if (steps % batch_entries == 0) {
+        flush(w);
+        if (!between_batches()) break;
+      }
+      const Entry e = stack.back();
+      stack.pop_back();
+      w.queued--;
+      expand_now(w, e, stack);
+      if (stop_.load(std::memory_order_relaxed)) break;
+    }
+    flush(w);
+    release_queue(stack);
+  }
+
+  // The actions from an initial state to state `index`: follow the parent links back, then replay
+  // the model forward, at each step taking the action whose successor has the next state's
+  // fingerprint.
+  std::vector<Action> rebuild_path(std::uint32_t index) {
+    std::vector<std::uint64_t> chain;
+    for (std::uint32_t at = index; at != no_parent; at = parents_[at]) {
+      assert(chain.size() <= unique_.load());
+      chain.push_back(fingerprints_[at]);
+    }
+    std::reverse(chain.begin(), chain.end());
+    Worker w;
+    std::vector<State> states;
+    m_.initial_states(states);
+    std::optional<State> current;
+    for (const State& s : states) {
+      State canonical = s;
+      if (options_.symmetry) canonicalize(canonical);
+      if (fingerprint_of(w, canonical) == chain.front()) {
+        current = s;
+        break;
+      }
+    }
+    assert(current.has_value());
+    std::vector<Action> path;
+    std::vector<Action> actions;
+    for (std::size_t k = 1; k < chain.size() && current; ++k) {
+      actions.clear();
+      m_.actions(*current, actions);
+      bool found = false;
+      for (const Action& a : actions) {
+        State child = m_.next(*current, a);
+        State canonical = child;
+        if (options_.symmetry) canonicalize(canonical);
+        if (fingerprint_of(w, canonical) == chain[k]) {
+          path.push_back(a);
+          current = std::move(child);
+          found = true;
+          break;
+        }
+      }
+      assert(found && "a parent link that no action of the model reproduces");
+      if (!found) break;
+    }
+    return path;
+  }
+
+  const M& m_;
+  ExhaustiveOptions options_;
+  FingerprintTable table_;
+  ZeroedArray<std::uint64_t> fingerprints_;  // by state index
+  ZeroedArray<std::uint32_t> parents_;       // by state index; no_parent for initial states
+  std::vector<Worker> workers_;
+  std::uint32_t index_limit_ = 0;
+  std::chrono::steady_clock::time_point deadline_;
+
+  std::shared_mutex table_mutex_;  // shared while inserting, exclusive while growing
+  std::atomic<std::uint64_t> index_next_{0};
+  std::atomic<std::uint64_t> unique_{0};
+  std::atomic<std::uint64_t> generated_{0};
+  std::atomic<std::int64_t> queued_{0};
+  std::atomic<std::int64_t> queue_bytes_{0};
+  std::atomic<std::uint64_t> peak_bytes_{0};
+  std::atomic<std::uint32_t> depth_reached_{0};
+  std::atomic<std::uint64_t> actions_max_{0};
+  std::atomic<std::uint64_t> reexpansions_{0};
+  std::atomic<bool> cut_{false};
+  std::atomic<bool> stop_{false};
+
+  std::mutex stop_mutex_;
+  std::string stop_reason_;
+  std::optional<Violation> violation_;
+  std::uint32_t violation_index_ = 0;
+};
+
+}  // namespace exhaustive_detail
+
+// Runs the search. The caller checks options first (validate_exhaustive_options).
+template <StateMachine M>
+Exploration<M> explore_exhaustive(const M& model, const ExhaustiveOptions& options) {
+  exhaustive_detail::Search<M> search(model, options);
+  return search.run();
+}
+
+}  // namespace corridor

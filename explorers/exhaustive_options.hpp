@@ -1,0 +1,60 @@
+#pragma once
+// What an exhaustive search is asked to do (its bounds) and what it reports, whatever the model.
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/violation.hpp"
+
+namespace corridor {
+
+enum class SearchOrder : std::uint8_t { bfs, dfs };
+
+struct ExhaustiveOptions {
+  SearchOrder order = SearchOrder::bfs;
+  bool symmetry = false;  // fingerprint canonical states (the model's canonicalize)
+  bool por = false;       // sleep sets (partial-order reduction)
+  std::uint32_t depth_max = UINT32_MAX;        // states at this depth are not expanded
+  std::uint64_t states_max = 0xFFFFFFF0;       // unique states (indexes are 32-bit)
+  std::uint64_t memory_bytes_max = std::uint64_t{8} << 30;
+  double time_limit_s = 0;                     // 0: none
+  std::uint32_t jobs = 1;                      // threads (BFS; DFS runs on one)
+  // Progress on `progress_out`: a line redrawn in place every second on a terminal, a plain line
+  // every 10 s otherwise; nothing when null.
+  std::FILE* progress_out = nullptr;
+  bool progress_terminal = false;
+};
+
+enum class ExhaustiveVerdict : std::uint8_t {
+  held,       // every reachable state was checked and every invariant held
+  violation,  // a reachable state violates an invariant; `counterexample` leads to it
+  unknown,    // a bound stopped the search first (`stop_reason`)
+};
+
+const char* to_string(ExhaustiveVerdict verdict);
+
+struct ExhaustiveSummary {
+  ExhaustiveVerdict verdict = ExhaustiveVerdict::held;
+  std::string stop_reason;              // "depth bound", "state budget", "memory budget", "time limit"
+  std::uint64_t unique_states = 0;      // distinct (canonical) states stored
+  std::uint64_t generated_states = 0;   // successor computations, initial states included
+  std::uint32_t depth = 0;              // the deepest level reached (BFS: the last level)
+  double seconds = 0;
+  std::uint32_t jobs = 1;
+  std::uint64_t peak_accounted_bytes = 0;  // table + parents + sleep sets + queues, as budgeted
+  // Probability that two distinct states shared a fingerprint, so that one was never explored:
+  // the birthday bound n^2 / 2^65 over the n unique states.
+  double collision_probability = 0;
+  std::optional<Violation> violation;
+  std::vector<std::string> counterexample;  // the actions from an initial state, described
+};
+
+// n^2 / 2^65: the chance that some pair among n uniformly random 64-bit fingerprints collides.
+double fingerprint_collision_probability(std::uint64_t unique_states);
+
+// "1.5 GiB", "640 KiB": for people.
+std::string format_bytes(std::uint64_t bytes);
+
+}  // namespace corridor

@@ -1,0 +1,121 @@
+#include "explorers/pct.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/prng.hpp"
+
+namespace corridor {
+
+PctBound pct_bound(std::uint32_t entities, std::uint64_t steps, std::uint32_t depth) {
+  assert(entities > 0 && steps > 0 && depth > 0);
+  const double k_power = std::pow(static_cast<double>(steps), static_cast<double>(depth - 1));
+  return {entities, steps, depth, 1.0 / (static_cast<double>(entities) * k_power)};
+}
+
+std::string describe_pct_bound(const PctBound& b, std::uint32_t actors) {
+  return fmt::format("pct: depth d = {} over n = {} scheduled entities ({} nodes and clients, and the fault plan), "
+                     "k = {} steps: each run hits a given depth-{} bug with probability at least "
+                     "1/(n*k^(d-1)) = {:.3g}",
+                     b.depth, b.entities, actors, b.steps, b.depth, b.probability);
+}
+
+namespace {
+
+// PCT's priorities over entities 0..n-1 (actor a is entity a, the fault plan entity n - 1).
+class PctScheduler {
+ public:
+  PctScheduler(std::uint32_t entities, std::uint32_t depth, std::uint64_t steps, std::uint64_t seed)
+      : depth_(depth), priority_(entities) {
+    assert(entities > 0 && depth > 0 && steps > 0);
+    Xoshiro256 rng(seed);
+    auto draw = [&rng](std::uint64_t bound) { return uniform_below([&rng] { return rng.next(); }, bound); };
+    for (std::uint32_t i = 0; i < entities; ++i) priority_[i] = depth + i;
+    for (std::uint32_t i = entities; i > 1; --i) std::swap(priority_[i - 1], priority_[draw(i)]);  // Fisher-Yates
+    for (std::uint32_t j = 1; j < depth; ++j) change_points_.push_back(1 + draw(steps));
+  }
+
+  // The index in `events` ((due, seq) order) of the event to fire at step `step` (from 1).
+  std::size_t pick(const std::vector<EnabledEvent>& events, std::uint64_t step) {
+    std::size_t best = choose(events);
+    for (std::uint32_t j = 1; j < depth_; ++j) {
+      if (change_points_[j - 1] != step) continue;
+      priority_[entity(events[best])] = depth_ - j;  // below every initial priority
+      best = choose(events);
+    }
+    return best;
+  }
+
+ private:
+  std::uint32_t entity(const EnabledEvent& e) const {
+    return e.actor == no_node ? static_cast<std::uint32_t>(priority_.size() - 1) : e.actor;
+  }
+  // The earliest event of the enabled entity with the highest priority.
+  std::size_t choose(const std::vector<EnabledEvent>& events) const {
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < events.size(); ++i) {
+      if (priority_[entity(events[i])] > priority_[entity(events[best])]) best = i;
+    }
+    return best;
+  }
+
+  std::uint32_t depth_;
+  std::vector<std::uint64_t> priority_;
+  std::vector<std::uint64_t> change_points_;
+};
+
+}  // namespace
+
+RunOutcome run_untimed(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
+  assert(config.explorer != ExplorerKind::timed);
+  sim.start(config, seed, options.plan, options.replay, options.record);
+  const std::uint32_t entities = sim.actor_count() + 1;
+  // PCT's own draws come from a stream of their own, so the protocol's choice log is unaffected.
+  PctScheduler pct(entities, std::max<std::uint32_t>(config.pct_depth, 1), std::max<std::uint64_t>(config.pct_steps, 1),
+                   derive_seed(seed, 0x9C7));
+  RunOutcome out;
+  out.seed = seed;
+  std::vector<EnabledEvent> events;
+  bool hung = false;
+  while (!sim.violation()) {
+    if (sim.steps() >= config.max_steps) {
+      hung = true;
+      break;
+    }
+    events.clear();
+    sim.enabled_events(config.time_limit_ns, events);
+    if (events.empty()) break;
+    Chooser& chooser = sim.chooser();
+    std::uint64_t index = 0;
+    if (config.explorer == ExplorerKind::pct && !chooser.replaying()) {
+      index = chooser.decided(ChoiceKind::pick, pct.pick(events, sim.steps() + 1), events.size());
+    } else {
+      index = chooser.below(ChoiceKind::pick, events.size());  // walk, or any replay
+    }
+    assert(index < events.size());
+    sim.fire(events[index].slot);
+  }
+  if (hung) {
+    out.verdict = Verdict::hung;
+    out.violation = Violation{"step-budget", Verdict::hung, sim.steps(), sim.now_ns(), {}, {},
+                              fmt::format("the run took more than {} steps before reaching the time limit "
+                                          "(a livelock, or raise the budget)", config.max_steps)};
+  } else {
+    if (!sim.violation()) sim.finish(config.time_limit_ns);
+    if (sim.violation()) {
+      out.violation = sim.violation();
+      out.verdict = out.violation->verdict;
+    }
+  }
+  out.steps = sim.steps();
+  out.end_ns = sim.now_ns();
+  out.messages = sim.messages_sent();
+  out.replay_divergences = sim.replay_divergences();
+  return out;
+}
+
+}  // namespace corridor

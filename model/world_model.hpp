@@ -1,0 +1,401 @@
+#pragma once
+// The simulated world as a StateMachine (model/state_machine.hpp), under the untimed semantics of
+// DESIGN.md: any enabled pending event may fire next, and true time moves to its due time (never
+// back). Crash-restart, message loss and duplication are actions too, each bounded by a budget.
+// Random draws of the protocol and message delays take their defaults (draws 0, delays the link's
+// minimum): the search branches on schedules and faults, not on values.
+//
+// It lives in model/ (not explorers/) because protocols make it from their SimulationSpec and may
+// not include explorers; explorers consume it through the StateMachine concept.
+//
+// A state is an immutable world (an Engine copy) behind a shared pointer, plus the monitors that
+// follow its path and the budgets used; next() copies the world and fires one event on the copy.
+//
+// Canonical encoding (the fingerprint): per node its status, state and durable state (through the
+// reflection of model/reflect.hpp), per client the same, then the pending events as a sorted
+// multiset (in-flight messages as sender, receiver, message; timers as owner and tag, without due
+// times; starts, restarts and plan faults), blocked links, the client history without times, and
+// the budgets used. Left out: true time, due times, message ids, slot numbers, vector clocks and
+// the monitors' memory. Leaving out time is the untimed abstraction: two worlds that differ only in
+// when things happen are one state (node states that hold clock readings still differ).
+//
+// Checks: the protocol's state invariants on every state (a fresh copy per check, so an invariant
+// that remembers earlier states, such as unique-leader-per-term, sees only this one); the
+// event-stream monitors that can be cloned follow every path (a liveness bound in true time cannot
+// and is left out); history checkers run on terminal states (no enabled event).
+//
+// Partial-order reduction: actions of different nodes are independent (sleep sets), except that
+// two faults drawn from the same budget are dependent (one can exhaust it), and plan faults are
+// dependent with everything. This is exact for node states, messages, timers and histories of
+// different nodes' handlers; it is not exact for true time (firing b first moves time past a's due
+// time) nor for the order of history events of different clients. tests/explorers/world_por_test
+// checks on every reference protocol and planted bug that the same violations are reachable with
+// and without it.
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "model/engine.hpp"
+#include "model/node_renaming.hpp"
+#include "model/simulation.hpp"
+#include "model/state_machine.hpp"
+
+namespace corridor {
+
+// What an untimed search of the world may do besides firing events.
+struct WorldLimits {
+  std::uint32_t crashes = 0;  // crash-restarts of fault-target nodes
+  std::uint32_t losses = 0;   // in-flight messages lost
+  std::uint32_t dups = 0;     // in-flight messages duplicated
+  std::uint64_t plan_seed = 0;  // draws the clocks' initial offset and drift (time-0 plan entries)
+};
+
+// The configuration an untimed search runs the world under: the protocol's own, without the
+// generated faults and network randomness that the search's budgets replace.
+inline SimConfig untimed_config(SimConfig config) {
+  config.faults = FaultSpec{};
+  config.link.loss = 0.0;
+  config.link.dup = 0.0;
+  for (LinkOverride& o : config.links) {
+    o.spec.loss = 0.0;
+    o.spec.dup = 0.0;
+  }
+  config.clock.jumps = 0;
+  config.clock.drift_changes = 0;
+  config.plan_text.reset();
+  return config;
+}
+
+// Writes reflected fields into a state encoding (the Sink of hash_append).
+struct EncoderSink {
+  StateEncoder& encoder;
+  void mix(std::uint64_t word) { encoder.u64(word); }
+  void mix_bytes(std::string_view bytes) { encoder.text(bytes); }
+};
+
+template <class P>
+class WorldModel {
+ public:
+  using E = Engine<P>;
+  using Spec = SimulationSpec<P>;
+  static constexpr bool has_symmetry = HasNodeSymmetry<P>;
+
+  struct State {
+    std::shared_ptr<const E> world;
+    std::vector<std::shared_ptr<const RunObserver>> monitors;
+    std::uint32_t crashes_used = 0;
+    std::uint32_t losses_used = 0;
+    std::uint32_t dups_used = 0;
+    bool symmetric = false;  // set by canonicalize(): encode interchangeable nodes in sorted order
+  };
+
+  struct Action {
+    enum class Kind : std::uint8_t { fire, lose, duplicate, crash };
+    Kind kind = Kind::fire;
+    std::uint8_t event = 0;   // the pending event's kind (for describe)
+    NodeId actor = no_node;   // whose handler runs; actor_count() for plan faults
+    NodeId source = no_node;  // deliveries: the sender
+    std::uint32_t slot = 0;
+    std::uint64_t seq = 0;    // with slot: the event, in this state and in its successors
+    friend bool operator==(const Action&, const Action&) = default;
+  };
+
+  WorldModel(Spec spec, const SimConfig& config, WorldLimits limits)
+      : spec_(std::make_shared<const Spec>(std::move(spec))), config_(untimed_config(config)), limits_(limits) {
+    assert(spec_->layout && spec_->targets);
+    crash_targets_ = spec_->targets(config_).nodes;
+  }
+
+  void initial_states(std::vector<State>& states) const {
+    auto world = std::make_shared<E>();
+    std::vector<std::unique_ptr<RunObserver>> observers;
+    if (spec_->install) spec_->install(*world, observers, config_);
+    world->clear_checks();  // state invariants run in check(), fresh each time
+    State s;
+    for (auto& o : observers) {
+      if (!o->clone()) continue;  // cannot follow a branching search
+      world->add_observer(o.get());
+      s.monitors.push_back(std::shared_ptr<const RunObserver>(std::move(o)));
+    }
+    world->set_untimed(true);
+    world->chooser().start_defaults();
+    const auto layout = spec_->layout(config_);
+    world->start(config_, layout, generate_fault_plan(config_, spec_->targets(config_), limits_.plan_seed), false);
+    // Clock settings at time 0 apply before anything else, as in a timed run.
+    std::vector<EnabledEvent> events;
+    world->enabled_events(0, events);
+    for (const EnabledEvent& e : events) {
+      if (e.actor == no_node) world->fire(e.slot);
+    }
+    s.world = std::move(world);
+    states.push_back(std::move(s));
+  }
+
+  void actions(const State& s, std::vector<Action>& out) const {
+    const E& w = *s.world;
+    if (w.violation()) return;  // a violation ends its path
+    thread_local std::vector<EnabledEvent> events;
+    events.clear();
+    w.enabled_events(config_.time_limit_ns, events);
+    for (const EnabledEvent& e : events) {
+      const NodeId actor = e.actor == no_node ? w.actor_count() : e.actor;
+      const std::uint8_t kind = e.kind;
+      out.push_back({Action::Kind::fire, kind, actor, e.source, e.slot, e.seq});
+      if (!e.is_delivery()) continue;
+      if (s.losses_used < limits_.losses) out.push_back({Action::Kind::lose, kind, actor, e.source, e.slot, e.seq});
+      if (s.dups_used < limits_.dups) out.push_back({Action::Kind::duplicate, kind, actor, e.source, e.slot, e.seq});
+    }
+    if (s.crashes_used >= limits_.crashes) return;
+    for (NodeId n : crash_targets_) {
+      if (n < w.layout_nodes() && w.status(n) == ActorStatus::up) out.push_back({Action::Kind::crash, 0, n, no_node, 0, 0});
+    }
+  }
+
+  State next(const State& s, const Action& a) const {
+    auto world = std::make_shared<E>(*s.world);
+    State n;
+    n.crashes_used = s.crashes_used;
+    n.losses_used = s.losses_used;
+    n.dups_used = s.dups_used;
+    n.symmetric = s.symmetric;
+    std::vector<RunObserver*> raw;
+    n.monitors.reserve(s.monitors.size());
+    for (const auto& m : s.monitors) {
+      std::shared_ptr<RunObserver> copy = m->clone();
+      assert(copy);
+      raw.push_back(copy.get());
+      n.monitors.push_back(std::move(copy));
+    }
+    world->replace_observers(std::move(raw));
+    if (a.kind != Action::Kind::crash) assert(world->pending_is(a.slot, a.seq));
+    switch (a.kind) {
+      case Action::Kind::fire: world->fire(a.slot); break;
+      case Action::Kind::lose:
+        world->lose(a.slot);
+        ++n.losses_used;
+        break;
+      case Action::Kind::duplicate:
+        world->duplicate(a.slot);
+        ++n.dups_used;
+        break;
+      case Action::Kind::crash:
+        world->crash_restart(a.actor);
+        ++n.crashes_used;
+        break;
+    }
+    n.world = std::move(world);
+    return n;
+  }
+
+  void encode(const State& s, StateEncoder& e) const {
+    const E& w = *s.world;
+    const std::vector<NodeId> order = node_order(s);
+    const NodeRenaming rename(inverse(order));
+    EncoderSink sink{e};
+    e.u32(s.crashes_used);
+    e.u32(s.losses_used);
+    e.u32(s.dups_used);
+    for (NodeId old_id : order) encode_node(w, old_id, rename, sink);
+    if constexpr (E::has_clients) {
+      for (std::uint32_t c = 0; c < w.layout_clients(); ++c) {
+        e.u8(static_cast<std::uint8_t>(w.status(w.layout_nodes() + c)));
+        hash_append(sink, w.client(c));
+      }
+    }
+    encode_pending(w, rename, e);
+    encode_links(w, rename, e);
+    e.u64(w.history().size());
+    for (const HistoryEvent& h : w.history()) {
+      e.u32(h.process);
+      e.u8(static_cast<std::uint8_t>(h.type));
+      e.text(h.f);
+      e.text(h.key);
+      hash_append(sink, h.value);
+    }
+    e.boolean(w.violation().has_value());
+  }
+
+  std::optional<Violation> check(const State& s) const {
+    const E& w = *s.world;
+    if (const auto& v = w.violation(); v && v->verdict != Verdict::liveness) return v;
+    E scratch;
+    std::vector<std::unique_ptr<RunObserver>> unused;
+    if (spec_->install) spec_->install(scratch, unused, config_);
+    for (const StateInvariant<E>& inv : scratch.state_invariants()) {
+      if (auto v = inv.check(w)) return stamped(std::move(*v), inv.name, w);
+    }
+    if (scratch.history_checkers().empty()) return std::nullopt;
+    thread_local std::vector<EnabledEvent> events;
+    events.clear();
+    w.enabled_events(config_.time_limit_ns, events);
+    if (!events.empty()) return std::nullopt;
+    for (const HistoryChecker& checker : scratch.history_checkers()) {
+      if (auto v = checker.check(w.history())) return stamped(std::move(*v), checker.name, w);
+    }
+    return std::nullopt;
+  }
+
+  std::uint32_t actor(const Action& a) const { return a.actor; }
+
+  bool independent(const Action& a, const Action& b) const {
+    if (a.actor == b.actor) return false;
+    if (a.event == plan_fault_begin || a.event == plan_fault_end) return false;
+    if (b.event == plan_fault_begin || b.event == plan_fault_end) return false;
+    return a.kind == Action::Kind::fire || a.kind != b.kind;  // same budget: dependent
+  }
+
+  std::string describe(const Action& a) const {
+    const NodeId n = a.actor;
+    switch (a.kind) {
+      case Action::Kind::lose: return fmt::format("lose the message n{} -> n{}", a.source, n);
+      case Action::Kind::duplicate: return fmt::format("duplicate the message n{} -> n{}", a.source, n);
+      case Action::Kind::crash: return fmt::format("crash n{} (it restarts later)", n);
+      case Action::Kind::fire: break;
+    }
+    switch (a.event) {
+      case 0: return fmt::format("n{} starts", n);
+      case 1: return fmt::format("n{} receives from n{}", n, a.source);
+      case 2: return fmt::format("n{} timer fires", n);
+      case 5: return fmt::format("n{} restarts", n);
+      default: return "a fault of the plan";
+    }
+  }
+
+  void canonicalize(State& s) const {
+    if constexpr (has_symmetry) s.symmetric = true;
+    else (void)s;
+  }
+  bool supports_symmetry() const { return has_symmetry; }
+
+  std::size_t state_bytes(const State& s) const {
+    const E& w = *s.world;
+    return sizeof(E) + w.slot_count() * 160 + w.layout_nodes() * (sizeof(typename E::Node) + 64) +
+           w.history().size() * 96 + s.monitors.size() * 256;
+  }
+
+ private:
+  static constexpr std::uint8_t plan_fault_begin = 3;
+  static constexpr std::uint8_t plan_fault_end = 4;
+
+  static std::optional<Violation> stamped(Violation v, const std::string& name, const E& w) {
+    if (v.invariant.empty()) v.invariant = name;
+    v.step = w.step_count();
+    v.true_ns = w.now_ns();
+    return v;
+  }
+
+  // Nodes in the order they are encoded: interchangeable nodes sorted by what they hold (state,
+  // status, pending events), ties in id order. Any state-determined order is sound: equal
+  // encodings still mean worlds equal up to a renaming of interchangeable nodes.
+  std::vector<NodeId> node_order(const State& s) const {
+    const E& w = *s.world;
+    std::vector<NodeId> order(w.layout_nodes());
+    for (NodeId n = 0; n < order.size(); ++n) order[n] = n;
+    if constexpr (has_symmetry) {
+      if (!s.symmetric) return order;
+      const NodeRange range = P::Symmetry::interchangeable(w.layout_nodes());
+      assert(range.first <= range.last && range.last <= w.layout_nodes());
+      std::vector<std::uint64_t> key(w.layout_nodes(), 0);
+      for (NodeId n = range.first; n < range.last; ++n) {
+        Hasher h;
+        h.mix(static_cast<std::uint64_t>(w.status(n)));
+        hash_append(h, w.node(n));
+        hash_append(h, w.durable(n));
+        key[n] = h.digest();
+      }
+      w.for_each_pending([&](std::uint8_t kind, NodeId target, NodeId source, std::uint64_t detail,
+                             const typename E::Message& m) {
+        const std::uint64_t item = kind == 1 ? hash_of(m) : detail + kind;
+        if (target >= range.first && target < range.last) key[target] += item * 0x9E3779B97F4A7C15ULL + 1;
+        if (source >= range.first && source < range.last) key[source] += item * 0xC2B2AE3D27D4EB4FULL + 3;
+      });
+      std::stable_sort(order.begin() + range.first, order.begin() + range.last,
+                       [&](NodeId a, NodeId b) { return key[a] < key[b]; });
+    }
+    return order;
+  }
+
+  static std::vector<NodeId> inverse(const std::vector<NodeId>& order) {
+    std::vector<NodeId> to(order.size());
+    for (NodeId i = 0; i < order.size(); ++i) to[order[i]] = i;
+    return to;
+  }
+
+  void encode_node(const E& w, NodeId n, const NodeRenaming& rename, EncoderSink& sink) const {
+    sink.encoder.u8(static_cast<std::uint8_t>(w.status(n)));
+    if constexpr (has_symmetry) {
+      typename E::Node node = w.node(n);
+      P::Symmetry::rename(node, rename);
+      hash_append(sink, node);
+      auto durable = w.durable(n);
+      if constexpr (requires { P::Symmetry::rename(durable, rename); }) P::Symmetry::rename(durable, rename);
+      hash_append(sink, durable);
+      return;
+    }
+    (void)rename;
+    hash_append(sink, w.node(n));
+    hash_append(sink, w.durable(n));
+  }
+
+  // The pending events as a sorted multiset of 64-bit digests (a message's digest covers its
+  // sender, receiver and content; a timer's its owner and tag).
+  void encode_pending(const E& w, const NodeRenaming& rename, StateEncoder& e) const {
+    thread_local std::vector<std::uint64_t> items;
+    items.clear();
+    w.for_each_pending([&](std::uint8_t kind, NodeId target, NodeId source, std::uint64_t detail,
+                           const typename E::Message& m) {
+      Hasher h;
+      h.mix(kind);
+      h.mix(rename(target));
+      h.mix(rename(source));
+      if (kind == 1) {
+        if constexpr (has_symmetry) {
+          typename E::Message copy = m;
+          P::Symmetry::rename(copy, rename);
+          hash_append(h, copy);
+        } else {
+          hash_append(h, m);
+        }
+      } else {
+        h.mix(detail);
+      }
+      items.push_back(h.digest());
+    });
+    std::sort(items.begin(), items.end());
+    e.u64(items.size());
+    for (std::uint64_t item : items) e.u64(item);
+  }
+
+  void encode_links(const E& w, const NodeRenaming& rename, StateEncoder& e) const {
+    if (!w.blocked_any()) {
+      e.u8(0);
+      return;
+    }
+    const auto links = w.blocked_links();
+    const std::uint32_t actors = w.actor_count();
+    std::vector<std::uint64_t> blocked;
+    for (std::uint32_t i = 0; i < links.size(); ++i) {
+      if (links[i] == 0) continue;
+      blocked.push_back(std::uint64_t{rename(i / actors)} << 40 | std::uint64_t{rename(i % actors)} << 16 | links[i]);
+    }
+    std::sort(blocked.begin(), blocked.end());
+    e.u8(1);
+    e.u64(blocked.size());
+    for (std::uint64_t b : blocked) e.u64(b);
+  }
+
+  std::shared_ptr<const Spec> spec_;
+  SimConfig config_;
+  WorldLimits limits_;
+  std::vector<NodeId> crash_targets_;
+};
+
+}  // namespace corridor

@@ -1,0 +1,135 @@
+// The exhaustive explorer's bounds (memory, states, depth, time) stop it cleanly with a partial
+// result, and sleep sets on a model of independent nodes keep every state while skipping most
+// transitions.
+#include <cstdint>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "explorers/exhaustive.hpp"
+#include "protocols/two_phase_commit/two_phase_commit.hpp"
+
+namespace corridor {
+namespace {
+
+using protocols::TwoPhaseCommit;
+
+// k nodes, each counting to `top` on its own; the invariant fails once every node is at the top.
+struct Counters {
+  using State = std::uint64_t;  // one byte per node
+  struct Action {
+    std::uint8_t node = 0;
+    friend bool operator==(const Action&, const Action&) = default;
+  };
+  std::uint32_t nodes = 3;
+  std::uint32_t top = 3;
+  bool all_at_top_is_a_violation = false;
+
+  static std::uint32_t count(State s, std::uint32_t node) { return (s >> (8 * node)) & 0xFF; }
+  void initial_states(std::vector<State>& states) const { states.push_back(0); }
+  void actions(const State& s, std::vector<Action>& out) const {
+    for (std::uint32_t n = 0; n < nodes; ++n) {
+      if (count(s, n) < top) out.push_back({static_cast<std::uint8_t>(n)});
+    }
+  }
+  State next(const State& s, const Action& a) const { return s + (State{1} << (8 * a.node)); }
+  void encode(const State& s, StateEncoder& e) const { e.u64(s); }
+  std::optional<Violation> check(const State& s) const {
+    if (!all_at_top_is_a_violation) return std::nullopt;
+    for (std::uint32_t n = 0; n < nodes; ++n) {
+      if (count(s, n) < top) return std::nullopt;
+    }
+    Violation v;
+    v.invariant = "not-all-at-top";
+    v.message = "every node reached the top";
+    return v;
+  }
+  std::uint32_t actor(const Action& a) const { return a.node; }
+  std::string describe(const Action& a) const { return "step n" + std::to_string(a.node); }
+};
+
+ExhaustiveOptions small_options() {
+  ExhaustiveOptions o;
+  o.memory_bytes_max = std::uint64_t{1} << 30;
+  return o;
+}
+
+TEST(ExhaustiveBounds, MemoryBudgetStopsCleanlyWithAPartialResult) {
+  for (SearchOrder order : {SearchOrder::bfs, SearchOrder::dfs}) {
+    ExhaustiveOptions o = small_options();
+    o.order = order;
+    o.jobs = order == SearchOrder::bfs ? 2 : 1;
+    o.memory_bytes_max = std::uint64_t{16} << 20;
+    const auto result = explore_exhaustive(TwoPhaseCommit(9), o);
+    EXPECT_EQ(result.summary.verdict, ExhaustiveVerdict::unknown);
+    EXPECT_EQ(result.summary.stop_reason, "memory budget");
+    EXPECT_GT(result.summary.unique_states, 1000u);
+    EXPECT_LT(result.summary.unique_states, 10340352u);
+    EXPECT_LE(result.summary.peak_accounted_bytes, o.memory_bytes_max);
+    EXPECT_GT(result.summary.peak_accounted_bytes, o.memory_bytes_max / 4);
+  }
+}
+
+TEST(ExhaustiveBounds, StateBudgetDepthAndTimeLimitGiveUnknown) {
+  ExhaustiveOptions states = small_options();
+  states.states_max = 1000;
+  const auto by_states = explore_exhaustive(TwoPhaseCommit(7), states);
+  EXPECT_EQ(by_states.summary.verdict, ExhaustiveVerdict::unknown);
+  EXPECT_EQ(by_states.summary.stop_reason, "state budget");
+  EXPECT_GE(by_states.summary.unique_states, 1000u);
+  EXPECT_LT(by_states.summary.unique_states, 100000u);
+
+  ExhaustiveOptions depth = small_options();
+  depth.depth_max = 3;
+  const auto by_depth = explore_exhaustive(TwoPhaseCommit(5), depth);
+  EXPECT_EQ(by_depth.summary.verdict, ExhaustiveVerdict::unknown);
+  EXPECT_EQ(by_depth.summary.stop_reason, "depth bound");
+  EXPECT_EQ(by_depth.summary.depth, 3u);
+
+  ExhaustiveOptions time = small_options();
+  time.time_limit_s = 1e-9;
+  const auto by_time = explore_exhaustive(TwoPhaseCommit(7), time);
+  EXPECT_EQ(by_time.summary.verdict, ExhaustiveVerdict::unknown);
+  EXPECT_EQ(by_time.summary.stop_reason, "time limit");
+
+  // A bound that is never reached changes nothing.
+  ExhaustiveOptions loose = small_options();
+  loose.depth_max = 100;
+  loose.states_max = 10000;
+  EXPECT_EQ(explore_exhaustive(TwoPhaseCommit(5), loose).summary.verdict, ExhaustiveVerdict::held);
+}
+
+TEST(ExhaustiveBounds, SleepSetsKeepEveryStateOfIndependentNodes) {
+  for (SearchOrder order : {SearchOrder::bfs, SearchOrder::dfs}) {
+    for (bool violation : {false, true}) {
+      const Counters m{4, 5, violation};
+      ExhaustiveOptions o = small_options();
+      o.order = order;
+      const auto plain = explore_exhaustive(m, o);
+      o.por = true;
+      o.jobs = order == SearchOrder::bfs ? 2 : 1;
+      const auto reduced = explore_exhaustive(m, o);
+      EXPECT_EQ(plain.summary.verdict, violation ? ExhaustiveVerdict::violation : ExhaustiveVerdict::held);
+      EXPECT_EQ(reduced.summary.verdict, plain.summary.verdict);
+      if (!violation) {
+        EXPECT_EQ(plain.summary.unique_states, 6u * 6 * 6 * 6);
+        EXPECT_EQ(reduced.summary.unique_states, plain.summary.unique_states);
+        // Each state is entered once, by its first possible action in node order, instead of once
+        // per incoming edge.
+        EXPECT_LT(2 * reduced.summary.generated_states, plain.summary.generated_states);
+      } else {
+        EXPECT_EQ(reduced.path.size(), 20u);
+      }
+    }
+  }
+}
+
+TEST(ExhaustiveBounds, CollisionProbabilityIsTheBirthdayBound) {
+  EXPECT_DOUBLE_EQ(fingerprint_collision_probability(0), 0.0);
+  EXPECT_NEAR(fingerprint_collision_probability(61515776), 1.0257e-4, 1e-6);
+  const auto result = explore_exhaustive(TwoPhaseCommit(3), small_options());
+  EXPECT_DOUBLE_EQ(result.summary.collision_probability, fingerprint_collision_probability(288));
+}
+
+}  // namespace
+}  // namespace corridor
