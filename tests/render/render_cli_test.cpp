@@ -47,21 +47,25 @@ class RenderCli : public ::testing::Test {
                     "--faults crash=1,partition=2,pause=2,delay=uniform:1ms:10ms --clock drift=50000ppm --out " +
                     dir_.string());
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir_)) {
-      if (e.path().string().ends_with(".trace.jsonl")) trace_ = e.path();
+      const std::string name = e.path().string();
+      if (name.ends_with(".shrunk.trace.jsonl")) shrunk_ = e.path();
+      else if (name.ends_with(".trace.jsonl")) trace_ = e.path();
     }
   }
   static void TearDownTestSuite() { std::filesystem::remove_all(dir_); }
   static std::string trace() { return trace_.string(); }
 
   static inline std::filesystem::path dir_;
-  static inline std::filesystem::path trace_;
+  static inline std::filesystem::path trace_;   // the failing run as found
+  static inline std::filesystem::path shrunk_;  // the same failure shrunk: the one a person reads
   static inline Result run_;
 };
 
-TEST_F(RenderCli, RunWritesThePictureBesideTheTrace) {
+TEST_F(RenderCli, RunWritesThePictureOfTheShrunkTraceBesideIt) {
   ASSERT_EQ(run_.exit_code, 1) << run_.out;
   ASSERT_FALSE(trace_.empty()) << run_.out;
-  std::string html = trace();
+  ASSERT_FALSE(shrunk_.empty()) << run_.out;
+  std::string html = shrunk_.string();
   html.replace(html.size() - std::string(".trace.jsonl").size(), std::string::npos, ".html");
   ASSERT_TRUE(std::filesystem::exists(html)) << run_.out;
   EXPECT_NE(run_.out.find("picture: " + html), std::string::npos) << run_.out;
