@@ -2,6 +2,9 @@
 // correct variant must pass its seeds under its fault model, each planted bug must be found,
 // shown as a timeline, written as a trace and replayed exactly. Wiring only: it runs the same
 // campaigns `corridor run` does.
+#include <algorithm>
+#include <string_view>
+
 #include <fmt/format.h>
 
 #include "cli/campaign_report.hpp"
@@ -72,11 +75,17 @@ int execute(const DemoCommand& c) {
     for (std::uint32_t v = 0; v < entry.info.variants.size(); ++v) rows.push_back(demo_variant(c, entry, v, master));
   }
   if (rows.empty()) throw UsageError("--only names no registered protocol (see 'corridor list')");
-  fmt::print("\n{:<18} {:<20} {:<12} {}\n", "protocol", "variant", "kind", "outcome");
+  std::size_t protocol_width = std::string_view("protocol").size();
+  std::size_t variant_width = std::string_view("variant").size();
+  for (const Row& r : rows) {
+    protocol_width = std::max(protocol_width, r.protocol.size());
+    variant_width = std::max(variant_width, r.variant.size());
+  }
+  fmt::print("\n{:<{}}  {:<{}}  {:<12} {}\n", "protocol", protocol_width, "variant", variant_width, "kind", "outcome");
   bool all_expected = true;
   for (const Row& r : rows) {
-    fmt::print("{:<18} {:<20} {:<12} {}{}\n", r.protocol, r.variant, r.planted_bug ? "planted bug" : "correct",
-               r.as_expected ? "" : "UNEXPECTED: ", r.outcome);
+    fmt::print("{:<{}}  {:<{}}  {:<12} {}{}\n", r.protocol, protocol_width, r.variant, variant_width,
+               r.planted_bug ? "planted bug" : "correct", r.as_expected ? "" : "UNEXPECTED: ", r.outcome);
     all_expected = all_expected && r.as_expected;
   }
   fmt::print("\n{}\n", all_expected ? "demo: every correct variant passed and every planted bug was found and replayed."
