@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 // The order candidates must go down in; lexicographic over natural numbers, so the search ends.
 using Measure = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
 
-constexpr int rounds_max = 16;            // outer passes over the four layers
+constexpr int rounds_max = 16;            // outer passes over the five layers
 constexpr int bisection_steps_max = 8;    // halvings of a fault's time toward 0
 constexpr int value_steps_max = 3;        // halvings of a decision's value toward its default
 
