@@ -1,7 +1,9 @@
 // Shrinking every planted bug of the registered protocols: the demo's campaign (master seed
 // 0xC0441D04, the demo's fault model) finds failures, the shrinker minimises each, and the table
 // gives events, faults, client operations and messages before and after, replays and seconds.
-// The "BFS shortest" column waits for the exhaustive BFS explorer.
+// Steps are the quality bar's unit (tests/explorers/shrink_test.cpp): pending events fired up to
+// the violation. The "BFS shortest" column is filled in bench/RESULTS.md from `corridor explore
+// --bfs` (the commands are there), not measured here.
 //
 //   build/bench/bench_shrink [--failures K]   (K failing seeds per bug, default 5)
 #include <algorithm>
@@ -66,13 +68,13 @@ int main(int argc, char** argv) {
       if (entry.info.variants[v].planted_bug) rows.push_back(measure(entry, v, failures_max));
     }
   }
-  fmt::print("| protocol / bug | events before | after | BFS shortest | faults | client ops | messages | replays | seconds |\n");
-  fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+  fmt::print("| protocol / bug | events before | after | BFS shortest | faults | client ops | messages | replays | seconds | steps |\n");
+  fmt::print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const Row& r : rows) {
     const ShrinkResult& s = r.first;
-    fmt::print("| {} | {} | {} | (to fill) | {} -> {} | {} -> {} | {} -> {} | {} | {:.2f} |\n", r.name, s.before.events,
-               s.after.events, s.before.faults, s.after.faults, s.before.operations, s.after.operations,
-               s.before.messages, s.after.messages, s.replays, s.seconds);
+    fmt::print("| {} | {} | {} | (to fill) | {} -> {} | {} -> {} | {} -> {} | {} | {:.2f} | {} -> {} |\n", r.name,
+               s.before.events, s.after.events, s.before.faults, s.after.faults, s.before.operations, s.after.operations,
+               s.before.messages, s.after.messages, s.replays, s.seconds, s.before.steps, s.after.steps);
   }
   fmt::print("\nOver the first {} failing seeds of each campaign:\n\n", failures_max);
   fmt::print("| protocol / bug | failures | events after: min | median | max | median after/before |\n");

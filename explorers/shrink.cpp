@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 // The order candidates must go down in; lexicographic over natural numbers, so the search ends.
 using Measure = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
 
-constexpr int rounds_max = 16;            // outer passes over the four layers
+constexpr int rounds_max = 16;            // outer passes over the five layers
 constexpr int bisection_steps_max = 8;    // halvings of a fault's time toward 0
 constexpr int value_steps_max = 3;        // halvings of a decision's value toward its default
 
@@ -32,6 +32,25 @@ std::uint64_t delay_floor(const SimConfig& config) {
   time_ns floor = floor_of(config.link.delay);
   for (const LinkOverride& o : config.links) floor = std::min(floor, floor_of(o.spec.delay));
   return static_cast<std::uint64_t>(std::max<time_ns>(floor, 0));
+}
+
+// The longest delay every link with drawn delays can draw: where a delivery is postponed to, so
+// that it comes after the violation (a uniform link's upper bound; the engine's 1,000 s cap for
+// exponential and normal links). Constant links draw nothing and do not count.
+std::uint64_t delay_ceiling(const SimConfig& config) {
+  constexpr time_ns engine_delay_ns_max = 1'000'000'000'000;
+  auto ceiling_of = [](const DelaySpec& d) -> time_ns {
+    switch (d.kind) {
+      case DelaySpec::Kind::constant: return engine_delay_ns_max;
+      case DelaySpec::Kind::uniform: return d.b_ns;
+      case DelaySpec::Kind::exponential:
+      case DelaySpec::Kind::normal: return engine_delay_ns_max;
+    }
+    return d.a_ns;
+  };
+  time_ns ceiling = ceiling_of(config.link.delay);
+  for (const LinkOverride& o : config.links) ceiling = std::min(ceiling, ceiling_of(o.spec.delay));
+  return static_cast<std::uint64_t>(std::max<time_ns>(ceiling, 0));
 }
 
 std::uint64_t default_of(ChoiceKind kind, std::uint64_t floor) { return kind == ChoiceKind::delay ? floor : 0; }
@@ -51,6 +70,7 @@ class Shrinker {
     ShrinkResult result;
     result.before = size_of(failing);
     floor_ = delay_floor(failing.config);
+    ceiling_ = delay_ceiling(failing.config);
     best_ = failing;
     best_.choices = sim_.choices();
     best_measure_ = measure(best_);
@@ -59,6 +79,7 @@ class Shrinker {
       bool progress = shrink_faults();
       progress = shrink_operations() || progress;
       progress = shrink_choices() || progress;
+      progress = postpone_deliveries() || progress;
       progress = shrink_values() || progress;
       if (!progress) break;
     }
@@ -203,6 +224,30 @@ class Shrinker {
                          });
   }
 
+  // Runs of message delays set to the longest a link draws, halving the run length down to one:
+  // a delivery the violation does not need moves past it, and the run ends in fewer steps (what
+  // deleting a delivery is in DEMi's untimed terms; a timed run cannot skip a due event).
+  bool postpone_deliveries() {
+    if (ceiling_ <= floor_) return false;
+    bool any = false;
+    for (std::size_t chunk = std::max<std::size_t>(best_.choices.size() / 2, 1);; chunk /= 2) {
+      for (std::size_t begin = 0; begin < best_.choices.size() && !spent(); begin += chunk) {
+        FailingRun c = best_;
+        auto& e = c.choices.entries();
+        const std::size_t end = std::min(begin + chunk, e.size());
+        bool changes = false;
+        for (std::size_t i = begin; i < end; ++i) {
+          if (e[i].kind != ChoiceKind::delay || e[i].value >= ceiling_) continue;
+          e[i].value = ceiling_;
+          changes = true;
+        }
+        if (changes && accept(std::move(c))) any = true;
+      }
+      if (chunk <= 1 || spent()) break;
+    }
+    return any;
+  }
+
   // Bisects one number between `low` (tried, or the default) and its current value, keeping the
   // smallest that still fails; `set` builds the candidate with the number changed.
   bool bisect(std::uint64_t low, std::uint64_t current, const std::function<FailingRun(std::uint64_t)>& set,
@@ -266,6 +311,7 @@ class Shrinker {
   Clock::time_point start_;
   Violation target_;
   std::uint64_t floor_ = 0;
+  std::uint64_t ceiling_ = 0;
   FailingRun best_;
   Measure best_measure_;
   std::vector<std::uint32_t> operations_;  // what the best run started, per actor

@@ -7,7 +7,10 @@
 //   2. the workload: each actor's operation budget (SimConfig::operations_max) lowered to 0, or
 //      to the smallest that still fails (bisection);
 //   3. the choice log: runs of decisions deleted, down to single decisions (greedy deletion);
-//   4. what is left: runs of decisions set to their defaults (no loss, no duplication, draw 0, the
+//   4. message delays: runs of them set to the longest a link draws, halving the run length down
+//      to one, so deliveries the violation does not need come after it (a timed run cannot skip a
+//      due event; postponing it is what deleting a delivery is to an untimed search);
+//   5. what is left: runs of decisions set to their defaults (no loss, no duplication, draw 0, the
 //      shortest delay), then each decision's value bisected toward its default.
 //
 // Every candidate is replayed from its fault plan and choice log (the chooser tolerates an edited
