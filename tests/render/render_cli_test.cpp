@@ -1,6 +1,7 @@
 // `corridor render` and the picture `corridor run` writes, as a user meets them: every format on
 // stdout or in --out, one sentence and exit 64 or 65 for bad input.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -41,7 +42,8 @@ std::string read_file(const std::filesystem::path& path) {
 class RenderCli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = std::filesystem::temp_directory_path() / "corridor-render-cli-test";
+    // One folder per process: CTest runs this suite's tests as parallel processes.
+    dir_ = std::filesystem::temp_directory_path() / ("corridor-render-cli-test-" + std::to_string(::getpid()));
     std::filesystem::remove_all(dir_);
     run_ = corridor("run leader-lease --variant no-drift-margin --master-seed 0xC0441D04 --seeds 2000 --quiet "
                     "--faults crash=1,partition=2,pause=2,delay=uniform:1ms:10ms --clock drift=50000ppm --out " +
