@@ -99,23 +99,7 @@ RunOutcome run_untimed(Simulation& sim, const SimConfig& config, std::uint64_t s
     assert(index < events.size());
     sim.fire(events[index].slot);
   }
-  if (hung) {
-    out.verdict = Verdict::hung;
-    out.violation = Violation{"step-budget", Verdict::hung, sim.steps(), sim.now_ns(), {}, {},
-                              fmt::format("the run took more than {} steps before reaching the time limit "
-                                          "(a livelock, or raise the budget)", config.max_steps)};
-  } else {
-    if (!sim.violation()) sim.finish(config.time_limit_ns);
-    if (sim.violation()) {
-      out.violation = sim.violation();
-      out.verdict = out.violation->verdict;
-    }
-  }
-  out.steps = sim.steps();
-  out.end_ns = sim.now_ns();
-  out.messages = sim.messages_sent();
-  out.replay_divergences = sim.replay_divergences();
-  return out;
+  return conclude_run(sim, config, hung, out);
 }
 
 }  // namespace corridor

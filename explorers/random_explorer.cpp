@@ -6,19 +6,7 @@
 
 namespace corridor {
 
-RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
-  if (config.explorer != ExplorerKind::timed) return run_untimed(sim, config, seed, options);
-  sim.start(config, seed, options.plan, options.replay, options.record);
-  RunOutcome out;
-  out.seed = seed;
-  bool hung = false;
-  while (!sim.violation()) {
-    if (sim.steps() >= config.max_steps) {
-      hung = true;
-      break;
-    }
-    if (!sim.step(config.time_limit_ns)) break;
-  }
+RunOutcome conclude_run(Simulation& sim, const SimConfig& config, bool hung, RunOutcome out) {
   if (hung) {
     // Not a protocol verdict: the step budget ran out before simulated time did.
     out.verdict = Verdict::hung;
@@ -37,6 +25,22 @@ RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed
   out.messages = sim.messages_sent();
   out.replay_divergences = sim.replay_divergences();
   return out;
+}
+
+RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
+  if (config.explorer != ExplorerKind::timed) return run_untimed(sim, config, seed, options);
+  sim.start(config, seed, options.plan, options.replay, options.record);
+  RunOutcome out;
+  out.seed = seed;
+  bool hung = false;
+  while (!sim.violation()) {
+    if (sim.steps() >= config.max_steps) {
+      hung = true;
+      break;
+    }
+    if (!sim.step(config.time_limit_ns)) break;
+  }
+  return conclude_run(sim, config, hung, out);
 }
 
 }  // namespace corridor

@@ -29,4 +29,9 @@ struct RunOutcome {
 // step budget (verdict hung). Results stay readable on `sim` (records, history, choices, plan).
 RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options = {});
 
+// Ends a run that stopped stepping, for every explorer alike: `hung` when the step budget ran out
+// (verdict hung), otherwise the run is finished to its time limit and its first violation, if any,
+// becomes the verdict. Fills in the counts of `out` from `sim`.
+RunOutcome conclude_run(Simulation& sim, const SimConfig& config, bool hung, RunOutcome out);
+
 }  // namespace corridor
