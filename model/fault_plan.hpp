@@ -55,6 +55,13 @@ struct FaultTargets {
   std::uint32_t clock_nodes;   // clocks of nodes [0, clock_nodes) are skewed/drifted
 };
 
+// The usual targets: every one of `nodes` nodes may fail, and each has a clock of its own.
+inline FaultTargets every_node_targets(std::uint32_t nodes) {
+  FaultTargets t{{}, nodes};
+  for (NodeId n = 0; n < nodes; ++n) t.nodes.push_back(n);
+  return t;
+}
+
 // A plan drawn from the seed per the spec (counts) and the clock spec. Uses its own PRNG stream
 // derived from the seed, so the run's choice log is not affected by how the plan was made.
 FaultPlan generate_fault_plan(const SimConfig& config, const FaultTargets& targets, std::uint64_t seed);

@@ -44,11 +44,7 @@ std::unique_ptr<Simulation> make_token_ring() {
   return std::make_unique<SimulationOf<TokenRing>>(SimulationSpec<TokenRing>{
       .layout = [](const SimConfig& c) { return Engine<TokenRing>::Layout{c.nodes, 0}; },
       .targets =
-          [](const SimConfig& c) {
-            FaultTargets t{{}, c.nodes};
-            for (NodeId n = 0; n < c.nodes; ++n) t.nodes.push_back(n);
-            return t;
-          },
+          [](const SimConfig& c) { return every_node_targets(c.nodes); },
       .install =
           [](Engine<TokenRing>& engine, std::vector<std::unique_ptr<RunObserver>>&, const SimConfig&) {
             engine.add_state_invariant({"single-token", [](const Engine<TokenRing>& e) -> std::optional<Violation> {

@@ -110,11 +110,7 @@ ProtocolEntry causal_broadcast_entry() {
     return std::make_unique<SimulationOf<CausalBroadcast>>(SimulationSpec<CausalBroadcast>{
         .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
         .targets =
-            [](const SimConfig& c) {
-              FaultTargets t{{}, c.nodes};
-              for (NodeId n = 0; n < c.nodes; ++n) t.nodes.push_back(n);
-              return t;
-            },
+            [](const SimConfig& c) { return every_node_targets(c.nodes); },
         .install =
             [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
               observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>());

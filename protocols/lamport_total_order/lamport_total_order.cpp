@@ -117,11 +117,7 @@ ProtocolEntry lamport_total_order_entry() {
     return std::make_unique<SimulationOf<LamportTotalOrder>>(SimulationSpec<LamportTotalOrder>{
         .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
         .targets =
-            [](const SimConfig& c) {
-              FaultTargets t{{}, c.nodes};
-              for (NodeId n = 0; n < c.nodes; ++n) t.nodes.push_back(n);
-              return t;
-            },
+            [](const SimConfig& c) { return every_node_targets(c.nodes); },
         .install =
             [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
               observers.push_back(std::make_unique<invariants::TotalOrderMonitor>());

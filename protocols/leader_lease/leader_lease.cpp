@@ -399,11 +399,7 @@ SimulationSpec<LeaderLease> leader_lease_spec() {
   return {
       .layout = [](const SimConfig& c) { return E::Layout{c.nodes + 1, 2}; },
       .targets =
-          [](const SimConfig& c) {
-            FaultTargets t{{}, c.nodes};
-            for (NodeId n = 0; n < c.nodes; ++n) t.nodes.push_back(n);
-            return t;
-          },
+          [](const SimConfig& c) { return every_node_targets(c.nodes); },
       .install =
           [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
             engine.add_state_invariant(invariants::unique_leader_per_term<E>(

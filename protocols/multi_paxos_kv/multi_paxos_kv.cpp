@@ -509,11 +509,7 @@ ProtocolEntry multi_paxos_kv_entry() {
     return std::make_unique<SimulationOf<MultiPaxosKv>>(SimulationSpec<MultiPaxosKv>{
         .layout = [](const SimConfig& c) { return E::Layout{c.nodes, MP::clients}; },
         .targets =
-            [](const SimConfig& c) {
-              FaultTargets t{{}, c.nodes};
-              for (NodeId n = 0; n < c.nodes; ++n) t.nodes.push_back(n);
-              return t;
-            },
+            [](const SimConfig& c) { return every_node_targets(c.nodes); },
         .install =
             [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
               engine.add_history_checker(invariants::linearizability({.model = "kv", .time_budget_s = 10.0}));
