@@ -12,25 +12,15 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "tests/cli_process.hpp"
 #include <nlohmann/json.hpp>
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string out;  // stdout and stderr together
-};
+using Result = corridor_test::CliResult;
 
-Result corridor(const std::string& args) {
-  const std::string command = std::string(CORRIDOR_CLI) + " " + args + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Result corridor(const std::string& args) { return corridor_test::run_cli(CORRIDOR_CLI, args); }
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

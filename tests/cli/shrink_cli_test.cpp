@@ -9,23 +9,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/cli_process.hpp"
+
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string out;
-};
+using Result = corridor_test::CliResult;
 
-Result corridor(const std::string& args) {
-  const std::string command = std::string(CORRIDOR_CLI) + " " + args + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Result corridor(const std::string& args) { return corridor_test::run_cli(CORRIDOR_CLI, args); }
 
 std::filesystem::path scratch(const std::string& name) {
   const auto dir = std::filesystem::temp_directory_path() / ("corridor-shrink-test-" + name);

@@ -10,27 +10,16 @@
 #include <string>
 
 #include <gtest/gtest.h>
+
+#include "tests/cli_process.hpp"
 #include <nlohmann/json.hpp>
 
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;  // stdout and stderr together
-};
+using CliRun = corridor_test::CliResult;
 
 #ifdef CORRIDOR_CLI
-CliRun corridor(const std::string& args) {
-  const std::string command = std::string(CORRIDOR_CLI) + " " + args + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {};
-  CliRun run;
-  std::array<char, 4096> buffer{};
-  while (const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) run.out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
+CliRun corridor(const std::string& args) { return corridor_test::run_cli(CORRIDOR_CLI, args); }
 #endif
 
 const std::string porcupine = std::string(CORRIDOR_SHARED_DATA) + "/histories/porcupine";

@@ -13,22 +13,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/cli_process.hpp"
+
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string out;  // stdout, and stderr unless kept apart
-};
+using Result = corridor_test::CliResult;
 
 Result corridor(const std::string& args, bool with_stderr = true) {
-  const std::string command = std::string(CORRIDOR_CLI) + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (!pipe) return {-1, "popen failed"};
-  std::string out;
-  std::array<char, 4096> buffer{};
-  while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) out.append(buffer.data(), n);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+  return corridor_test::run_cli(CORRIDOR_CLI, args, with_stderr);
 }
 
 std::string read_file(const std::filesystem::path& path) {
