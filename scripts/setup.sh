@@ -20,7 +20,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libfmt-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libboost1.81-dev libboost-graph1.81-dev nlohmann-json3-dev libcli11-dev
-  libxxhash-dev libtomlplusplus-dev
+  libxxhash-dev libtomlplusplus-dev ccache
 )
 if [ "$render_tools" = 1 ]; then
   packages+=(graphviz chromium zlib1g-dev)  # zlib: the render tests read the screenshot PNG
@@ -44,9 +44,13 @@ else
   echo "setup: all Debian packages present"
 fi
 
+# ccache: a fresh build of an unchanged file is a cache hit, in any clone or worktree of the project
+# (paths are taken relative to the tree, and the build folder's name is left out of the hash).
+export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=true
+
 if [ "$build" = 1 ]; then
   jobs=$(nproc 2>/dev/null || echo 2)
   cmake -S "$here" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=${CORRIDOR_BUILD_TYPE:-RelWithDebInfo} \
-    -DCORRIDOR_WERROR=${CORRIDOR_WERROR:-ON}
+    -DCORRIDOR_WERROR=${CORRIDOR_WERROR:-ON} -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
   cmake --build "$build_dir" -j "$jobs"
 fi

@@ -1,0 +1,47 @@
+#pragma once
+// CORRIDOR_ASSERT: an assertion compiled into every build type (TIGER_STYLE: an invariant of our
+// own code that is checked only in Debug is not checked). On failure it prints the condition,
+// file:line and the seed and step of the run in flight on this thread, then exits 3 (the exit code
+// of "code crashed", DESIGN.md), so a broken invariant of corridor is never mistaken for a verdict.
+//
+// Use them in pairs on both sides of a boundary: the caller asserts what it hands over, the
+// callee asserts what it received.
+#include <cstdint>
+
+namespace corridor {
+
+// The run this thread is executing, for the assertion message. The engine sets the step counter
+// it owns; the seed runner (or whoever starts a run) sets the seed. Plain thread-locals: reading
+// them costs nothing on the hot path, and a thread that runs no simulation leaves them unset.
+struct RunInFlight {
+  bool active = false;
+  std::uint64_t seed = 0;
+  const std::uint64_t* step = nullptr;  // the engine's own counter, read only when failing
+};
+
+RunInFlight& run_in_flight();
+
+[[noreturn]] void assertion_failed(const char* condition, const char* file, int line, const char* detail);
+
+// Marks the run in flight for this thread for the lifetime of the object.
+class RunInFlightScope {
+ public:
+  RunInFlightScope(std::uint64_t seed, const std::uint64_t* step) : saved_(run_in_flight()) {
+    run_in_flight() = {true, seed, step};
+  }
+  ~RunInFlightScope() { run_in_flight() = saved_; }
+  RunInFlightScope(const RunInFlightScope&) = delete;
+  RunInFlightScope& operator=(const RunInFlightScope&) = delete;
+
+ private:
+  RunInFlight saved_;
+};
+
+}  // namespace corridor
+
+#define CORRIDOR_ASSERT(condition)                                                                 \
+  ((condition) ? static_cast<void>(0)                                                            \
+               : ::corridor::assertion_failed(#condition, __FILE__, __LINE__, nullptr))
+// With a fixed sentence saying what went wrong (a string literal).
+#define CORRIDOR_ASSERT_MSG(condition, detail)                                                     \
+  ((condition) ? static_cast<void>(0) : ::corridor::assertion_failed(#condition, __FILE__, __LINE__, detail))
