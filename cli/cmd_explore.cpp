@@ -69,16 +69,16 @@ ExplorableProtocol two_phase_commit_explorable() {
   ExplorableProtocol p;
   p.name = "two-phase-commit";
   p.description = "Lamport's TwoPhase TLA+ spec as a state machine: --nodes resource managers and one transaction manager";
-  p.variants = {{"correct", false, "The TM commits once every RM has prepared."},
-                {"commit-without-all-prepared", true,
-                 "The TM commits once all but one RM have prepared, so the last may abort on its own."}};
+  p.variants = {correct_variant(TwoPhaseCommit::Variant::correct, "The TM commits once every RM has prepared."),
+                planted_bug(TwoPhaseCommit::Variant::commit_without_all_prepared,
+                            "The TM commits once all but one RM have prepared, so the last may abort on its own.",
+                            "tc-consistent")};
   p.default_nodes = 3;
   p.min_nodes = 1;
   p.max_nodes = TwoPhaseCommit::rms_max;
   p.symmetry = true;
   p.explore = [](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
-    const TwoPhaseCommit model(nodes, variant == 0 ? TwoPhaseCommit::Variant::correct
-                                                   : TwoPhaseCommit::Variant::commit_without_all_prepared);
+    const TwoPhaseCommit model(nodes, static_cast<TwoPhaseCommit::Variant>(variant));
     return explore_model<TwoPhaseCommit>(model, options, [&model](const TwoPhaseCommit::State& s) { return model.render(s); });
   };
   return p;

@@ -10,8 +10,9 @@ RunOutcome conclude_run(Simulation& sim, const SimConfig& config, bool hung, Run
   if (hung) {
     // Not a protocol verdict: the step budget ran out before simulated time did.
     out.verdict = Verdict::hung;
-    out.violation = Violation{"step-budget", Verdict::hung, sim.steps(), sim.now_ns(), {}, {},
-                              fmt::format("the run took more than {} steps before reaching the time limit "
+    out.violation = Violation{.invariant = "step-budget", .verdict = Verdict::hung, .step = sim.steps(),
+                              .true_ns = sim.now_ns(),
+                              .message = fmt::format("the run took more than {} steps before reaching the time limit "
                                           "(a livelock, or raise the budget)", config.max_steps)};
   } else {
     if (!sim.violation()) sim.finish(config.time_limit_ns);

@@ -36,13 +36,14 @@ std::optional<Violation> check_determinism(Simulation& sim, const SimConfig& con
   const std::size_t common = std::min(first.size(), second.size());
   for (std::size_t i = 0; i < common; ++i) {
     if (first[i] == second[i]) continue;
-    return Violation{"determinism", Verdict::crashed, first[i].step, first[i].true_ns, {first[i].actor}, {},
-                     fmt::format("seed {:#x} ran twice differs first at step {} (event {}): '{}' then '{}'", seed,
+    return Violation{.invariant = "determinism", .verdict = Verdict::crashed, .step = first[i].step,
+                     .true_ns = first[i].true_ns, .nodes = {first[i].actor},
+                     .message = fmt::format("seed {:#x} ran twice differs first at step {} (event {}): '{}' then '{}'", seed,
                                  first[i].step, i, first[i].summary, second[i].summary)};
   }
   if (first.size() != second.size() || !(first_choices == sim.choices())) {
-    return Violation{"determinism", Verdict::crashed, common, 0, {}, {},
-                     fmt::format("seed {:#x} ran twice gives {} and {} events", seed, first.size(), second.size())};
+    return Violation{.invariant = "determinism", .verdict = Verdict::crashed, .step = common,
+                     .message = fmt::format("seed {:#x} ran twice gives {} and {} events", seed, first.size(), second.size())};
   }
   return std::nullopt;
 }

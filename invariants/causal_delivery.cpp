@@ -94,7 +94,8 @@ void CausalDeliveryMonitor::mark_delivered(NodeId node, const CastLog::Cast& cas
 void CausalDeliveryMonitor::fail(const EventView& view, std::vector<NodeId> nodes, std::string message) {
   std::sort(nodes.begin(), nodes.end());
   nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-  violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns, std::move(nodes), {}, std::move(message)};
+  violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns,
+                         .nodes = std::move(nodes), .message = std::move(message)};
 }
 
 }  // namespace corridor::invariants

@@ -36,6 +36,7 @@ class CausalDeliveryMonitor final : public RunObserver {
   void on_run_start(const RunInfo& info) override;
   void on_event(const EventView& view) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  std::string_view invariant_name() const override { return invariant_; }
   // Untimed searches branch the world, and this monitor with it.
   std::unique_ptr<RunObserver> clone() const override { return std::make_unique<CausalDeliveryMonitor>(*this); }
 

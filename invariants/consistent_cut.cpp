@@ -54,9 +54,9 @@ void ConsistentCutMonitor::check(const EventView& view, std::uint32_t id, const 
     for (NodeId j = 0; j < nodes_; ++j) {
       const std::uint32_t seen = cut.vcs[std::size_t{j} * width_ + i];
       if (j == i || seen <= own) continue;
-      violation_ = Violation{
-          invariant_, Verdict::safety, view.step, view.true_ns, {std::min(i, j), std::max(i, j)}, {},
-          fmt::format("snapshot {} is not a consistent cut: node {} recorded its state after seeing event {} of node {}, "
+      violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns,
+                             .nodes = {std::min(i, j), std::max(i, j)},
+                             .message = fmt::format("snapshot {} is not a consistent cut: node {} recorded its state after seeing event {} of node {}, "
                       "but node {} recorded its state after its event {} (a message sent after a recording was received "
                       "before one)",
                       id, j, seen, i, i, own)};

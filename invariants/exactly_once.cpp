@@ -24,9 +24,9 @@ void ExactlyOnceMonitor::on_event(const EventView& view) {
   }
   if (it->second.position == view.note_b) return;
   const Execution first = it->second;
-  violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns,
-                         {std::min(first.node, view.actor), std::max(first.node, view.actor)}, {},
-                         fmt::format("node {} executed request {:#x} at log position {} at {}, but node {} had executed it "
+  violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns,
+                         .nodes = {std::min(first.node, view.actor), std::max(first.node, view.actor)},
+                         .message = fmt::format("node {} executed request {:#x} at log position {} at {}, but node {} had executed it "
                                      "at position {} (a retry or a duplicate was not recognised)",
                                      view.actor, view.note_a, view.note_b, time_text(view.true_ns), first.node,
                                      first.position)};

@@ -27,8 +27,8 @@ void FifoDeliveryMonitor::on_deliver(const EventView& view) {
   const NodeId node = view.actor;
   const CastLog::Cast* cast = casts_.find(view.note_a);
   if (cast == nullptr) {
-    violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns, {node}, {},
-                           fmt::format("node {} delivered message {}, which no node has cast", node,
+    violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns, .nodes = {node},
+                           .message = fmt::format("node {} delivered message {}, which no node has cast", node,
                                        cast_id_text(view.note_a))};
     return;
   }
@@ -36,8 +36,9 @@ void FifoDeliveryMonitor::on_deliver(const EventView& view) {
   if (cast->index < pair.seen.size() && pair.seen[cast->index]) return;
   if (pair.prefix < cast->index) {
     const std::uint64_t missing = casts_.casts()[casts_.by_origin(cast->origin)[pair.prefix]].id;
-    violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns, {node, cast->origin}, {},
-                           fmt::format("node {} delivered message {} at {} before message {}, which node {} cast "
+    violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns,
+                           .nodes = {node, cast->origin},
+                           .message = fmt::format("node {} delivered message {} at {} before message {}, which node {} cast "
                                        "earlier",
                                        node, cast_id_text(cast->id), time_text(view.true_ns), cast_id_text(missing),
                                        cast->origin)};

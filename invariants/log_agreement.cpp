@@ -24,9 +24,9 @@ void LogAgreementMonitor::on_event(const EventView& view) {
   }
   const Decision& first = it->second;
   if (first.digest == view.note_b) return;
-  violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns,
-                         {std::min(first.node, view.actor), std::max(first.node, view.actor)}, {},
-                         fmt::format("node {} decided command {:016x} for slot {} at {}, but node {} had decided command "
+  violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns,
+                         .nodes = {std::min(first.node, view.actor), std::max(first.node, view.actor)},
+                         .message = fmt::format("node {} decided command {:016x} for slot {} at {}, but node {} had decided command "
                                      "{:016x} for it at {}",
                                      view.actor, view.note_b, view.note_a, time_text(view.true_ns), first.node, first.digest,
                                      time_text(first.true_ns))};

@@ -21,6 +21,7 @@ class LogAgreementMonitor final : public RunObserver {
   void on_run_start(const RunInfo& info) override;
   void on_event(const EventView& view) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  std::string_view invariant_name() const override { return invariant_; }
 
   static constexpr std::size_t slots_max = 10'000'000;
 

@@ -26,8 +26,9 @@ void MonotonicTokenMonitor::on_event(const EventView& view) {
   }
   std::vector<NodeId> nodes = {view.actor};
   if (highest_node_ != view.actor) nodes.push_back(highest_node_);
-  violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns, std::move(nodes), {},
-                         fmt::format("node {} noted \"{}\" with token {} at {}, lower than token {} noted by node {} "
+  violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns,
+                         .nodes = std::move(nodes),
+                         .message = fmt::format("node {} noted \"{}\" with token {} at {}, lower than token {} noted by node {} "
                                      "at {}: the token went backwards",
                                      view.actor, note_name_, token, time_text(view.true_ns), highest_, highest_node_,
                                      time_text(highest_ns_))};

@@ -21,6 +21,7 @@ class MonotonicTokenMonitor final : public RunObserver {
   void on_run_start(const RunInfo& info) override;
   void on_event(const EventView& view) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  std::string_view invariant_name() const override { return invariant_; }
   // Untimed searches branch the world, and this monitor with it.
   std::unique_ptr<RunObserver> clone() const override { return std::make_unique<MonotonicTokenMonitor>(*this); }
 

@@ -20,8 +20,8 @@ void PerNodeMonotonicMonitor::on_event(const EventView& view) {
     highest_ns_[view.actor] = view.true_ns;
     return;
   }
-  violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns, {view.actor}, {},
-                         fmt::format("node {} noted \"{}\" {} at {}, lower than the {} it noted at {}: it went backwards",
+  violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns, .nodes = {view.actor},
+                         .message = fmt::format("node {} noted \"{}\" {} at {}, lower than the {} it noted at {}: it went backwards",
                                      view.actor, note_name_, view.note_a, time_text(view.true_ns), highest,
                                      time_text(highest_ns_[view.actor]))};
 }

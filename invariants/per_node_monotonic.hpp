@@ -20,6 +20,7 @@ class PerNodeMonotonicMonitor final : public RunObserver {
   void on_run_start(const RunInfo& info) override;
   void on_event(const EventView& view) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  std::string_view invariant_name() const override { return invariant_; }
 
  private:
   std::string_view note_name_;

@@ -46,9 +46,9 @@ void ProgressBoundMonitor::check_deadlines(std::uint64_t step, time_ns now_ns) {
   });
   if (late == open_.end() || now_ns <= late->second.deadline_ns) return;
   const Open& op = late->second;
-  violation_ = Violation{
-      invariant_, Verdict::liveness, step, now_ns, {}, {op.history_index},
-      fmt::format("client {}'s {} invoked at {} did not complete by {} ({} after {}); still open at {}", late->first,
+  violation_ = Violation{.invariant = invariant_, .verdict = Verdict::liveness, .step = step, .true_ns = now_ns,
+                         .operations = {op.history_index},
+                         .message = fmt::format("client {}'s {} invoked at {} did not complete by {} ({} after {}); still open at {}", late->first,
                   op.f, time_text(op.invoke_ns), time_text(op.deadline_ns), format_duration(bound_ns_),
                   op.invoke_ns >= last_heal_ns_ ? "its invoke" : "the last fault healed", time_text(now_ns))};
 }

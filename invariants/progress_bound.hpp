@@ -23,6 +23,7 @@ class ProgressBoundMonitor final : public RunObserver {
   void on_event(const EventView& view) override;
   void on_run_end(time_ns end_ns) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  std::string_view invariant_name() const override { return invariant_; }
 
  private:
   struct Open {

@@ -82,8 +82,9 @@ void SnapshotConservationMonitor::on_run_end(time_ns end_ns) {
   if (violation_) return;
   for (const auto& [id, s] : snapshots_) {
     if (s.checked) continue;
-    violation_ = Violation{invariant_, Verdict::liveness, last_step_, end_ns, {}, {},
-                           fmt::format("snapshot {} never completed: {} of {} states and {} of {} channels recorded by "
+    violation_ = Violation{.invariant = invariant_, .verdict = Verdict::liveness, .step = last_step_,
+                           .true_ns = end_ns,
+                           .message = fmt::format("snapshot {} never completed: {} of {} states and {} of {} channels recorded by "
                                        "the end of the run",
                                        id, s.states, nodes_, s.channels, nodes_ * (nodes_ - 1))};
     return;
@@ -91,7 +92,8 @@ void SnapshotConservationMonitor::on_run_end(time_ns end_ns) {
 }
 
 void SnapshotConservationMonitor::fail(const EventView& view, std::vector<NodeId> nodes, std::string message) {
-  violation_ = Violation{invariant_, Verdict::safety, view.step, view.true_ns, std::move(nodes), {}, std::move(message)};
+  violation_ = Violation{.invariant = invariant_, .step = view.step, .true_ns = view.true_ns,
+                         .nodes = std::move(nodes), .message = std::move(message)};
 }
 
 }  // namespace corridor::invariants

@@ -59,7 +59,8 @@ void TotalOrderMonitor::on_run_end(time_ns end_ns) {
 void TotalOrderMonitor::fail(std::uint64_t step, time_ns true_ns, std::vector<NodeId> nodes, std::string message,
                              Verdict verdict) {
   nodes.erase(std::unique(nodes.begin(), nodes.end()), nodes.end());
-  violation_ = Violation{invariant_, verdict, step, true_ns, std::move(nodes), {}, std::move(message)};
+  violation_ = Violation{.invariant = invariant_, .verdict = verdict, .step = step, .true_ns = true_ns,
+                         .nodes = std::move(nodes), .message = std::move(message)};
 }
 
 }  // namespace corridor::invariants

@@ -26,6 +26,7 @@ class TotalOrderMonitor final : public RunObserver {
   void on_event(const EventView& view) override;
   void on_run_end(time_ns end_ns) override;
   const std::optional<Violation>* violation() const override { return &violation_; }
+  std::string_view invariant_name() const override { return invariant_; }
 
   static constexpr std::size_t deliveries_max = 1'000'000;  // per node
 

@@ -25,6 +25,7 @@ static bool valid_kind(char k) {
     case ChoiceKind::loss:
     case ChoiceKind::dup:
     case ChoiceKind::random:
+    case ChoiceKind::timer:
     case ChoiceKind::pick:
       return true;
   }

@@ -18,6 +18,7 @@ enum class ChoiceKind : char {
   loss = 'l',      // 1 if a message is lost (default 0)
   dup = 'u',       // 1 if a message is duplicated (default 0)
   random = 'r',    // a protocol's ctx.random(bound) draw (default 0)
+  timer = 't',     // a timer's delay above its minimum, ctx.set_timer(t, min, max) (default 0)
   pick = 'p',      // which enabled event fires, for untimed explorers (default 0)
 };
 

@@ -1,16 +1,9 @@
 #pragma once
 // The engine holds the simulated world (node states, pending events, clocks, network, history,
-// vector clocks) and applies one chosen event at a time. A protocol is a bundle type P with
-//
-//   using Message = std::variant<...>;        aggregates, compared/hashed/printed through PFR
-//   struct Durable {...};                     optional: kept across crash-restart
-//   struct Node {...handlers...};             the server; its data members are volatile state
-//   struct Client {...handlers...};           optional: simulated clients that record history
-//
-// Handlers (on_recover optional, defaults to on_start):
-//   void on_start(Ctx&); void on_message(Ctx&, NodeId from, const Message&);
-//   void on_timer(Ctx&, std::uint64_t tag); void on_recover(Ctx&);
-// where Ctx is corridor::Context<Message, Durable>. Actors 0..nodes-1 are nodes, then clients.
+// vector clocks) and applies one chosen event at a time. A protocol is a bundle type P, checked by
+// the Protocol concept (model/protocol.hpp, which lists the bundle and the handlers), and its
+// handlers act through a corridor::Context<P>. Actors 0..nodes-1 are nodes (the last `helpers` of
+// them the protocol's helper actors), then clients.
 //
 // The engine knows nothing of the protocol beyond that. It never iterates an unordered
 // container, never reads the wall clock, and routes every random decision through the chooser.
@@ -35,7 +28,10 @@
 #include "model/clock.hpp"
 #include "model/event.hpp"
 #include "model/fault_plan.hpp"
+#include "model/assert.hpp"
 #include "model/history.hpp"
+#include "model/node_set.hpp"
+#include "model/protocol.hpp"
 #include "model/reflect.hpp"
 #include "model/sim_config.hpp"
 #include "model/units.hpp"
@@ -43,17 +39,34 @@
 
 namespace corridor {
 
-struct NoDurable {
-  friend bool operator==(const NoDurable&, const NoDurable&) = default;
-};
-struct NoClient {};
-
-template <class P> struct durable_of { using type = NoDurable; };
-template <class P> requires requires { typename P::Durable; } struct durable_of<P> { using type = typename P::Durable; };
-template <class P> struct client_of { using type = NoClient; };
-template <class P> requires requires { typename P::Client; } struct client_of<P> { using type = typename P::Client; };
-
+// The handle set_timer returns, for cancel_timer: a slot and its generation, so a stale handle
+// (its timer fired or was cancelled) cancels nothing.
 using TimerId = std::uint64_t;
+
+// The name of a ctx.note, held by value: a literal, a std::string or a string_view all convert,
+// and the note owns its copy (short names stay in the string's inline buffer: no allocation).
+struct NoteName {
+  std::string text;
+  NoteName(const char* name) : text(name) {}                  // NOLINT: implicit on purpose
+  NoteName(std::string_view name) : text(name) {}             // NOLINT
+  NoteName(std::string name) : text(std::move(name)) {}       // NOLINT
+};
+
+// A run of actor ids [first, last), iterable: `for (NodeId c : ctx.clients())`.
+struct ActorRange {
+  NodeId first = 0;
+  NodeId last = 0;
+  struct iterator {
+    NodeId id;
+    NodeId operator*() const { return id; }
+    iterator& operator++() { ++id; return *this; }
+    friend bool operator==(const iterator&, const iterator&) = default;
+  };
+  iterator begin() const { return {first}; }
+  iterator end() const { return {last}; }
+  std::uint32_t size() const { return last - first; }
+  bool contains(NodeId id) const { return id >= first && id < last; }
+};
 
 enum class ActorStatus : std::uint8_t { up, down, stopped, paused };
 
@@ -73,6 +86,9 @@ class RunObserver : public EventObserver {
   // A copy with the same state, for untimed explorers that branch a world (nullptr: this monitor
   // cannot follow a branching search and is left out of it, e.g. a liveness bound in true time).
   virtual std::unique_ptr<RunObserver> clone() const { return nullptr; }
+  // The invariant this monitor checks, as its violations name it ("" for one that only observes,
+  // such as a badge monitor): the registry lists a protocol's invariants from these.
+  virtual std::string_view invariant_name() const { return {}; }
 };
 
 // One event that may fire next in an untimed run (explorers/pct, explorers/world_model).
@@ -86,19 +102,51 @@ struct EnabledEvent {
   bool is_delivery() const { return kind == 1; }
 };
 
-template <class Message, class Durable> class Core;
+template <class Message, class Durable, class Timer> class Core;
 
 // What a handler can do. Everything goes through the engine, so it is logged and replayable.
-template <class Message, class Durable = NoDurable>
+template <class P>
 class Context {
  public:
-  Context(Core<Message, Durable>& core, NodeId self) : core_(core), self_(self) {}
+  using Message = typename P::Message;
+  using Durable = durable_t<P>;
+  using Timer = timer_t<P>;
+  using Variant = variant_t<P>;
+  using World = Core<Message, Durable, Timer>;
+
+  Context(World& core, NodeId self) : core_(core), self_(self) {}
 
   NodeId self() const { return self_; }
+  Variant variant() const { return static_cast<Variant>(core_.config().variant); }
+
+  // The actor layout, by name: nodes (the protocol's servers, helpers included), the members
+  // among them (the nodes that are not helpers: quorums count these), helpers (a protocol's own
+  // extra actors, such as leader-lease's storage node) and clients. Protocols ask these instead of
+  // computing ids from counts.
   std::uint32_t node_count() const { return core_.layout_nodes(); }
+  ActorRange nodes() const { return {0, core_.layout_nodes()}; }
+  bool is_node(NodeId id) const { return id < core_.layout_nodes(); }
+  ActorRange members() const { return {0, core_.layout_nodes() - core_.layout_helpers()}; }
+  std::uint32_t member_count() const { return members().size(); }
+  bool is_member(NodeId id) const { return members().contains(id); }
+  ActorRange helpers() const { return {members().last, core_.layout_nodes()}; }
+  NodeId helper_id(std::uint32_t i) const {
+    CORRIDOR_ASSERT_MSG(i < core_.layout_helpers(), "helper_id past the layout's helpers");
+    return helpers().first + i;
+  }
+  bool is_helper(NodeId id) const { return helpers().contains(id); }
   std::uint32_t client_count() const { return core_.layout_clients(); }
-  NodeId first_client() const { return core_.layout_nodes(); }
-  std::uint32_t variant() const { return core_.config().variant; }
+  ActorRange clients() const { return {core_.layout_nodes(), core_.actor_count()}; }
+  NodeId client_id(std::uint32_t i) const {
+    CORRIDOR_ASSERT_MSG(i < core_.layout_clients(), "client_id past the layout's clients");
+    return core_.layout_nodes() + i;
+  }
+  bool is_client(NodeId id) const { return clients().contains(id); }
+  // This actor's index among the clients (0 for the first); only a client may ask.
+  std::uint32_t client_index() const {
+    CORRIDOR_ASSERT_MSG(is_client(self_), "client_index asked by an actor that is no client");
+    return self_ - core_.layout_nodes();
+  }
 
   void send(NodeId to, Message message) { core_.send(self_, to, std::move(message)); }
   // To every node except this one (clients are not nodes).
@@ -107,43 +155,67 @@ class Context {
       if (to != self_) core_.send(self_, to, message);
     }
   }
-  // A timer in this node's monotonic clock: drift changes when it fires in true time.
-  TimerId set_timer(time_ns delay_ns, std::uint64_t tag) { return core_.set_timer(self_, delay_ns, tag); }
+  // A timer in this node's monotonic clock (drift changes when it fires in true time), due after
+  // a delay drawn uniformly from [delay_min_ns, delay_max_ns] through the chooser (logged as a
+  // `t` choice, the extra above the minimum; untimed search and the shrinker take the minimum).
+  TimerId set_timer(const Timer& timer, time_ns delay_min_ns, time_ns delay_max_ns) {
+    static_assert(has_timers<P>, "set_timer needs the protocol bundle to declare `using Timer = ...;`");
+    return core_.set_timer(self_, timer, delay_min_ns, delay_max_ns);
+  }
+  // A timer after exactly delay_ns (no decision is drawn or logged).
+  TimerId set_timer(const Timer& timer, time_ns delay_ns) {
+    static_assert(has_timers<P>, "set_timer needs the protocol bundle to declare `using Timer = ...;`");
+    return core_.set_timer(self_, timer, delay_ns, delay_ns);
+  }
+  // Cancels the timer set_timer returned; a handle whose timer already fired cancels nothing.
   void cancel_timer(TimerId id) { core_.cancel_timer(self_, id); }
   time_ns now() const { return core_.wall_ns(self_); }
   time_ns monotonic() const { return core_.monotonic_ns(self_); }
   // Uniform in [0, bound), through the chooser.
   std::uint64_t random(std::uint64_t bound) { return core_.chooser().below(ChoiceKind::random, bound); }
+  // Uniform among the nodes other than this one, through the chooser (one `r` choice).
+  NodeId random_peer() {
+    CORRIDOR_ASSERT(is_node(self_) && node_count() > 1);
+    const auto other = static_cast<NodeId>(random(node_count() - 1));
+    return other >= self_ ? other + 1 : other;
+  }
+  // Uniform in [lo, hi], through the chooser (one `r` choice: the offset above lo).
+  std::int64_t random_between(std::int64_t lo, std::int64_t hi) {
+    CORRIDOR_ASSERT(lo <= hi);
+    return lo + static_cast<std::int64_t>(random(static_cast<std::uint64_t>(hi - lo) + 1));
+  }
   Durable& durable() { return core_.durable(self_); }
   // A client history event; `process` is the client's index.
   void record(OpType type, std::string_view f, std::string key = {}, HistoryValue value = {}) {
     core_.record_history(self_, type, f, std::move(key), std::move(value));
   }
-  // An observation for monitors (e.g. note("deliver", id)). `name` must outlive the run
-  // (a string literal).
-  void note(std::string_view name, std::uint64_t a, std::uint64_t b = 0) { core_.note(self_, name, a, b); }
+  // An observation for monitors (e.g. note("deliver", id)). The name is taken by value: monitors
+  // see it while the note is handed to them, and a trace keeps its own copy.
+  void note(NoteName name, std::uint64_t a, std::uint64_t b = 0) { core_.note(self_, name.text, a, b); }
   // Call before starting an operation of the workload (a client request, a broadcast): false
   // when this actor's budget (SimConfig::operations_max) is spent, so the shrinker can remove
   // operations. Counts the operation otherwise. Logs no choice.
   bool start_operation() { return core_.start_operation(self_); }
 
  private:
-  Core<Message, Durable>& core_;
+  World& core_;
   NodeId self_;
 };
 
 // The world without the node states: time, clocks, network, pending events, vector clocks,
-// history and observers. It depends only on the message and durable types.
-template <class Message, class Durable>
+// history and observers. It depends only on the message, durable and timer types.
+template <class Message, class Durable, class Timer>
 class Core {
  public:
   struct Layout {
-    std::uint32_t nodes = 0;
-    std::uint32_t clients = 0;
+    std::uint32_t nodes = 0;    // actors that run Node, helpers included
+    std::uint32_t clients = 0;  // actors that run Client, after the nodes
+    std::uint32_t helpers = 0;  // the last `helpers` nodes are the protocol's helper actors
   };
 
   std::uint32_t layout_nodes() const { return layout_.nodes; }
   std::uint32_t layout_clients() const { return layout_.clients; }
+  std::uint32_t layout_helpers() const { return layout_.helpers; }
   std::uint32_t actor_count() const { return actors_; }
   const SimConfig& config() const { return config_; }
   Chooser& chooser() { return chooser_; }
@@ -183,14 +255,18 @@ class Core {
   // actor; in (due, seq) order, which is the order a timed run would fire them in.
   void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const;
   // Every pending event (untimed explorers encode them): kind (0 start, 1 deliver, 2 timer,
-  // 3 fault begins, 4 fault ends, 5 restart), target, source, timer tag or fault index, message.
+  // 3 fault begins, 4 fault ends, 5 restart), target, source, fault index, message, timer.
   template <class Fn>
   void for_each_pending(Fn&& fn) const {
     for (const Pending& p : slots_) {
       if (!p.in_use) continue;
-      const std::uint64_t detail = p.kind == PendingKind::timer ? p.tag : p.fault_index;
-      fn(static_cast<std::uint8_t>(p.kind), p.target, p.source, detail, p.message);
+      fn(static_cast<std::uint8_t>(p.kind), p.target, p.source, std::uint64_t{p.fault_index}, p.message, p.timer);
     }
+  }
+  // The timer pending in `slot` (an enabled event of kind 2).
+  const Timer& pending_timer(std::uint32_t slot) const {
+    CORRIDOR_ASSERT(slot < slots_.size() && slots_[slot].in_use && slots_[slot].kind == PendingKind::timer);
+    return slots_[slot].timer;
   }
   std::size_t slot_count() const { return slots_.size(); }
   bool pending_is(std::uint32_t slot, std::uint64_t seq) const {
@@ -204,10 +280,10 @@ class Core {
   void replace_observers(std::vector<RunObserver*> observers) { observers_ = std::move(observers); }
 
   void send(NodeId from, NodeId to, Message message);
-  TimerId set_timer(NodeId actor, time_ns delay_ns, std::uint64_t tag);
+  TimerId set_timer(NodeId actor, const Timer& timer, time_ns delay_min_ns, time_ns delay_max_ns);
   void cancel_timer(NodeId actor, TimerId id);
   void record_history(NodeId actor, OpType type, std::string_view f, std::string key, HistoryValue value);
-  void note(NodeId actor, std::string_view name, std::uint64_t a, std::uint64_t b);
+  void note(NodeId actor, const std::string& name, std::uint64_t a, std::uint64_t b);
 
   void add_observer(RunObserver* observer) { observers_.push_back(observer); }
   void set_violation(Violation v) {
@@ -225,7 +301,7 @@ class Core {
     NodeId target = no_node;
     NodeId source = no_node;
     std::uint64_t message_id = 0;
-    std::uint64_t tag = 0;
+    Timer timer{};
     time_ns mono_due_ns = 0;       // timers: due in the target's monotonic clock
     time_ns due_ns = 0;            // true time it is due (untimed explorers read it)
     std::uint32_t vc_slot = 0;     // deliveries: the sender's vector clock at the send
@@ -349,16 +425,18 @@ struct HistoryChecker {
 
 // The whole world for protocol P, and the one step at a time it is driven by.
 template <class P>
-class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
-  using Base = Core<typename P::Message, typename durable_of<P>::type>;
+class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
+  static_assert(check_protocol<P>());
+  using Base = Core<typename P::Message, durable_t<P>, timer_t<P>>;
 
  public:
   using Protocol = P;
   using Message = typename P::Message;
-  using Durable = typename durable_of<P>::type;
+  using Durable = durable_t<P>;
+  using Timer = timer_t<P>;
   using Node = typename P::Node;
-  using Client = typename client_of<P>::type;
-  using Ctx = Context<Message, Durable>;
+  using Client = client_t<P>;
+  using Ctx = Context<P>;
   using Layout = typename Base::Layout;
   static constexpr bool has_clients = !std::is_same_v<Client, NoClient>;
 
@@ -471,13 +549,15 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
       case PK::deliver: deliver(slot); break;
       case PK::timer: {
         const NodeId a = p.target;
-        const std::uint64_t tag = p.tag;
+        const Timer timer = std::move(p.timer);
         auto& list = this->timers_[a];
-        list.erase(std::find(list.begin(), list.end(), slot));
+        const auto it = std::find(list.begin(), list.end(), slot);
+        CORRIDOR_ASSERT_MSG(it != list.end(), "a firing timer is in its actor's timer list");
+        list.erase(it);
         this->free_slot(slot);
         this->tick(a);
-        this->emit(this->view(EventKind::timer, a), this->record_ ? fmt::format("timer {}", tag) : std::string());
-        run_handler(a, [&](auto& actor, Ctx& ctx) { actor.on_timer(ctx, tag); });
+        this->emit(this->view(EventKind::timer, a), this->record_ ? "timer " + timer_text(timer) : std::string());
+        if constexpr (has_timers<P>) run_handler(a, [&](auto& actor, Ctx& ctx) { actor.on_timer(ctx, timer); });
         break;
       }
       case PK::fault_begin: {
@@ -550,11 +630,12 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
         fn(clients_[a - this->layout_.nodes], ctx);
       }
     } catch (const std::exception& e) {
-      this->set_violation({"protocol-crash", Verdict::crashed, this->step_, this->now_ns_, {a}, {},
-                           fmt::format("node {} threw: {}", a, e.what())});
+      this->set_violation({.invariant = "protocol-crash", .verdict = Verdict::crashed, .step = this->step_,
+                           .true_ns = this->now_ns_, .nodes = {a}, .message = fmt::format("node {} threw: {}", a, e.what())});
     } catch (...) {
-      this->set_violation({"protocol-crash", Verdict::crashed, this->step_, this->now_ns_, {a}, {},
-                           fmt::format("node {} threw a non-standard exception", a)});
+      this->set_violation({.invariant = "protocol-crash", .verdict = Verdict::crashed, .step = this->step_,
+                           .true_ns = this->now_ns_, .nodes = {a},
+                           .message = fmt::format("node {} threw a non-standard exception", a)});
     }
     if (this->record_ && record_index < this->records_.size()) {
       this->records_[record_index].state = a < this->layout_.nodes ? to_text(nodes_[a]) : client_state_text(a);

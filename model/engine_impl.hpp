@@ -3,10 +3,11 @@
 
 namespace corridor {
 
-template <class M, class D>
-void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan plan, bool record) {
+template <class M, class D, class T>
+void Core<M, D, T>::reset_world(const SimConfig& config, Layout layout, FaultPlan plan, bool record) {
   assert(layout.nodes > 0);
   assert(layout.nodes + layout.clients <= 4096);
+  CORRIDOR_ASSERT_MSG(layout.helpers < layout.nodes, "a layout's helpers are some of its nodes, not all");
   config_ = config;
   layout_ = layout;
   actors_ = layout.nodes + layout.clients;
@@ -53,8 +54,8 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
   messages_sent_ = messages_delivered_ = messages_dropped_ = 0;
 }
 
-template <class M, class D>
-void Core<M, D>::schedule_start_events() {
+template <class M, class D, class T>
+void Core<M, D, T>::schedule_start_events() {
   // Order at equal times is insertion order. At time 0: clock settings (a node's initial offset
   // and drift) come before the nodes start, so on_start already reads its own clock; every other
   // fault comes after, so a crash or pause at 0s hits a started node.
@@ -72,8 +73,8 @@ void Core<M, D>::schedule_start_events() {
   schedule_faults(false);
 }
 
-template <class M, class D>
-std::uint32_t Core<M, D>::alloc_slot(PendingKind kind, NodeId target) {
+template <class M, class D, class T>
+std::uint32_t Core<M, D, T>::alloc_slot(PendingKind kind, NodeId target) {
   std::uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -92,8 +93,8 @@ std::uint32_t Core<M, D>::alloc_slot(PendingKind kind, NodeId target) {
   return slot;
 }
 
-template <class M, class D>
-void Core<M, D>::free_slot(std::uint32_t slot) {
+template <class M, class D, class T>
+void Core<M, D, T>::free_slot(std::uint32_t slot) {
   Pending& p = slots_[slot];
   assert(p.in_use);
   p.in_use = false;
@@ -101,8 +102,8 @@ void Core<M, D>::free_slot(std::uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
-template <class M, class D>
-void Core<M, D>::push(std::uint32_t slot, time_ns due_ns) {
+template <class M, class D, class T>
+void Core<M, D, T>::push(std::uint32_t slot, time_ns due_ns) {
   assert(due_ns >= now_ns_);
   slots_[slot].seq = ++seq_;
   slots_[slot].due_ns = due_ns;
@@ -111,8 +112,8 @@ void Core<M, D>::push(std::uint32_t slot, time_ns due_ns) {
   std::push_heap(heap_.begin(), heap_.end(), later);
 }
 
-template <class M, class D>
-auto Core<M, D>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
+template <class M, class D, class T>
+auto Core<M, D, T>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
   while (!heap_.empty()) {
     const HeapEntry top = heap_.front();
     if (top.due_ns > limit_ns) return std::nullopt;
@@ -124,8 +125,8 @@ auto Core<M, D>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
   return std::nullopt;
 }
 
-template <class M, class D>
-void Core<M, D>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const {
+template <class M, class D, class T>
+void Core<M, D, T>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const {
   assert(untimed_);
   const std::size_t first = out.size();
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
@@ -141,8 +142,8 @@ void Core<M, D>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out
   });
 }
 
-template <class M, class D>
-void Core<M, D>::lose_in_flight(std::uint32_t slot) {
+template <class M, class D, class T>
+void Core<M, D, T>::lose_in_flight(std::uint32_t slot) {
   Pending& p = slots_[slot];
   assert(p.in_use && p.kind == PendingKind::deliver);
   const NodeId from = p.source;
@@ -154,8 +155,8 @@ void Core<M, D>::lose_in_flight(std::uint32_t slot) {
   emit_drop(from, to, id, DropReason::loss);
 }
 
-template <class M, class D>
-void Core<M, D>::duplicate_in_flight(std::uint32_t slot) {
+template <class M, class D, class T>
+void Core<M, D, T>::duplicate_in_flight(std::uint32_t slot) {
   assert(slots_[slot].in_use && slots_[slot].kind == PendingKind::deliver);
   const std::uint32_t copy = alloc_slot(PendingKind::deliver, slots_[slot].target);
   const Pending& original = slots_[slot];  // after alloc_slot: slots_ may have grown
@@ -169,15 +170,15 @@ void Core<M, D>::duplicate_in_flight(std::uint32_t slot) {
   push(copy, std::max(now_ns_, original.due_ns));
 }
 
-template <class M, class D>
-void Core<M, D>::crash_for_restart(NodeId a) {
+template <class M, class D, class T>
+void Core<M, D, T>::crash_for_restart(NodeId a) {
   assert(a < actors_ && (status_[a] == ActorStatus::up || status_[a] == ActorStatus::paused));
   crash_actor(a, true);
   push(alloc_slot(PendingKind::recover, a), now_ns_);
 }
 
-template <class M, class D>
-bool Core<M, D>::hold_if_paused(std::uint32_t slot) {
+template <class M, class D, class T>
+bool Core<M, D, T>::hold_if_paused(std::uint32_t slot) {
   const Pending& p = slots_[slot];
   if (p.kind != PendingKind::deliver && p.kind != PendingKind::timer) return false;
   if (status_[p.target] != ActorStatus::paused) return false;
@@ -185,16 +186,16 @@ bool Core<M, D>::hold_if_paused(std::uint32_t slot) {
   return true;
 }
 
-template <class M, class D>
-void Core<M, D>::merge_vc(NodeId a, std::uint32_t vc_slot) {
+template <class M, class D, class T>
+void Core<M, D, T>::merge_vc(NodeId a, std::uint32_t vc_slot) {
   std::uint32_t* own = &vcs_[std::size_t{a} * actors_];
   const std::uint32_t* other = &msg_vcs_[std::size_t{vc_slot} * actors_];
   for (std::uint32_t i = 0; i < actors_; ++i) own[i] = std::max(own[i], other[i]);
   ++own[a];
 }
 
-template <class M, class D>
-std::uint32_t Core<M, D>::alloc_vc(NodeId from) {
+template <class M, class D, class T>
+std::uint32_t Core<M, D, T>::alloc_vc(NodeId from) {
   std::uint32_t vc_slot;
   if (!free_vcs_.empty()) {
     vc_slot = free_vcs_.back();
@@ -207,8 +208,8 @@ std::uint32_t Core<M, D>::alloc_vc(NodeId from) {
   return vc_slot;
 }
 
-template <class M, class D>
-EventView Core<M, D>::view(EventKind kind, NodeId actor) const {
+template <class M, class D, class T>
+EventView Core<M, D, T>::view(EventKind kind, NodeId actor) const {
   EventView v;
   v.step = step_;
   v.true_ns = now_ns_;
@@ -221,8 +222,8 @@ EventView Core<M, D>::view(EventKind kind, NodeId actor) const {
   return v;
 }
 
-template <class M, class D>
-void Core<M, D>::emit(const EventView& v, std::string summary) {
+template <class M, class D, class T>
+void Core<M, D, T>::emit(const EventView& v, std::string summary) {
   for (RunObserver* o : observers_) o->on_event(v);
   if (!record_) return;
   assert(records_.size() < 50'000'000);
@@ -240,8 +241,8 @@ void Core<M, D>::emit(const EventView& v, std::string summary) {
   records_.push_back(std::move(r));
 }
 
-template <class M, class D>
-void Core<M, D>::emit_drop(NodeId from, NodeId to, std::uint64_t message_id, DropReason reason) {
+template <class M, class D, class T>
+void Core<M, D, T>::emit_drop(NodeId from, NodeId to, std::uint64_t message_id, DropReason reason) {
   ++messages_dropped_;
   EventView v = view(EventKind::drop, no_node);
   v.source = from;
@@ -251,8 +252,8 @@ void Core<M, D>::emit_drop(NodeId from, NodeId to, std::uint64_t message_id, Dro
   emit(v, record_ ? std::string(to_string(reason)) : std::string());
 }
 
-template <class M, class D>
-time_ns Core<M, D>::draw_delay(const DelaySpec& d) {
+template <class M, class D, class T>
+time_ns Core<M, D, T>::draw_delay(const DelaySpec& d) {
   constexpr time_ns delay_ns_max = seconds(1000);
   switch (d.kind) {
     case DelaySpec::Kind::constant:
@@ -276,8 +277,8 @@ time_ns Core<M, D>::draw_delay(const DelaySpec& d) {
   return d.a_ns;
 }
 
-template <class M, class D>
-void Core<M, D>::send(NodeId from, NodeId to, M message) {
+template <class M, class D, class T>
+void Core<M, D, T>::send(NodeId from, NodeId to, M message) {
   if (to >= actors_) {
     throw std::out_of_range(fmt::format("send to node {} but the run has {} actors", to, actors_));
   }
@@ -321,21 +322,30 @@ void Core<M, D>::send(NodeId from, NodeId to, M message) {
   }
 }
 
-template <class M, class D>
-TimerId Core<M, D>::set_timer(NodeId actor, time_ns delay_ns, std::uint64_t tag) {
-  if (delay_ns < 0) throw std::invalid_argument("set_timer with a negative delay");
+template <class M, class D, class T>
+TimerId Core<M, D, T>::set_timer(NodeId actor, const T& timer, time_ns delay_min_ns, time_ns delay_max_ns) {
+  if (delay_min_ns < 0 || delay_max_ns < delay_min_ns) {
+    throw std::invalid_argument(fmt::format("set_timer with delays [{}, {}] ns: the minimum must be >= 0 and <= the "
+                                            "maximum", delay_min_ns, delay_max_ns));
+  }
+  time_ns delay_ns = delay_min_ns;
+  if (delay_max_ns > delay_min_ns) {
+    const auto span = static_cast<std::uint64_t>(delay_max_ns - delay_min_ns) + 1;
+    delay_ns += static_cast<time_ns>(chooser_.below(ChoiceKind::timer, span));
+  }
+  CORRIDOR_ASSERT(delay_ns >= delay_min_ns && delay_ns <= delay_max_ns);
   const std::uint32_t slot = alloc_slot(PendingKind::timer, actor);
   Pending& p = slots_[slot];
-  p.tag = tag;
+  p.timer = timer;
   p.mono_due_ns = clocks_[actor].monotonic(now_ns_) + delay_ns;
   timers_[actor].push_back(slot);
-  assert(timers_[actor].size() < 100'000 && "timers without bound");
+  CORRIDOR_ASSERT_MSG(timers_[actor].size() < 100'000, "timers without bound");
   push(slot, std::max(now_ns_, clocks_[actor].true_time_at_monotonic(p.mono_due_ns)));
   return (static_cast<TimerId>(slot) << 32) | p.generation;
 }
 
-template <class M, class D>
-void Core<M, D>::cancel_timer(NodeId actor, TimerId id) {
+template <class M, class D, class T>
+void Core<M, D, T>::cancel_timer(NodeId actor, TimerId id) {
   const auto slot = static_cast<std::uint32_t>(id >> 32);
   const auto generation = static_cast<std::uint32_t>(id & 0xFFFFFFFFu);
   if (slot >= slots_.size()) return;
@@ -348,8 +358,8 @@ void Core<M, D>::cancel_timer(NodeId actor, TimerId id) {
   free_slot(slot);
 }
 
-template <class M, class D>
-void Core<M, D>::record_history(NodeId actor, OpType type, std::string_view f, std::string key, HistoryValue value) {
+template <class M, class D, class T>
+void Core<M, D, T>::record_history(NodeId actor, OpType type, std::string_view f, std::string key, HistoryValue value) {
   tick(actor);
   HistoryEvent h;
   h.process = actor >= layout_.nodes ? actor - layout_.nodes : actor;
@@ -371,8 +381,8 @@ void Core<M, D>::record_history(NodeId actor, OpType type, std::string_view f, s
   emit(v, std::move(summary));
 }
 
-template <class M, class D>
-void Core<M, D>::note(NodeId actor, std::string_view name, std::uint64_t a, std::uint64_t b) {
+template <class M, class D, class T>
+void Core<M, D, T>::note(NodeId actor, const std::string& name, std::uint64_t a, std::uint64_t b) {
   tick(actor);
   EventView v = view(EventKind::note, actor);
   v.note = name;
@@ -381,8 +391,8 @@ void Core<M, D>::note(NodeId actor, std::string_view name, std::uint64_t a, std:
   emit(v, record_ ? fmt::format("{} {} {}", name, a, b) : std::string());
 }
 
-template <class M, class D>
-void Core<M, D>::set_links(const FaultEvent& f, int delta) {
+template <class M, class D, class T>
+void Core<M, D, T>::set_links(const FaultEvent& f, int delta) {
   auto adjust = [&](NodeId x, NodeId y) {
     auto& count = blocked_[std::size_t{x} * actors_ + y];
     if (delta > 0) ++count;
@@ -396,8 +406,8 @@ void Core<M, D>::set_links(const FaultEvent& f, int delta) {
   }
 }
 
-template <class M, class D>
-void Core<M, D>::crash_actor(NodeId a, bool restart) {
+template <class M, class D, class T>
+void Core<M, D, T>::crash_actor(NodeId a, bool restart) {
   if (status_[a] == ActorStatus::down || status_[a] == ActorStatus::stopped) return;
   status_[a] = restart ? ActorStatus::down : ActorStatus::stopped;
   for (std::uint32_t slot : timers_[a]) {
@@ -423,16 +433,16 @@ void Core<M, D>::crash_actor(NodeId a, bool restart) {
   emit(view(EventKind::crash, a), record_ ? std::string(restart ? "crash (will restart)" : "crash-stop") : std::string());
 }
 
-template <class M, class D>
-void Core<M, D>::pause_actor(NodeId a) {
+template <class M, class D, class T>
+void Core<M, D, T>::pause_actor(NodeId a) {
   if (status_[a] != ActorStatus::up) return;
   status_[a] = ActorStatus::paused;
   tick(a);
   emit(view(EventKind::pause, a), record_ ? std::string("pause") : std::string());
 }
 
-template <class M, class D>
-void Core<M, D>::resume_actor(NodeId a) {
+template <class M, class D, class T>
+void Core<M, D, T>::resume_actor(NodeId a) {
   if (status_[a] != ActorStatus::paused) return;
   status_[a] = ActorStatus::up;
   tick(a);
@@ -451,8 +461,8 @@ void Core<M, D>::resume_actor(NodeId a) {
   held_[a].clear();
 }
 
-template <class M, class D>
-void Core<M, D>::retime_timers(NodeId a) {
+template <class M, class D, class T>
+void Core<M, D, T>::retime_timers(NodeId a) {
   for (std::uint32_t slot : timers_[a]) {
     Pending& p = slots_[slot];
     if (!p.in_use) continue;
@@ -461,8 +471,8 @@ void Core<M, D>::retime_timers(NodeId a) {
   }
 }
 
-template <class M, class D>
-void Core<M, D>::apply_fault_begin(std::uint32_t index) {
+template <class M, class D, class T>
+void Core<M, D, T>::apply_fault_begin(std::uint32_t index) {
   const FaultEvent& f = plan_[index];
   const bool ends = f.duration_ns >= 0 && f.kind != FaultKind::heal && f.kind != FaultKind::jump && f.kind != FaultKind::drift;
   switch (f.kind) {
@@ -508,8 +518,8 @@ void Core<M, D>::apply_fault_begin(std::uint32_t index) {
   }
 }
 
-template <class M, class D>
-void Core<M, D>::apply_fault_end(std::uint32_t index) {
+template <class M, class D, class T>
+void Core<M, D, T>::apply_fault_end(std::uint32_t index) {
   const FaultEvent& f = plan_[index];
   switch (f.kind) {
     case FaultKind::crash:

@@ -14,6 +14,7 @@
 //     static void rename(Node& node, const NodeRenaming& rename);
 //     static void rename(Message& message, const NodeRenaming& rename);
 //     // and, with a Durable: static void rename(Durable& durable, const NodeRenaming& rename);
+//     // and, with timers that hold node ids: static void rename(Timer& timer, const NodeRenaming& rename);
 //   };
 //
 // Leave it out when ids break ties (leader-lease: the lower id wins a split election) or when ids

@@ -35,6 +35,46 @@ constexpr std::string_view type_name() {
   return name;
 }
 
+// The name of an enumerator, taken from the compiler's signature of a function templated on it
+// ("" when V names no enumerator: the signature then shows a cast such as "(Variant)5").
+template <auto V>
+constexpr std::string_view enumerator_name() {
+  std::string_view name = __PRETTY_FUNCTION__;
+  const auto eq = name.find("V = ");
+  name.remove_prefix(eq + 4);
+  name = name.substr(0, name.find_first_of(";]"));
+  if (name.find('(') != std::string_view::npos) return {};
+  const auto colon = name.rfind("::");
+  if (colon != std::string_view::npos) name.remove_prefix(colon + 2);
+  return name;
+}
+
+inline constexpr std::size_t enumerators_max = 64;  // values 0..63 are looked up by name
+
+template <class E, std::size_t... I>
+constexpr std::array<std::string_view, sizeof...(I)> enumerator_names(std::index_sequence<I...>) {
+  return {enumerator_name<static_cast<E>(I)>()...};
+}
+
+// The name of enum value v ("" if v is no enumerator or is past enumerators_max).
+template <class E>
+  requires std::is_enum_v<E>
+constexpr std::string_view enum_name(E v) {
+  constexpr auto names = enumerator_names<E>(std::make_index_sequence<enumerators_max>{});
+  const auto i = static_cast<std::uint64_t>(v);
+  return i < names.size() ? names[i] : std::string_view{};
+}
+
+// How many of the values 0, 1, 2, ... name enumerators, counting up to the first that does not.
+template <class E>
+  requires std::is_enum_v<E>
+constexpr std::size_t enum_count() {
+  constexpr auto names = enumerator_names<E>(std::make_index_sequence<enumerators_max>{});
+  std::size_t n = 0;
+  while (n < names.size() && !names[n].empty()) ++n;
+  return n;
+}
+
 // 64-bit hash accumulator: order-sensitive, deterministic.
 class Hasher {
  public:
@@ -190,6 +230,17 @@ std::string to_text(const T& value) {
   std::string out;
   format_append(out, value);
   return out;
+}
+
+// A timer's value as traces show it: an enum by its enumerator's name, anything else as to_text.
+template <class T>
+std::string timer_text(const T& timer) {
+  if constexpr (std::is_enum_v<T>) {
+    const std::string_view name = enum_name(timer);
+    return name.empty() ? to_text(timer) : std::string(name);
+  } else {
+    return to_text(timer);
+  }
 }
 
 // Equality: field by field for aggregates (PFR), element by element for containers, recursively,

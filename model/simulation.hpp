@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "model/badge.hpp"
@@ -54,11 +55,16 @@ class Simulation {
   virtual Chooser& chooser() = 0;
   // The same protocol as a StateMachine for exhaustive search (model/world_model.hpp).
   virtual AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const = 0;
+  // The names of the invariants a run under `config` checks, read from what the protocol's set-up
+  // installs (state invariants, then monitors, then history checkers), so a list written by hand
+  // cannot disagree with the checks.
+  virtual std::vector<std::string> invariant_names(const SimConfig& config) const = 0;
 };
 
 // How a protocol sets up a run: its actor layout, who faults may hit, and its checks.
 template <class P>
 struct SimulationSpec {
+  static_assert(check_protocol<P>());
   using E = Engine<P>;
   std::function<typename E::Layout(const SimConfig&)> layout;
   std::function<FaultTargets(const SimConfig&)> targets;
@@ -72,6 +78,8 @@ struct SimulationSpec {
 
 template <class P>
 class SimulationOf final : public Simulation {
+  static_assert(check_protocol<P>());
+
  public:
   explicit SimulationOf(SimulationSpec<P> spec) : spec_(std::move(spec)) {}
 
@@ -118,6 +126,19 @@ class SimulationOf final : public Simulation {
   Chooser& chooser() override { return engine_->chooser(); }
   AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const override {
     return AnyStateMachine(WorldModel<P>(spec_, config, limits));
+  }
+
+  std::vector<std::string> invariant_names(const SimConfig& config) const override {
+    Engine<P> scratch;
+    std::vector<std::unique_ptr<RunObserver>> observers;
+    if (spec_.install) spec_.install(scratch, observers, config);
+    std::vector<std::string> names;
+    for (const auto& inv : scratch.state_invariants()) names.push_back(inv.name);
+    for (const auto& o : observers) {
+      if (!o->invariant_name().empty()) names.push_back(std::string(o->invariant_name()));
+    }
+    for (const auto& checker : scratch.history_checkers()) names.push_back(checker.name);
+    return names;
   }
 
   Engine<P>& engine() { return *engine_; }

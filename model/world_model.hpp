@@ -13,7 +13,7 @@
 //
 // Canonical encoding (the fingerprint): per node its status, state and durable state (through the
 // reflection of model/reflect.hpp), per client the same, then the pending events as a sorted
-// multiset (in-flight messages as sender, receiver, message; timers as owner and tag, without due
+// multiset (in-flight messages as sender, receiver, message; timers as owner and value, without due
 // times; starts, restarts and plan faults), blocked links, the client history without times, and
 // the budgets used. Left out: true time, due times, message ids, slot numbers, vector clocks and
 // the monitors' memory. Leaving out time is the untimed abstraction: two worlds that differ only in
@@ -105,7 +105,12 @@ class WorldModel {
     NodeId source = no_node;  // deliveries: the sender
     std::uint32_t slot = 0;
     std::uint64_t seq = 0;    // with slot: the event, in this state and in its successors
-    friend bool operator==(const Action&, const Action&) = default;
+    typename E::Timer timer{};  // timers: the value that fires (for describe)
+    // (slot, seq) names the event, so the timer follows from them and is not compared.
+    friend bool operator==(const Action& a, const Action& b) {
+      return a.kind == b.kind && a.event == b.event && a.actor == b.actor && a.source == b.source && a.slot == b.slot &&
+             a.seq == b.seq;
+    }
   };
 
   WorldModel(Spec spec, const SimConfig& config, WorldLimits limits)
@@ -148,7 +153,11 @@ class WorldModel {
     for (const EnabledEvent& e : events) {
       const NodeId actor = e.actor == no_node ? w.actor_count() : e.actor;
       const std::uint8_t kind = e.kind;
-      out.push_back({Action::Kind::fire, kind, actor, e.source, e.slot, e.seq});
+      Action fire{Action::Kind::fire, kind, actor, e.source, e.slot, e.seq};
+      if constexpr (has_timers<P>) {
+        if (kind == timer_event) fire.timer = w.pending_timer(e.slot);
+      }
+      out.push_back(std::move(fire));
       if (!e.is_delivery()) continue;
       if (s.losses_used < limits_.losses) out.push_back({Action::Kind::lose, kind, actor, e.source, e.slot, e.seq});
       if (s.dups_used < limits_.dups) out.push_back({Action::Kind::duplicate, kind, actor, e.source, e.slot, e.seq});
@@ -263,7 +272,7 @@ class WorldModel {
     switch (a.event) {
       case 0: return fmt::format("n{} starts", n);
       case 1: return fmt::format("n{} receives from n{}", n, a.source);
-      case 2: return fmt::format("n{} timer fires", n);
+      case timer_event: return fmt::format("n{} timer {} fires", n, timer_text(a.timer));
       case 5: return fmt::format("n{} restarts", n);
       default: return "a fault of the plan";
     }
@@ -282,6 +291,7 @@ class WorldModel {
   }
 
  private:
+  static constexpr std::uint8_t timer_event = 2;
   static constexpr std::uint8_t plan_fault_begin = 3;
   static constexpr std::uint8_t plan_fault_end = 4;
 
@@ -312,8 +322,8 @@ class WorldModel {
         key[n] = h.digest();
       }
       w.for_each_pending([&](std::uint8_t kind, NodeId target, NodeId source, std::uint64_t detail,
-                             const typename E::Message& m) {
-        const std::uint64_t item = kind == 1 ? hash_of(m) : detail + kind;
+                             const typename E::Message& m, const typename E::Timer& t) {
+        const std::uint64_t item = kind == 1 ? hash_of(m) : kind == timer_event ? hash_of(t) : detail + kind;
         if (target >= range.first && target < range.last) key[target] += item * 0x9E3779B97F4A7C15ULL + 1;
         if (source >= range.first && source < range.last) key[source] += item * 0xC2B2AE3D27D4EB4FULL + 3;
       });
@@ -346,12 +356,12 @@ class WorldModel {
   }
 
   // The pending events as a sorted multiset of 64-bit digests (a message's digest covers its
-  // sender, receiver and content; a timer's its owner and tag).
+  // sender, receiver and content; a timer's its owner and value).
   void encode_pending(const E& w, const NodeRenaming& rename, StateEncoder& e) const {
     thread_local std::vector<std::uint64_t> items;
     items.clear();
     w.for_each_pending([&](std::uint8_t kind, NodeId target, NodeId source, std::uint64_t detail,
-                           const typename E::Message& m) {
+                           const typename E::Message& m, const typename E::Timer& t) {
       Hasher h;
       h.mix(kind);
       h.mix(rename(target));
@@ -363,6 +373,14 @@ class WorldModel {
           hash_append(h, copy);
         } else {
           hash_append(h, m);
+        }
+      } else if (kind == timer_event) {
+        if constexpr (has_symmetry && requires(typename E::Timer& x) { P::Symmetry::rename(x, rename); }) {
+          typename E::Timer copy = t;
+          P::Symmetry::rename(copy, rename);
+          hash_append(h, copy);
+        } else {
+          hash_append(h, t);
         }
       } else {
         h.mix(detail);

@@ -1,5 +1,7 @@
 #include "protocols/registry.hpp"
 
+#include <algorithm>
+
 #include "model/units.hpp"
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
 #include "protocols/heartbeat_register/heartbeat_register.hpp"
@@ -8,9 +10,31 @@
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
+#include "protocols/token_ring/token_ring.hpp"
 #include "protocols/two_phase_commit_actors/two_phase_commit_actors.hpp"
 
 namespace corridor {
+
+std::string kebab_case(std::string_view identifier) {
+  std::string out(identifier);
+  std::replace(out.begin(), out.end(), '_', '-');
+  return out;
+}
+
+void check_registration(const ProtocolInfo& info, std::size_t enumerators) {
+  CORRIDOR_ASSERT_MSG(!info.variants.empty() && !info.variants[0].planted_bug, "the first variant is the correct one");
+  CORRIDOR_ASSERT_MSG(info.variants.size() == enumerators, "one variant per enumerator of the protocol's Variant");
+  for (std::size_t i = 0; i < info.variants.size(); ++i) {
+    const VariantInfo& v = info.variants[i];
+    CORRIDOR_ASSERT_MSG(v.value == i, "variants listed in the order of their enumerators");
+    CORRIDOR_ASSERT_MSG(!v.name.empty() && !v.description.empty(), "a variant has a name and a description");
+    CORRIDOR_ASSERT_MSG(v.planted_bug == !v.finds.empty(), "a planted bug (and only one) names the invariant it breaks");
+    if (v.planted_bug) {
+      const bool installed = std::find(info.invariants.begin(), info.invariants.end(), v.finds) != info.invariants.end();
+      CORRIDOR_ASSERT_MSG(installed, "a planted bug breaks an invariant the set-up installs");
+    }
+  }
+}
 
 int ProtocolEntry::variant_index(std::string_view name) const {
   for (std::size_t i = 0; i < info.variants.size(); ++i) {
@@ -55,6 +79,7 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::chandy_lamport_entry(),
       protocols::multi_paxos_kv_entry(),
       protocols::two_phase_commit_actors_entry(),
+      protocols::token_ring_entry(),
   };
   return registry;
 }

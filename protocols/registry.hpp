@@ -1,27 +1,48 @@
 #pragma once
-// The protocols corridor knows by name: each with its variants (the correct one first, then the
-// planted bugs), its invariants, its defaults and how to make a Simulation of it.
+// The protocols corridor knows by name: each registered once (register_protocol) with its variants
+// (an enum: the correct one first, then the planted bugs), its defaults and how to make a
+// Simulation of it; its invariants are read from what its set-up installs.
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
+#include "model/assert.hpp"
 #include "model/simulation.hpp"
 
 namespace corridor {
 
+// "no_drift_margin" -> "no-drift-margin".
+std::string kebab_case(std::string_view identifier);
+
 struct VariantInfo {
-  std::string name;          // "correct", "no-drift-margin", ...
+  std::uint32_t value = 0;   // the enumerator of the protocol's Variant enum (its position here)
+  std::string name;          // "correct", "no-drift-margin": the enumerator's name, '_' as '-'
   bool planted_bug = false;  // false only for correct variants
   std::string description;   // one sentence
+  std::string finds;         // planted bugs: the invariant the demo campaign finds violated
 };
+
+// One variant of a registration, named by its enumerator (the name is derived from it).
+template <class V>
+  requires std::is_enum_v<V>
+VariantInfo correct_variant(V v, std::string description) {
+  return {static_cast<std::uint32_t>(v), kebab_case(enum_name(v)), false, std::move(description), {}};
+}
+template <class V>
+  requires std::is_enum_v<V>
+VariantInfo planted_bug(V v, std::string description, std::string finds) {
+  return {static_cast<std::uint32_t>(v), kebab_case(enum_name(v)), true, std::move(description), std::move(finds)};
+}
 
 struct ProtocolInfo {
   std::string name;          // "leader-lease"
   std::string description;   // one sentence
-  std::vector<VariantInfo> variants;     // variants[0] is the correct one
-  std::vector<std::string> invariants;   // names of what is checked
+  std::vector<VariantInfo> variants;     // one per enumerator of P::Variant, in order; variants[0] is correct
+  std::vector<std::string> invariants;   // filled by register_protocol from what the set-up installs
   std::uint32_t default_nodes = 3;
   std::uint32_t min_nodes = 1;
   std::uint32_t max_nodes = 64;
@@ -46,6 +67,25 @@ struct ProtocolEntry {
   // The config the demo uses: the fault model, or for a planted bug the demo's faults and clock.
   SimConfig demo_config(std::uint32_t variant) const;
 };
+
+// Checks what the registration of one protocol says about its variants and invariants (the
+// variants name the enumerators of its Variant enum in order, the correct one first, and each
+// planted bug's `finds` is an invariant the set-up installs); CORRIDOR_ASSERT on a mistake.
+void check_registration(const ProtocolInfo& info, std::size_t enumerators);
+
+// The one registration of protocol P: its description, and the spec that builds its runs. The
+// protocol concept is checked here (SimulationOf), and the invariant names are read from P's
+// set-up, so `info.invariants` is left empty by the caller.
+template <class P>
+ProtocolEntry register_protocol(ProtocolInfo info, SimulationSpec<P> spec) {
+  CORRIDOR_ASSERT_MSG(info.invariants.empty(), "invariant names come from the protocol's set-up");
+  ProtocolEntry entry;
+  entry.make = [spec = std::move(spec)] { return std::make_unique<SimulationOf<P>>(spec); };
+  entry.info = std::move(info);
+  entry.info.invariants = entry.make()->invariant_names(entry.default_config(0));
+  check_registration(entry.info, enum_count<variant_t<P>>());
+  return entry;
+}
 
 // Every registered protocol, in a fixed order.
 const std::vector<ProtocolEntry>& protocol_registry();

@@ -16,22 +16,24 @@ using namespace corridor;
 struct TokenRing {
   struct Token { std::uint64_t hops = 0; };
   using Message = std::variant<Token>;
-  using Ctx = Context<Message>;
+  enum class Variant { correct, keeps_copy };  // keeps_copy: a node sometimes keeps a copy
+  enum class Timer { pass_on };                // the holder passes the token on
+  using Ctx = Context<TokenRing>;
 
   struct Node {
     bool holding = false;
     void on_start(Ctx& ctx) {
       if (ctx.self() == 0) {
         holding = true;
-        ctx.set_timer(ms(1), 0);
+        ctx.set_timer(Timer::pass_on, ms(1));
       }
     }
     void on_message(Ctx& ctx, NodeId, const Message&) {
       holding = true;
-      ctx.set_timer(ms(1), 0);
+      ctx.set_timer(Timer::pass_on, ms(1));
     }
-    void on_timer(Ctx& ctx, std::uint64_t) {
-      holding = ctx.variant() == 1 && ctx.random(10) == 0;  // the bug: sometimes keep a copy
+    void on_timer(Ctx& ctx, const Timer&) {
+      holding = ctx.variant() == Variant::keeps_copy && ctx.random(10) == 0;  // the bug
       ctx.send((ctx.self() + 1) % ctx.node_count(), Token{});
     }
   };
@@ -48,7 +50,7 @@ SimulationSpec<TokenRing> spec() {
                                         if (e.node(n).holding) holders.push_back(n);
                                       }
                                       if (holders.size() <= 1) return std::nullopt;
-                                      return Violation{"", Verdict::safety, 0, 0, holders, {}, "two nodes hold the token"};
+                                      return Violation{.nodes = holders, .message = "two nodes hold the token"};
                                     }});
       },
   };
@@ -62,7 +64,8 @@ int main(int argc, char** argv) {
   SimulationOf<ring::TokenRing> sim(ring::spec());
   SimConfig config;
   config.nodes = 4;
-  config.variant = buggy ? 1 : 0;
+  const auto variant = buggy ? ring::TokenRing::Variant::keeps_copy : ring::TokenRing::Variant::correct;
+  config.variant = static_cast<std::uint32_t>(variant);
   config.time_limit_ns = seconds(1);
   for (std::uint64_t i = 0; i < 200; ++i) {
     const RunOutcome out = run_once(sim, config, derive_seed(42, i));

@@ -21,7 +21,9 @@ using namespace corridor;
 struct TokenRing {
   struct Token {};
   using Message = std::variant<Token>;
-  using Ctx = Context<Message>;
+  enum class Variant { correct, buggy };  // buggy: a node sometimes keeps a copy of the token
+  enum class Timer { pass_on };
+  using Ctx = Context<TokenRing>;
 
   struct Node {
     bool holding = false;
@@ -29,13 +31,13 @@ struct TokenRing {
       if (ctx.self() == 0) take(ctx);
     }
     void on_message(Ctx& ctx, NodeId, const Message&) { take(ctx); }
-    void on_timer(Ctx& ctx, std::uint64_t) {
-      holding = ctx.variant() == 1 && ctx.random(10) == 0;  // the planted bug: sometimes keep a copy
+    void on_timer(Ctx& ctx, const Timer&) {
+      holding = ctx.variant() == Variant::buggy && ctx.random(10) == 0;  // the planted bug
       ctx.send((ctx.self() + 1) % ctx.node_count(), Token{});
     }
     void take(Ctx& ctx) {
       holding = true;
-      ctx.set_timer(ms(1), 0);
+      ctx.set_timer(Timer::pass_on, ms(1));
     }
   };
 };
@@ -53,9 +55,8 @@ std::unique_ptr<Simulation> make_token_ring() {
                                             if (e.node(n).holding) holders.push_back(n);
                                           }
                                           if (holders.size() <= 1) return std::nullopt;
-                                          return Violation{"", Verdict::safety, 0, 0, holders, {},
-                                                           fmt::format("nodes {} hold the token at once",
-                                                                       fmt::join(holders, " and "))};
+                                          return Violation{.nodes = holders, .message = fmt::format("nodes {} hold the token at once",
+                                                                                         fmt::join(holders, " and "))};
                                         }});
           },
   });
@@ -69,7 +70,7 @@ bool buggy() {
 SimConfig ring_config() {
   SimConfig config;
   config.nodes = 4;
-  config.variant = buggy() ? 1 : 0;
+  config.variant = static_cast<std::uint32_t>(buggy() ? TokenRing::Variant::buggy : TokenRing::Variant::correct);
   config.time_limit_ns = ms(200);
   apply_fault_spec("pause=2,partition=1,delay=uniform:1ms:5ms", config);
   return config;

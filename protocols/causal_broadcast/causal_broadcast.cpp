@@ -18,10 +18,7 @@ using Ctx = CB::Ctx;
 
 std::uint64_t id_of(const CB::Cast& c) { return invariants::cast_id(c.origin, c.vc[c.origin]); }
 
-void arm_cast_timer(Ctx& ctx) {
-  const auto span = static_cast<std::uint64_t>(CB::cast_interval_max_ns - CB::cast_interval_min_ns) + 1;
-  ctx.set_timer(CB::cast_interval_min_ns + static_cast<time_ns>(ctx.random(span)), 0);
-}
+void arm_cast_timer(Ctx& ctx) { ctx.set_timer(CB::Timer::next_cast, CB::cast_interval_min_ns, CB::cast_interval_max_ns); }
 
 bool is_duplicate(const CB::Node& node, const CB::Cast& c) {
   if (c.vc[c.origin] <= node.delivered[c.origin]) return true;
@@ -30,9 +27,9 @@ bool is_duplicate(const CB::Node& node, const CB::Cast& c) {
 }
 
 // The sender's next message, and (correct variant) nothing it had delivered is missing here.
-bool deliverable(const CB::Node& node, const CB::Cast& c, std::uint32_t variant) {
+bool deliverable(const CB::Node& node, const CB::Cast& c, CB::Variant variant) {
   if (c.vc[c.origin] != node.delivered[c.origin] + 1) return false;
-  if (variant == CB::fifo_only) return true;
+  if (variant == CB::Variant::fifo_only) return true;
   for (NodeId k = 0; k < c.vc.size(); ++k) {
     if (k != c.origin && c.vc[k] > node.delivered[k]) return false;
   }
@@ -41,6 +38,7 @@ bool deliverable(const CB::Node& node, const CB::Cast& c, std::uint32_t variant)
 
 void deliver(CB::Node& node, Ctx& ctx, const CB::Cast& c) {
   ++node.delivered[c.origin];
+  CORRIDOR_ASSERT_MSG(node.delivered[c.origin] == c.vc[c.origin], "a node delivers each origin's messages in order");
   ctx.note("deliver", id_of(c));
 }
 
@@ -63,7 +61,7 @@ void CausalBroadcast::Node::on_start(Ctx& ctx) {
   arm_cast_timer(ctx);
 }
 
-void CausalBroadcast::Node::on_timer(Ctx& ctx, std::uint64_t) {
+void CausalBroadcast::Node::on_timer(Ctx& ctx, const Timer&) {
   const NodeId self = ctx.self();
   if (delivered[self] >= casts_per_node) return;
   if (!ctx.start_operation()) return;  // the workload's budget (the shrinker lowers it)
@@ -86,39 +84,38 @@ void CausalBroadcast::Node::on_message(Ctx& ctx, NodeId, const Message& m) {
 
 ProtocolEntry causal_broadcast_entry() {
   using E = Engine<CausalBroadcast>;
-  ProtocolEntry entry;
-  entry.info = {
-      .name = "causal-broadcast",
-      .description = "Broadcast with vector clocks; receivers hold messages back until their causal past is delivered.",
-      .variants =
-          {
-              {"correct", false, "A message waits until the receiver has delivered everything its sender had delivered."},
-              {"fifo-only", true, "A message waits only for its sender's earlier messages, so replies can overtake "
-                                  "what they answer."},
-          },
-      .invariants = {"causal-delivery", "fifo-delivery"},
-      .default_nodes = 3,
-      .min_nodes = 2,
-      .max_nodes = 64,
-      .default_faults = "delay=exp:1ms:20ms,dup=0.05,pause=1",
-      .default_clock = "",
-      .default_time_limit_ns = seconds(1),  // every cast is done within about 0.5 s
-      .demo_faults = "delay=exp:1ms:20ms,dup=0.05,pause=1",
-      .demo_clock = "",
-  };
-  entry.make = [] {
-    return std::make_unique<SimulationOf<CausalBroadcast>>(SimulationSpec<CausalBroadcast>{
-        .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
-        .targets =
-            [](const SimConfig& c) { return every_node_targets(c.nodes); },
-        .install =
-            [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
-              observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>());
-              observers.push_back(std::make_unique<invariants::FifoDeliveryMonitor>());
-            },
-    });
-  };
-  return entry;
+  return register_protocol<CausalBroadcast>(
+      {
+          .name = "causal-broadcast",
+          .description = "Broadcast with vector clocks; receivers hold messages back until their causal past is "
+                         "delivered.",
+          .variants =
+              {
+                  correct_variant(CB::Variant::correct, "A message waits until the receiver has delivered everything "
+                                                        "its sender had delivered."),
+                  planted_bug(CB::Variant::fifo_only,
+                              "A message waits only for its sender's earlier messages, so replies can overtake what "
+                              "they answer.",
+                              "causal-delivery"),
+              },
+          .default_nodes = 3,
+          .min_nodes = 2,
+          .max_nodes = 64,
+          .default_faults = "delay=exp:1ms:20ms,dup=0.05,pause=1",
+          .default_clock = "",
+          .default_time_limit_ns = seconds(1),  // every cast is done within about 0.5 s
+          .demo_faults = "delay=exp:1ms:20ms,dup=0.05,pause=1",
+          .demo_clock = "",
+      },
+      {
+          .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
+          .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
+          .install =
+              [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+                observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>());
+                observers.push_back(std::make_unique<invariants::FifoDeliveryMonitor>());
+              },
+      });
 }
 
 }  // namespace corridor::protocols

@@ -12,8 +12,10 @@
 namespace corridor::protocols {
 
 struct CausalBroadcast {
-  static constexpr std::uint32_t correct = 0;
-  static constexpr std::uint32_t fifo_only = 1;  // checks the sender's entry only
+  enum class Variant {
+    correct,
+    fifo_only,  // checks the sender's entry only
+  };
 
   static constexpr std::uint32_t casts_per_node = 10;
   static constexpr time_ns cast_interval_min_ns = ms(10);
@@ -25,7 +27,8 @@ struct CausalBroadcast {
     std::vector<std::uint32_t> vc;  // per origin: messages delivered by the sender, this one included
   };
   using Message = std::variant<Cast>;
-  using Ctx = Context<Message>;
+  enum class Timer { next_cast };
+  using Ctx = Context<CausalBroadcast>;
 
   struct Node {
     std::vector<std::uint32_t> delivered;  // per origin: how many delivered, in order
@@ -33,7 +36,7 @@ struct CausalBroadcast {
 
     void on_start(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 };
 

@@ -17,9 +17,11 @@
 namespace corridor::protocols {
 
 struct ChandyLamport {
-  static constexpr std::uint32_t correct = 0;
-  static constexpr std::uint32_t record_after_marker = 1;  // keeps recording a channel after its marker
-  static constexpr std::uint32_t no_in_flight = 2;         // records no channel contents at all
+  enum class Variant {
+    correct,
+    record_after_marker,  // keeps recording a channel after its marker
+    no_in_flight,         // records no channel contents at all
+  };
 
   static constexpr std::int64_t initial_balance = 100;
   static constexpr std::int64_t transfer_max = 20;
@@ -29,17 +31,23 @@ struct ChandyLamport {
   static constexpr std::uint32_t snapshots = 3;            // numbered 1..snapshots
   static constexpr time_ns snapshot_window_ns = ms(80);    // snapshot k starts near k * window
   static constexpr time_ns initiator_jitter_ns = ms(3);
-  static constexpr std::uint32_t nodes_max = 64;           // marker sets are bit masks
+  static constexpr std::uint32_t nodes_max = NodeSet::capacity;  // marker sets are NodeSets
 
   struct Transfer { std::int64_t amount = 0; };
   struct Marker { std::uint32_t snapshot = 0; };
   using Message = std::variant<Transfer, Marker>;
-  using Ctx = Context<Message>;
+
+  // Timers: this node's next transfer; this node initiates snapshot k.
+  struct NextTransfer {};
+  struct StartSnapshot { std::uint32_t snapshot = 0; };
+  using Timer = std::variant<NextTransfer, StartSnapshot>;
+
+  using Ctx = Context<ChandyLamport>;
 
   struct Recording {
     bool recorded = false;              // this node's state is recorded
     bool complete = false;              // every incoming channel's marker arrived
-    std::uint64_t markers = 0;          // bit per node whose marker arrived
+    NodeSet markers;                    // the nodes whose marker arrived
     std::vector<std::int64_t> channel;  // per sender: amount recorded in flight
   };
 
@@ -50,7 +58,7 @@ struct ChandyLamport {
 
     void on_start(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 };
 

@@ -21,33 +21,27 @@ using HR = HeartbeatRegister;
 using Ctx = HR::Ctx;
 using Node = HR::Node;
 
-// A timer's tag: its kind in the low byte, a value (a peer, an epoch) above it.
-enum class TimerKind : std::uint8_t { heartbeat = 1, write, suspect };
-constexpr std::uint64_t tag_of(TimerKind kind, std::uint64_t value) { return static_cast<std::uint64_t>(kind) | (value << 8); }
-constexpr TimerKind kind_of(std::uint64_t tag) { return static_cast<TimerKind>(tag & 0xFF); }
-constexpr std::uint64_t value_of(std::uint64_t tag) { return tag >> 8; }
-std::uint64_t bit(NodeId n) { return std::uint64_t{1} << n; }
-
 void arm_suspicion(Node& node, Ctx& ctx, NodeId peer) {
   ctx.cancel_timer(node.suspect_timers[peer]);
-  node.suspect_timers[peer] = ctx.set_timer(HR::suspect_after_ns, tag_of(TimerKind::suspect, peer));
+  node.suspect_timers[peer] = ctx.set_timer(HR::Suspect{peer}, HR::suspect_after_ns);
 }
 
 // The primary is the lowest node this node does not suspect (itself, if every lower node is).
 void evaluate_leadership(Node& node, Ctx& ctx) {
   NodeId primary = ctx.self();
   for (NodeId n = 0; n < ctx.self(); ++n) {
-    if ((node.suspected & bit(n)) == 0) {
+    if (!node.suspected.contains(n)) {
       primary = n;
       break;
     }
   }
   const bool lead = primary == ctx.self();
+  CORRIDOR_ASSERT_MSG(!node.suspected.contains(primary) || primary == ctx.self(), "the primary is a trusted node");
   if (lead == node.leading) return;
   node.leading = lead;
   ++node.epoch;
   ctx.note("lead", lead ? 1 : 0);
-  if (lead) ctx.set_timer(HR::write_every_ns, tag_of(TimerKind::write, node.epoch));
+  if (lead) ctx.set_timer(HR::WriteDue{node.epoch}, HR::write_every_ns);
 }
 
 void send_heartbeats(Ctx& ctx) { ctx.broadcast(HR::Heartbeat{ctx.now()}); }
@@ -66,7 +60,7 @@ void on_update(Ctx& ctx, const HR::Update& m) {
   HR::Durable& d = ctx.durable();
   // The correct replica keeps the highest version; the planted bug takes whatever arrives last,
   // so an update overtaken by a newer one on the network moves the replica backwards.
-  if (ctx.variant() != HR::apply_any_order && m.version <= d.version) return;
+  if (ctx.variant() != HR::Variant::apply_any_order && m.version <= d.version) return;
   d.version = m.version;
   d.value = m.value;
   ctx.note("applied", d.version);
@@ -75,8 +69,8 @@ void on_update(Ctx& ctx, const HR::Update& m) {
 void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const HR::Heartbeat& m) {
   ctx.note("heartbeat", from, std::bit_cast<std::uint64_t>(m.sent_wall_ns));
   arm_suspicion(node, ctx, from);
-  if ((node.suspected & bit(from)) == 0) return;
-  node.suspected &= ~bit(from);
+  if (!node.suspected.contains(from)) return;
+  node.suspected.erase(from);
   evaluate_leadership(node, ctx);
 }
 
@@ -90,7 +84,7 @@ void HeartbeatRegister::Node::on_start(Ctx& ctx) {
   }
   ctx.note("applied", ctx.durable().version);
   send_heartbeats(ctx);
-  ctx.set_timer(heartbeat_ns, tag_of(TimerKind::heartbeat, 0));
+  ctx.set_timer(Beat{}, heartbeat_ns);
   evaluate_leadership(*this, ctx);
 }
 
@@ -99,25 +93,20 @@ void HeartbeatRegister::Node::on_message(Ctx& ctx, NodeId from, const Message& m
   else on_update(ctx, std::get<Update>(m));
 }
 
-void HeartbeatRegister::Node::on_timer(Ctx& ctx, std::uint64_t tag) {
-  const std::uint64_t value = value_of(tag);
-  switch (kind_of(tag)) {
-    case TimerKind::heartbeat:
-      send_heartbeats(ctx);
-      ctx.set_timer(heartbeat_ns, tag);
-      break;
-    case TimerKind::write:
-      if (!leading || value != epoch) break;
-      write(ctx);
-      ctx.set_timer(write_every_ns, tag);
-      break;
-    case TimerKind::suspect: {
-      const auto peer = static_cast<NodeId>(value);
-      suspected |= bit(peer);
-      ctx.note("suspect", peer);
-      evaluate_leadership(*this, ctx);
-      break;
-    }
+void HeartbeatRegister::Node::on_timer(Ctx& ctx, const Timer& timer) {
+  if (std::holds_alternative<Beat>(timer)) {
+    send_heartbeats(ctx);
+    ctx.set_timer(Beat{}, heartbeat_ns);
+  } else if (const auto* due = std::get_if<WriteDue>(&timer)) {
+    if (!leading || due->epoch != epoch) return;
+    write(ctx);
+    ctx.set_timer(*due, write_every_ns);
+  } else {
+    const NodeId peer = std::get<Suspect>(timer).peer;
+    CORRIDOR_ASSERT_MSG(ctx.is_node(peer) && peer != ctx.self(), "a node suspects its peers, never itself");
+    suspected.insert(peer);
+    ctx.note("suspect", peer);
+    evaluate_leadership(*this, ctx);
   }
 }
 
@@ -163,29 +152,31 @@ SimulationSpec<HR> heartbeat_register_spec() {
 }  // namespace
 
 ProtocolEntry heartbeat_register_entry() {
-  ProtocolEntry entry;
-  entry.info = {
-      .name = "heartbeat-register",
-      .description = "A heartbeat failure detector with a primary-backup register replicated asynchronously; "
-                     "declares coherence badges.",
-      .variants =
-          {
-              {"correct", false, "A replica applies an update only if it is newer than the version it holds."},
-              {"apply-any-order", true, "A replica applies updates in arrival order, so an update overtaken on the "
-                                        "network moves it back to an older version."},
-          },
-      .invariants = {"replica-monotonic"},
-      .default_nodes = 3,
-      .min_nodes = 2,
-      .max_nodes = HR::nodes_max,
-      .default_faults = "crash=1,partition=1,loss=0.01,delay=uniform:1ms:10ms",
-      .default_clock = "skew=5ms,drift=100ppm",
-      .default_time_limit_ns = seconds(1),
-      .demo_faults = "delay=uniform:1ms:40ms",
-      .demo_clock = "",
-  };
+  ProtocolEntry entry = register_protocol<HR>(
+      {
+          .name = "heartbeat-register",
+          .description = "A heartbeat failure detector with a primary-backup register replicated asynchronously; "
+                         "declares coherence badges.",
+          .variants =
+              {
+                  correct_variant(HR::Variant::correct,
+                                  "A replica applies an update only if it is newer than the version it holds."),
+                  planted_bug(HR::Variant::apply_any_order,
+                              "A replica applies updates in arrival order, so an update overtaken on the network moves "
+                              "it back to an older version.",
+                              "replica-monotonic"),
+              },
+          .default_nodes = 3,
+          .min_nodes = 2,
+          .max_nodes = HR::nodes_max,
+          .default_faults = "crash=1,partition=1,loss=0.01,delay=uniform:1ms:10ms",
+          .default_clock = "skew=5ms,drift=100ppm",
+          .default_time_limit_ns = seconds(1),
+          .demo_faults = "delay=uniform:1ms:40ms",
+          .demo_clock = "",
+      },
+      heartbeat_register_spec());
   for (const auto& m : badge_monitors()) entry.info.badge_monitors.push_back(m->declaration());
-  entry.make = [] { return std::make_unique<SimulationOf<HR>>(heartbeat_register_spec()); };
   return entry;
 }
 

@@ -22,14 +22,15 @@
 namespace corridor::protocols {
 
 struct HeartbeatRegister {
-  // Variants, in the registry's order.
-  static constexpr std::uint32_t correct = 0;
-  static constexpr std::uint32_t apply_any_order = 1;  // a replica applies updates as they arrive
+  enum class Variant {
+    correct,
+    apply_any_order,  // a replica applies updates as they arrive
+  };
 
   static constexpr time_ns heartbeat_ns = ms(50);
   static constexpr time_ns suspect_after_ns = ms(150);
   static constexpr time_ns write_every_ns = ms(20);
-  static constexpr std::uint32_t nodes_max = 64;  // suspicion is a bit mask
+  static constexpr std::uint32_t nodes_max = NodeSet::capacity;  // suspicion is a NodeSet
 
   // The corridors it declares (the badge monitors in heartbeat_register.cpp).
   static constexpr time_ns delay_ns_max = ms(15);
@@ -46,17 +47,25 @@ struct HeartbeatRegister {
     std::int64_t value = 0;
     friend bool operator==(const Durable&, const Durable&) = default;
   };
-  using Ctx = Context<Message, Durable>;
+
+  // Timers: send the next heartbeats; the primary's next write (void once its leadership, the
+  // epoch it was set in, has ended); a peer's heartbeat is overdue.
+  struct Beat {};
+  struct WriteDue { std::uint64_t epoch = 0; };
+  struct Suspect { NodeId peer = no_node; };
+  using Timer = std::variant<Beat, WriteDue, Suspect>;
+
+  using Ctx = Context<HeartbeatRegister>;
 
   struct Node {
-    std::uint64_t suspected = 0;          // bit per peer
+    NodeSet suspected;
     std::vector<TimerId> suspect_timers;  // per peer
     bool leading = false;
     std::uint64_t epoch = 0;              // bumped when leadership changes; older write timers are void
 
     void on_start(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 };
 

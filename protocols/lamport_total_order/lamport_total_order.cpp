@@ -19,10 +19,7 @@ using Ctx = LT::Ctx;
 std::uint64_t id_of(const LT::Post& p) { return invariants::cast_id(p.origin, p.seq); }
 bool before(const LT::Post& a, const LT::Post& b) { return a.ts != b.ts ? a.ts < b.ts : a.origin < b.origin; }
 
-void arm_post_timer(Ctx& ctx) {
-  const auto span = static_cast<std::uint64_t>(LT::post_interval_max_ns - LT::post_interval_min_ns) + 1;
-  ctx.set_timer(LT::post_interval_min_ns + static_cast<time_ns>(ctx.random(span)), 0);
-}
+void arm_post_timer(Ctx& ctx) { ctx.set_timer(LT::Timer::next_post, LT::post_interval_min_ns, LT::post_interval_max_ns); }
 
 void deliver(LT::Node& node, Ctx& ctx, const LT::Post& p) {
   ++node.delivered;
@@ -32,12 +29,13 @@ void deliver(LT::Node& node, Ctx& ctx, const LT::Post& p) {
 void enqueue(LT::Node& node, const LT::Post& p) {
   if (node.pending.size() >= LT::pending_max) throw std::length_error("lamport total order: pending queue full");
   node.pending.insert(std::upper_bound(node.pending.begin(), node.pending.end(), p, before), p);
+  CORRIDOR_ASSERT_MSG(std::is_sorted(node.pending.begin(), node.pending.end(), before), "pending posts stay in order");
 }
 
 // The head is stable once every other node has sent something stamped at least as late: its
 // later messages are stamped later still, and FIFO links leave nothing older in flight.
 bool stable(const LT::Node& node, const Ctx& ctx, const LT::Post& head) {
-  for (NodeId j = 0; j < ctx.node_count(); ++j) {
+  for (NodeId j : ctx.nodes()) {
     if (j != ctx.self() && node.heard_ts[j] < head.ts) return false;
   }
   return true;
@@ -57,16 +55,16 @@ void LamportTotalOrder::Node::on_start(Ctx& ctx) {
   arm_post_timer(ctx);
 }
 
-void LamportTotalOrder::Node::on_timer(Ctx& ctx, std::uint64_t) {
+void LamportTotalOrder::Node::on_timer(Ctx& ctx, const Timer&) {
   if (posted >= posts_per_node) return;
   ++clock;
   const Post p{clock, ctx.self(), ++posted};
   ctx.note("cast", id_of(p));
   ctx.broadcast(p);
-  if (ctx.variant() == deliver_on_arrival) deliver(*this, ctx, p);
+  if (ctx.variant() == Variant::deliver_on_arrival) deliver(*this, ctx, p);
   else enqueue(*this, p);
   if (posted < posts_per_node) arm_post_timer(ctx);
-  if (ctx.variant() != deliver_on_arrival) deliver_stable(*this, ctx);
+  if (ctx.variant() != Variant::deliver_on_arrival) deliver_stable(*this, ctx);
 }
 
 void LamportTotalOrder::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
@@ -77,7 +75,7 @@ void LamportTotalOrder::Node::on_message(Ctx& ctx, NodeId from, const Message& m
     clock = std::max(clock, p->ts) + 1;
     heard_ts[from] = std::max(heard_ts[from], p->ts);
     ctx.broadcast(Ack{clock});
-    if (ctx.variant() == deliver_on_arrival) {
+    if (ctx.variant() == Variant::deliver_on_arrival) {
       deliver(*this, ctx, *p);
       return;
     }
@@ -87,47 +85,45 @@ void LamportTotalOrder::Node::on_message(Ctx& ctx, NodeId from, const Message& m
     clock = std::max(clock, a.ts) + 1;
     heard_ts[from] = std::max(heard_ts[from], a.ts);
   }
-  if (ctx.variant() != deliver_on_arrival) deliver_stable(*this, ctx);
+  if (ctx.variant() != Variant::deliver_on_arrival) deliver_stable(*this, ctx);
 }
 
 ProtocolEntry lamport_total_order_entry() {
   using E = Engine<LamportTotalOrder>;
-  ProtocolEntry entry;
-  entry.info = {
-      .name = "lamport-total-order",
-      .description = "Total-order broadcast (a chat) with Lamport timestamps, (timestamp, node) tie-break and "
-                     "acknowledgements over FIFO links.",
-      .variants =
-          {
-              {"correct", false, "A post waits until every other node has sent something stamped at least as late."},
-              {"deliver-on-arrival", true, "A post is delivered when it arrives, without waiting for "
-                                           "acknowledgements, so nodes deliver in different orders."},
-          },
-      .invariants = {"total-order", "causal-delivery"},
-      .default_nodes = 3,
-      .min_nodes = 2,
-      .max_nodes = 64,
-      .default_faults = "delay=exp:1ms:10ms,fifo,dup=0.05,pause=1",
-      .default_clock = "",
-      .default_time_limit_ns = seconds(1),  // every post is made within 0.2 s
-      .demo_faults = "delay=exp:1ms:10ms,fifo,dup=0.05,pause=1",
-      .demo_clock = "",
-  };
-  entry.make = [] {
-    return std::make_unique<SimulationOf<LamportTotalOrder>>(SimulationSpec<LamportTotalOrder>{
-        .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
-        .targets =
-            [](const SimConfig& c) { return every_node_targets(c.nodes); },
-        .install =
-            [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
-              observers.push_back(std::make_unique<invariants::TotalOrderMonitor>());
-              // Every receipt counts (CausalOrder::engine): a post is stamped after everything its
-              // node had received, so the total order extends the engine's happened-before.
-              observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>(invariants::CausalOrder::engine));
-            },
-    });
-  };
-  return entry;
+  return register_protocol<LamportTotalOrder>(
+      {
+          .name = "lamport-total-order",
+          .description = "Total-order broadcast (a chat) with Lamport timestamps, (timestamp, node) tie-break and "
+                         "acknowledgements over FIFO links.",
+          .variants =
+              {
+                  correct_variant(LT::Variant::correct,
+                                  "A post waits until every other node has sent something stamped at least as late."),
+                  planted_bug(LT::Variant::deliver_on_arrival,
+                              "A post is delivered when it arrives, without waiting for acknowledgements, so nodes "
+                              "deliver in different orders.",
+                              "total-order"),
+              },
+          .default_nodes = 3,
+          .min_nodes = 2,
+          .max_nodes = 64,
+          .default_faults = "delay=exp:1ms:10ms,fifo,dup=0.05,pause=1",
+          .default_clock = "",
+          .default_time_limit_ns = seconds(1),  // every post is made within 0.2 s
+          .demo_faults = "delay=exp:1ms:10ms,fifo,dup=0.05,pause=1",
+          .demo_clock = "",
+      },
+      {
+          .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
+          .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
+          .install =
+              [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+                observers.push_back(std::make_unique<invariants::TotalOrderMonitor>());
+                // Every receipt counts (CausalOrder::engine): a post is stamped after everything its
+                // node had received, so the total order extends the engine's happened-before.
+                observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>(invariants::CausalOrder::engine));
+              },
+      });
 }
 
 }  // namespace corridor::protocols

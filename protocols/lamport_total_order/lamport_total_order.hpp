@@ -14,8 +14,10 @@
 namespace corridor::protocols {
 
 struct LamportTotalOrder {
-  static constexpr std::uint32_t correct = 0;
-  static constexpr std::uint32_t deliver_on_arrival = 1;  // no waiting for acknowledgements
+  enum class Variant {
+    correct,
+    deliver_on_arrival,  // no waiting for acknowledgements
+  };
 
   static constexpr std::uint32_t posts_per_node = 5;
   static constexpr time_ns post_interval_min_ns = ms(5);
@@ -31,7 +33,8 @@ struct LamportTotalOrder {
     std::uint64_t ts = 0;  // the acknowledging node's clock: it will never send anything older
   };
   using Message = std::variant<Post, Ack>;
-  using Ctx = Context<Message>;
+  enum class Timer { next_post };
+  using Ctx = Context<LamportTotalOrder>;
 
   struct Node {
     std::uint64_t clock = 0;                // Lamport clock
@@ -43,7 +46,7 @@ struct LamportTotalOrder {
 
     void on_start(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 };
 

@@ -1,7 +1,6 @@
 #include "protocols/leader_lease/leader_lease.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <memory>
 
 #include "invariants/monotonic_token.hpp"
@@ -19,23 +18,14 @@ using Ctx = LL::Ctx;
 using Role = LL::Role;
 using Node = LL::Node;
 
-// A timer's tag: its kind in the low byte, a value (an epoch, a batch id, a request) above it.
-enum class TimerKind : std::uint8_t { election = 1, heartbeat, vote_retry, flush, client_timeout, client_think };
-constexpr std::uint64_t tag_of(TimerKind kind, std::uint64_t value) { return static_cast<std::uint64_t>(kind) | (value << 8); }
-constexpr TimerKind kind_of(std::uint64_t tag) { return static_cast<TimerKind>(tag & 0xFF); }
-constexpr std::uint64_t value_of(std::uint64_t tag) { return tag >> 8; }
+using Variant = LL::Variant;
 
-std::uint32_t lease_node_count(const Ctx& ctx) { return ctx.node_count() - 1; }
-NodeId storage_node(const Ctx& ctx) { return ctx.node_count() - 1; }
-std::uint32_t majority(const Ctx& ctx) { return lease_node_count(ctx) / 2 + 1; }
-std::uint64_t bit(NodeId n) { return std::uint64_t{1} << n; }
-bool has_majority(const Ctx& ctx, std::uint64_t mask) { return static_cast<std::uint32_t>(std::popcount(mask)) >= majority(ctx); }
-time_ns margin_ns(const Ctx& ctx) { return ctx.variant() == LL::no_drift_margin ? 0 : LL::margin_ns; }
-time_ns random_between(Ctx& ctx, time_ns lo_ns, time_ns hi_ns) {
-  return lo_ns + static_cast<time_ns>(ctx.random(static_cast<std::uint64_t>(hi_ns - lo_ns) + 1));
-}
+// Lease nodes are the layout's members; the storage node is its one helper.
+NodeId storage_node(const Ctx& ctx) { return ctx.helper_id(0); }
+bool has_majority(const Ctx& ctx, NodeSet nodes) { return nodes.is_majority_of(ctx.member_count()); }
+time_ns margin_ns(const Ctx& ctx) { return ctx.variant() == Variant::no_drift_margin ? 0 : LL::margin_ns; }
 
-void arm_election(Ctx& ctx, time_ns delay_ns) { ctx.set_timer(delay_ns, tag_of(TimerKind::election, 0)); }
+void arm_election(Ctx& ctx) { ctx.set_timer(LL::Election{}, LL::election_timeout_min_ns, LL::election_timeout_max_ns); }
 void promise(Node& node, Ctx& ctx) { node.promise_until_ns = std::max(node.promise_until_ns, ctx.monotonic() + LL::lease_ns); }
 
 // The open batch's clients learn that this node cannot take their writes.
@@ -66,14 +56,16 @@ void adopt_term(Node& node, Ctx& ctx, std::uint64_t term) {
 // --- election ---
 
 void request_votes(Node& node, Ctx& ctx) {
-  for (NodeId peer = 0; peer < lease_node_count(ctx); ++peer) {
-    if ((node.votes & bit(peer)) == 0) ctx.send(peer, LL::RequestVote{ctx.durable().term});
+  for (NodeId peer : ctx.members()) {
+    if (!node.votes.contains(peer)) ctx.send(peer, LL::RequestVote{ctx.durable().term});
   }
 }
 
 void send_heartbeats(Node& node, Ctx& ctx);
 
 void become_leader(Node& node, Ctx& ctx) {
+  CORRIDOR_ASSERT_MSG(node.role == Role::candidate && has_majority(ctx, node.votes), "a leader won a majority's votes");
+  CORRIDOR_ASSERT_MSG(ctx.durable().voted_for == ctx.self(), "a candidate voted for itself in its term");
   node.role = Role::leader;
   node.lead_term = ctx.durable().term;
   node.leader_hint = ctx.self();
@@ -81,7 +73,7 @@ void become_leader(Node& node, Ctx& ctx) {
   node.lease_until_ns = node.candidacy_ns + LL::lease_ns - margin_ns(ctx);
   node.rounds = {};
   send_heartbeats(node, ctx);
-  ctx.set_timer(LL::heartbeat_ns, tag_of(TimerKind::heartbeat, node.epoch));
+  ctx.set_timer(LL::HeartbeatDue{node.epoch}, LL::heartbeat_ns);
 }
 
 void start_candidacy(Node& node, Ctx& ctx) {
@@ -95,13 +87,13 @@ void start_candidacy(Node& node, Ctx& ctx) {
   // No promise for its own vote: it serves only this candidacy, and if the candidacy wins, the
   // leader's first heartbeat round makes the promise (from a time after candidacy_ns).
   node.candidacy_ns = ctx.monotonic();
-  node.votes = bit(ctx.self());
+  node.votes = NodeSet::of(ctx.self());
   if (has_majority(ctx, node.votes)) {
     become_leader(node, ctx);
     return;
   }
   request_votes(node, ctx);
-  ctx.set_timer(LL::vote_retry_ns, tag_of(TimerKind::vote_retry, node.epoch));
+  ctx.set_timer(LL::VoteRetry{node.epoch}, LL::vote_retry_ns);
 }
 
 // Whether `candidate` may have this node's vote in `term`, promises aside: one vote per term.
@@ -123,18 +115,18 @@ void grant_vote(Node& node, Ctx& ctx, NodeId candidate) {
 // end together would otherwise both stand and split the vote.
 void on_election_timer(Node& node, Ctx& ctx) {
   const time_ns now_ns = ctx.monotonic();
-  const time_ns timeout_ns = random_between(ctx, LL::election_timeout_min_ns, LL::election_timeout_max_ns);
   if (node.role == Role::leader) {
-    arm_election(ctx, timeout_ns);
+    arm_election(ctx);
   } else if (now_ns < node.promise_until_ns) {
-    arm_election(ctx, node.promise_until_ns - now_ns + random_between(ctx, 0, LL::election_jitter_ns));
+    const time_ns left_ns = node.promise_until_ns - now_ns;
+    ctx.set_timer(LL::Election{}, left_ns, left_ns + LL::election_jitter_ns);
   } else if (may_vote(ctx, node.asked_term, node.asked_by)) {
     adopt_term(node, ctx, node.asked_term);
     grant_vote(node, ctx, node.asked_by);
-    arm_election(ctx, timeout_ns);
+    arm_election(ctx);
   } else {
     start_candidacy(node, ctx);
-    arm_election(ctx, timeout_ns);
+    arm_election(ctx);
   }
 }
 
@@ -171,7 +163,8 @@ void on_vote(Node& node, Ctx& ctx, NodeId from, const LL::Vote& m) {
     return;
   }
   if (node.role != Role::candidate || m.term != ctx.durable().term || !m.granted) return;
-  node.votes |= bit(from);
+  CORRIDOR_ASSERT_MSG(ctx.is_member(from), "votes come from lease nodes");
+  node.votes.insert(from);
   if (has_majority(ctx, node.votes)) become_leader(node, ctx);
 }
 
@@ -180,14 +173,15 @@ void on_vote(Node& node, Ctx& ctx, NodeId from, const LL::Vote& m) {
 void count_round(Node& node, Ctx& ctx, LL::Round& round) {
   if (!has_majority(ctx, round.acks)) return;
   node.lease_until_ns = std::max(node.lease_until_ns, round.sent_ns + LL::lease_ns - margin_ns(ctx));
+  CORRIDOR_ASSERT_MSG(node.lease_until_ns <= ctx.monotonic() + LL::lease_ns, "a lease ends within one lease from now");
 }
 
 void send_heartbeats(Node& node, Ctx& ctx) {
   const std::uint64_t r = ++node.next_round;
   LL::Round& round = node.rounds[r % LL::rounds_kept];
-  round = {r, ctx.monotonic(), bit(ctx.self())};
+  round = {r, ctx.monotonic(), NodeSet::of(ctx.self())};
   promise(node, ctx);  // the leader acknowledges its own round
-  for (NodeId peer = 0; peer < lease_node_count(ctx); ++peer) {
+  for (NodeId peer : ctx.members()) {
     if (peer != ctx.self()) ctx.send(peer, LL::Heartbeat{node.lead_term, r});
   }
   count_round(node, ctx, round);
@@ -200,7 +194,7 @@ void on_heartbeat_timer(Node& node, Ctx& ctx) {
     return;
   }
   send_heartbeats(node, ctx);
-  ctx.set_timer(LL::heartbeat_ns, tag_of(TimerKind::heartbeat, node.epoch));
+  ctx.set_timer(LL::HeartbeatDue{node.epoch}, LL::heartbeat_ns);
 }
 
 void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const LL::Heartbeat& m) {
@@ -223,7 +217,8 @@ void on_heartbeat_ack(Node& node, Ctx& ctx, NodeId from, const LL::HeartbeatAck&
   if (!m.ok || node.role != Role::leader || m.term != node.lead_term) return;
   LL::Round& round = node.rounds[m.round % LL::rounds_kept];
   if (round.round != m.round) return;  // too old to count
-  round.acks |= bit(from);
+  CORRIDOR_ASSERT_MSG(ctx.is_member(from), "acknowledgements come from lease nodes");
+  round.acks.insert(from);
   count_round(node, ctx, round);
 }
 
@@ -239,7 +234,7 @@ void on_write(Node& node, Ctx& ctx, NodeId from, const LL::Write& m) {
   }
   if (!node.open_batch) {
     node.open_batch = LL::Batch{++node.next_batch, node.lead_term, {}, {}};
-    ctx.set_timer(LL::flush_delay_ns, tag_of(TimerKind::flush, node.open_batch->id));
+    ctx.set_timer(LL::Flush{node.open_batch->id}, LL::flush_delay_ns);
   }
   node.open_batch->writes.push_back({from, m.request, m.attempt});
   node.open_batch->values.push_back(m.value);
@@ -271,9 +266,10 @@ void on_store_ack(Node& node, Ctx& ctx, const LL::StoreAck& m) {
 
 void on_store_batch(Node& node, Ctx& ctx, NodeId from, const LL::StoreBatch& m) {
   LL::Durable& d = ctx.durable();
-  const bool accepted = ctx.variant() == LL::no_fencing || m.token >= d.store_token;
+  CORRIDOR_ASSERT_MSG(ctx.is_helper(ctx.self()), "only the storage node stores");
+  const bool accepted = ctx.variant() == Variant::no_fencing || m.token >= d.store_token;
   if (accepted) {
-    d.store_token = std::max(d.store_token, m.token);
+    d.store_token = std::max(d.store_token, m.token);  // the highest token never goes back
     node.writes_stored += m.values.size();
     ctx.note("accept", m.token);
   }
@@ -287,7 +283,7 @@ void LeaderLease::Node::on_start(Ctx& ctx) {
     role = Role::storage;
     return;
   }
-  arm_election(ctx, random_between(ctx, election_timeout_min_ns, election_timeout_max_ns));
+  arm_election(ctx);
 }
 
 // The promises made before the crash were volatile: keep quiet for one lease instead.
@@ -297,7 +293,7 @@ void LeaderLease::Node::on_recover(Ctx& ctx) {
     return;
   }
   promise(*this, ctx);
-  arm_election(ctx, random_between(ctx, election_timeout_min_ns, election_timeout_max_ns));
+  arm_election(ctx);
 }
 
 void LeaderLease::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
@@ -316,23 +312,20 @@ void LeaderLease::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
       m);
 }
 
-void LeaderLease::Node::on_timer(Ctx& ctx, std::uint64_t tag) {
-  const std::uint64_t value = value_of(tag);
-  switch (kind_of(tag)) {
-    case TimerKind::election: on_election_timer(*this, ctx); break;
-    case TimerKind::heartbeat:
-      if (role == Role::leader && value == epoch) on_heartbeat_timer(*this, ctx);
-      break;
-    case TimerKind::vote_retry:
-      if (role == Role::candidate && value == epoch) {
-        request_votes(*this, ctx);
-        ctx.set_timer(vote_retry_ns, tag_of(TimerKind::vote_retry, epoch));
-      }
-      break;
-    case TimerKind::flush: on_flush_timer(*this, ctx, value); break;
-    case TimerKind::client_timeout:
-    case TimerKind::client_think: break;
+void LeaderLease::Node::on_timer(Ctx& ctx, const Timer& timer) {
+  if (std::holds_alternative<Election>(timer)) {
+    on_election_timer(*this, ctx);
+  } else if (const auto* due = std::get_if<HeartbeatDue>(&timer)) {
+    if (role == Role::leader && due->epoch == epoch) on_heartbeat_timer(*this, ctx);
+  } else if (const auto* retry = std::get_if<VoteRetry>(&timer)) {
+    if (role == Role::candidate && retry->epoch == epoch) {
+      request_votes(*this, ctx);
+      ctx.set_timer(VoteRetry{epoch}, vote_retry_ns);
+    }
+  } else if (const auto* flush = std::get_if<Flush>(&timer)) {
+    on_flush_timer(*this, ctx, flush->batch);
   }
+  // ClientTimeout and ClientThink are clients' timers.
 }
 
 // --- clients ---
@@ -344,13 +337,13 @@ using Client = LL::Client;
 void send_request(Client& c, Ctx& ctx) {
   ++c.attempt;
   ctx.send(c.target, LL::Write{c.request, c.attempt, c.value});
-  c.timeout = ctx.set_timer(LL::client_timeout_ns, tag_of(TimerKind::client_timeout, c.issued));
+  c.timeout = ctx.set_timer(LL::ClientTimeout{c.issued}, LL::client_timeout_ns);
 }
 
 void next_operation(Client& c, Ctx& ctx) {
   if (!ctx.start_operation()) return;  // the workload's budget is spent: the client stays idle
   ++c.issued;
-  c.request = (std::uint64_t{ctx.self() - ctx.first_client()} + 1) << 32 | c.issued;
+  c.request = (std::uint64_t{ctx.client_index()} + 1) << 32 | c.issued;
   c.value = static_cast<std::int64_t>(ctx.random(1'000'000));
   ctx.record(OpType::invoke, "write", {}, c.value);
   send_request(c, ctx);
@@ -362,12 +355,12 @@ void retry_at(Client& c, Ctx& ctx, NodeId target) {
   send_request(c, ctx);
 }
 
-NodeId next_node(const Client& c, const Ctx& ctx) { return (c.target + 1) % lease_node_count(ctx); }
+NodeId next_node(const Client& c, const Ctx& ctx) { return (c.target + 1) % ctx.member_count(); }
 
 }  // namespace
 
 void LeaderLease::Client::on_start(Ctx& ctx) {
-  target = static_cast<NodeId>(ctx.random(lease_node_count(ctx)));
+  target = static_cast<NodeId>(ctx.random(ctx.member_count()));
   next_operation(*this, ctx);
 }
 
@@ -376,18 +369,20 @@ void LeaderLease::Client::on_message(Ctx& ctx, NodeId, const Message& m) {
     ctx.cancel_timer(timeout);
     ctx.record(OpType::ok, "write", {}, value);
     request = 0;
-    ctx.set_timer(client_think_ns, tag_of(TimerKind::client_think, issued));
+    ctx.set_timer(ClientThink{issued}, client_think_ns);
   } else if (const auto* no = std::get_if<NotLeader>(&m);
              no && no->request == request && no->attempt == attempt && request != 0) {
-    const bool useful_hint = no->hint < lease_node_count(ctx) && no->hint != target;
+    const bool useful_hint = ctx.is_member(no->hint) && no->hint != target;
     retry_at(*this, ctx, useful_hint ? no->hint : next_node(*this, ctx));
   }
 }
 
-void LeaderLease::Client::on_timer(Ctx& ctx, std::uint64_t tag) {
-  if (value_of(tag) != issued) return;
-  if (kind_of(tag) == TimerKind::client_timeout && request != 0) retry_at(*this, ctx, next_node(*this, ctx));
-  else if (kind_of(tag) == TimerKind::client_think && request == 0) next_operation(*this, ctx);
+void LeaderLease::Client::on_timer(Ctx& ctx, const Timer& timer) {
+  if (const auto* t = std::get_if<ClientTimeout>(&timer); t && t->issued == issued && request != 0) {
+    retry_at(*this, ctx, next_node(*this, ctx));
+  } else if (const auto* think = std::get_if<ClientThink>(&timer); think && think->issued == issued && request == 0) {
+    next_operation(*this, ctx);
+  }
 }
 
 // --- registry entry ---
@@ -397,7 +392,7 @@ namespace {
 SimulationSpec<LeaderLease> leader_lease_spec() {
   using E = Engine<LeaderLease>;
   return {
-      .layout = [](const SimConfig& c) { return E::Layout{c.nodes + 1, 2}; },
+      .layout = [](const SimConfig& c) { return E::Layout{.nodes = c.nodes + 1, .clients = 2, .helpers = 1}; },
       .targets =
           [](const SimConfig& c) { return every_node_targets(c.nodes); },
       .install =
@@ -420,30 +415,33 @@ SimulationSpec<LeaderLease> leader_lease_spec() {
 }  // namespace
 
 ProtocolEntry leader_lease_entry() {
-  ProtocolEntry entry;
-  entry.info = {
-      .name = "leader-lease",
-      .description = "Leader election with leases and fencing tokens; a storage node checks the tokens.",
-      .variants =
-          {
-              {"correct", false, "Leases end a drift margin early and storage rejects tokens older than the highest."},
-              {"no-drift-margin", true, "Leases last the full lease on the leader's clock, so a slow clock outlives a "
-                                        "fast voter's promise and two leaders hold a lease at once."},
-              {"no-fencing", true, "Storage accepts every write, so a leader paused between its lease check and its "
-                                   "write overwrites its successor's writes."},
-          },
-      .invariants = {"unique-leader", "unique-lease-holder", "fencing-monotonic", "progress-bound"},
-      .default_nodes = 3,
-      .min_nodes = 1,
-      .max_nodes = LL::lease_nodes_max,
-      .default_faults = "crash=1,partition=1,pause=1,delay=uniform:1ms:10ms",
-      .default_clock = "drift=50000ppm",
-      .default_time_limit_ns = seconds(10),
-      .demo_faults = "partition=2,pause=4,delay=uniform:1ms:10ms",
-      .demo_clock = "drift=50000ppm",
-  };
-  entry.make = [] { return std::make_unique<SimulationOf<LeaderLease>>(leader_lease_spec()); };
-  return entry;
+  return register_protocol<LeaderLease>(
+      {
+          .name = "leader-lease",
+          .description = "Leader election with leases and fencing tokens; a storage node checks the tokens.",
+          .variants =
+              {
+                  correct_variant(Variant::correct,
+                                  "Leases end a drift margin early and storage rejects tokens older than the highest."),
+                  planted_bug(Variant::no_drift_margin,
+                              "Leases last the full lease on the leader's clock, so a slow clock outlives a fast "
+                              "voter's promise and two leaders hold a lease at once.",
+                              "unique-lease-holder"),
+                  planted_bug(Variant::no_fencing,
+                              "Storage accepts every write, so a leader paused between its lease check and its write "
+                              "overwrites its successor's writes.",
+                              "fencing-monotonic"),
+              },
+          .default_nodes = 3,
+          .min_nodes = 1,
+          .max_nodes = LL::lease_nodes_max,
+          .default_faults = "crash=1,partition=1,pause=1,delay=uniform:1ms:10ms",
+          .default_clock = "drift=50000ppm",
+          .default_time_limit_ns = seconds(10),
+          .demo_faults = "partition=2,pause=4,delay=uniform:1ms:10ms",
+          .demo_clock = "drift=50000ppm",
+      },
+      leader_lease_spec());
 }
 
 }  // namespace corridor::protocols

@@ -2,7 +2,8 @@
 // Leader election with leases and fencing tokens (Raft-like terms and votes, leases in the style
 // of Chubby and of Raft's leader leases), and a storage node that checks the tokens.
 //
-// Layout: lease nodes 0..N-1, the storage node N, then two clients. Faults hit lease nodes only.
+// Layout: lease nodes 0..N-1 (the members), the storage node N (a helper), then two clients.
+// Faults hit lease nodes only.
 //
 // The lease argument. A voter that grants a vote or acknowledges a heartbeat promises, for one
 // lease on its own clock, to vote for nobody else; a node that restarts keeps quiet for one lease
@@ -32,10 +33,11 @@
 namespace corridor::protocols {
 
 struct LeaderLease {
-  // Variants, in the registry's order.
-  static constexpr std::uint32_t correct = 0;
-  static constexpr std::uint32_t no_drift_margin = 1;  // margin 0: two leases overlap once clocks drift
-  static constexpr std::uint32_t no_fencing = 2;       // storage accepts any token
+  enum class Variant {
+    correct,
+    no_drift_margin,  // margin 0: two leases overlap once clocks drift
+    no_fencing,       // storage accepts any token
+  };
 
   static constexpr time_ns lease_ns = ms(500);
   static constexpr std::int64_t drift_assumed_ppm = 50'000;
@@ -48,7 +50,7 @@ struct LeaderLease {
   static constexpr time_ns flush_delay_ns = ms(5);
   static constexpr time_ns client_timeout_ns = ms(200);
   static constexpr time_ns client_think_ns = ms(20);
-  static constexpr std::uint32_t lease_nodes_max = 63;  // votes and acks are bit masks
+  static constexpr std::uint32_t lease_nodes_max = NodeSet::capacity - 1;  // votes and acks are NodeSets; + storage
   static constexpr std::size_t rounds_kept = 8;          // heartbeat rounds whose acks still count
   static constexpr std::size_t batch_writes_max = 64;
   static constexpr std::size_t batches_in_flight_max = 64;
@@ -72,14 +74,26 @@ struct LeaderLease {
     std::uint64_t store_token = 0;   // storage: the highest token accepted
     friend bool operator==(const Durable&, const Durable&) = default;
   };
-  using Ctx = Context<Message, Durable>;
+
+  // Timers: an election check; a leader's heartbeat round and a candidate's vote retry, both void
+  // once the role they were set in has ended (its epoch); a batch's flush; a client's request
+  // timeout and think time, void once the client has moved to another operation.
+  struct Election {};
+  struct HeartbeatDue { std::uint64_t epoch = 0; };
+  struct VoteRetry { std::uint64_t epoch = 0; };
+  struct Flush { std::uint64_t batch = 0; };
+  struct ClientTimeout { std::uint64_t issued = 0; };
+  struct ClientThink { std::uint64_t issued = 0; };
+  using Timer = std::variant<Election, HeartbeatDue, VoteRetry, Flush, ClientTimeout, ClientThink>;
+
+  using Ctx = Context<LeaderLease>;
 
   enum class Role : std::uint8_t { follower, candidate, leader, storage };
 
   struct Round {
     std::uint64_t round = 0;
     time_ns sent_ns = 0;    // leader's monotonic clock
-    std::uint64_t acks = 0; // bit per lease node, the leader's own included
+    NodeSet acks;           // lease nodes, the leader's own included
   };
   struct ClientWrite {
     NodeId client = no_node;
@@ -100,7 +114,7 @@ struct LeaderLease {
     time_ns promise_until_ns = 0;     // monotonic: no vote for another node before this
     time_ns lease_until_ns = 0;       // monotonic: leader only
     time_ns candidacy_ns = 0;         // monotonic: when this node last asked for votes
-    std::uint64_t votes = 0;          // bit per lease node
+    NodeSet votes;                    // lease nodes
     NodeId asked_by = no_node;        // a candidate that asked while the promise held
     std::uint64_t asked_term = 0;     // ... and its term
     std::uint64_t epoch = 0;          // bumped at every role change; timers of an older role are void
@@ -114,7 +128,7 @@ struct LeaderLease {
     void on_start(Ctx& ctx);
     void on_recover(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
 
     // What the invariants read.
     std::optional<std::uint64_t> leading_term() const {
@@ -133,7 +147,7 @@ struct LeaderLease {
 
     void on_start(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 };
 

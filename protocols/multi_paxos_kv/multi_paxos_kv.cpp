@@ -10,6 +10,7 @@
 #include "invariants/log_agreement.hpp"
 #include "invariants/progress_bound.hpp"
 #include "model/reflect.hpp"
+#include "model/assert.hpp"
 #include "protocols/registry.hpp"
 
 namespace corridor::protocols {
@@ -22,24 +23,16 @@ using Node = MP::Node;
 using Role = MP::Role;
 using Op = MP::Op;
 
-constexpr std::uint64_t replica_tick_tag = 1;
-constexpr std::uint64_t client_timeout_tag = 2;
-constexpr std::uint64_t client_think_tag = 3;
+using Variant = MP::Variant;
 
-std::uint64_t bit(NodeId n) { return std::uint64_t{1} << n; }
-bool has_majority(const Ctx& ctx, std::uint64_t mask) {
-  return static_cast<std::uint32_t>(std::popcount(mask)) >= ctx.node_count() / 2 + 1;
-}
-time_ns random_between(Ctx& ctx, time_ns lo_ns, time_ns hi_ns) {
-  return lo_ns + static_cast<time_ns>(ctx.random(static_cast<std::uint64_t>(hi_ns - lo_ns) + 1));
-}
+bool has_majority(const Ctx& ctx, NodeSet nodes) { return nodes.is_majority_of(ctx.node_count()); }
 std::string key_name(std::uint32_t key) { return std::string(1, static_cast<char>('x' + key)); }
 
 // --- the state machine ---
 
 bool executes(const Node& node, const Ctx& ctx, const MP::Command& c) {
   if (c.op == Op::noop) return false;
-  if (ctx.variant() == MP::no_dedup) return true;
+  if (ctx.variant() == Variant::no_dedup) return true;
   const auto it = node.sessions.find(c.client);
   return it == node.sessions.end() || it->second.request < c.request;
 }
@@ -105,6 +98,7 @@ void apply_decided(Node& node, Ctx& ctx) {
     const MP::Command c = it->second;
     it = node.decided.erase(it);
     ++node.applied;
+    CORRIDOR_ASSERT_MSG(node.log.empty() || node.log.rbegin()->first < node.applied, "slots apply once, in order");
     apply_one(node, ctx, node.applied, c);
     node.log.emplace(node.applied, c);
   }
@@ -134,7 +128,7 @@ void step_down(Node& node, std::uint64_t promised) {
 bool hear_ballot(Node& node, Ctx& ctx, std::uint64_t ballot, NodeId from) {
   MP::Durable& d = ctx.durable();
   if (ballot < d.promised) return false;
-  d.promised = ballot;
+  d.promised = ballot;  // never lowers a promise: ballot >= d.promised
   step_down(node, ballot);
   if (node.role == Role::follower) {
     node.leader_hint = from;
@@ -148,12 +142,15 @@ void accept_own(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) 
 }
 
 void send_accepts(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Proposal& p) {
-  for (NodeId n = 0; n < ctx.node_count(); ++n) {
-    if ((p.acks & bit(n)) == 0) ctx.send(n, MP::Accept{node.ballot, slot, p.cmd});
+  for (NodeId n : ctx.nodes()) {
+    if (!p.acks.contains(n)) ctx.send(n, MP::Accept{node.ballot, slot, p.cmd});
   }
 }
 
 void decide(Node& node, Ctx& ctx, std::uint64_t slot) {
+  CORRIDOR_ASSERT_MSG(node.role == Role::leader, "only a leader decides");
+  CORRIDOR_ASSERT_MSG(ctx.variant() == Variant::reply_before_majority || has_majority(ctx, node.proposals.at(slot).acks),
+                      "a slot is decided once a majority accepted it");
   const MP::Command c = node.proposals.at(slot).cmd;
   node.proposals.erase(slot);
   ctx.broadcast(MP::Decide{slot, c});
@@ -162,10 +159,10 @@ void decide(Node& node, Ctx& ctx, std::uint64_t slot) {
 
 void propose(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
   MP::Proposal& p = node.proposals[slot];
-  p = MP::Proposal{c, bit(ctx.self())};
+  p = MP::Proposal{c, NodeSet::of(ctx.self())};
   accept_own(node, ctx, slot, c);
   // The planted bug: the leader's own accept is enough.
-  if (ctx.variant() == MP::reply_before_majority || has_majority(ctx, p.acks)) {
+  if (ctx.variant() == Variant::reply_before_majority || has_majority(ctx, p.acks)) {
     decide(node, ctx, slot);
     return;
   }
@@ -184,7 +181,7 @@ void become_leader(Node& node, Ctx& ctx) {
   if (node.has_recovered_snapshot) install_snapshot(node, ctx, node.recovered_snapshot);
   std::uint64_t last = node.applied;
   if (!node.decided.empty()) last = std::max(last, node.decided.rbegin()->first);
-  if (ctx.variant() == MP::skip_recovery) {
+  if (ctx.variant() == Variant::skip_recovery) {
     node.recovered.clear();
     last = node.applied;  // the planted bug: new commands go right after what this node applied
   }
@@ -213,8 +210,8 @@ void start_election(Node& node, Ctx& ctx) {
   node.proposals.clear();
   node.leader_hint = no_node;
   node.heard_ns = ctx.monotonic();
-  node.election_timeout_ns = random_between(ctx, MP::election_timeout_min_ns, MP::election_timeout_max_ns);
-  node.promises = bit(ctx.self());
+  node.election_timeout_ns = ctx.random_between(MP::election_timeout_min_ns, MP::election_timeout_max_ns);
+  node.promises = NodeSet::of(ctx.self());
   node.recovered.clear();
   node.has_recovered_snapshot = false;
   for (const auto& [slot, e] : d.accepted) {
@@ -235,7 +232,7 @@ void on_request(Node& node, Ctx& ctx, NodeId from, const MP::Command& c) {
     ctx.send(from, MP::Redirect{c.request, node.leader_hint});
     return;
   }
-  if (ctx.variant() != MP::no_dedup) {
+  if (ctx.variant() != Variant::no_dedup) {
     if (const auto s = node.sessions.find(c.client); s != node.sessions.end() && s->second.request >= c.request) {
       if (s->second.request == c.request) ctx.send(from, MP::Reply{c.request, s->second.result});
       return;
@@ -267,8 +264,8 @@ void on_prepare(Node& node, Ctx& ctx, NodeId from, const MP::Prepare& p) {
 }
 
 void on_promise(Node& node, Ctx& ctx, NodeId from, const MP::Promise& p) {
-  if (node.role != Role::candidate || p.ballot != node.ballot || (node.promises & bit(from)) != 0) return;
-  node.promises |= bit(from);
+  if (node.role != Role::candidate || p.ballot != node.ballot || node.promises.contains(from)) return;
+  node.promises.insert(from);
   if (p.has_snapshot && p.snapshot.slot > node.applied &&
       (!node.has_recovered_snapshot || p.snapshot.slot > node.recovered_snapshot.slot)) {
     node.has_recovered_snapshot = true;
@@ -290,7 +287,7 @@ void on_accept(Node& node, Ctx& ctx, NodeId from, const MP::Accept& a) {
   MP::Durable& d = ctx.durable();
   // The planted bug: accept whatever the promise says (without lowering it).
   const bool below = a.ballot < d.promised;
-  if (below && ctx.variant() != MP::accept_below_promise) {
+  if (below && ctx.variant() != Variant::accept_below_promise) {
     ctx.send(from, MP::Nack{d.promised});
     return;
   }
@@ -303,7 +300,7 @@ void on_accepted(Node& node, Ctx& ctx, NodeId from, const MP::Accepted& a) {
   if (node.role != Role::leader || a.ballot != node.ballot) return;
   const auto it = node.proposals.find(a.slot);
   if (it == node.proposals.end()) return;
-  it->second.acks |= bit(from);
+  it->second.acks.insert(from);
   if (has_majority(ctx, it->second.acks)) decide(node, ctx, a.slot);
 }
 
@@ -346,7 +343,7 @@ void on_nack(Node& node, Ctx& ctx, const MP::Nack& n) {
 }
 
 void on_tick(Node& node, Ctx& ctx) {
-  ctx.set_timer(MP::tick_ns, replica_tick_tag);
+  ctx.set_timer(MP::Tick{}, MP::tick_ns);
   const time_ns now = ctx.monotonic();
   if (node.role == Role::leader) {
     if (now - node.heartbeat_sent_ns >= MP::heartbeat_ns) send_heartbeats(node, ctx);
@@ -358,8 +355,8 @@ void on_tick(Node& node, Ctx& ctx) {
 void start_replica(Node& node, Ctx& ctx) {
   install_snapshot(node, ctx, ctx.durable().snapshot);
   node.heard_ns = ctx.monotonic();
-  node.election_timeout_ns = random_between(ctx, MP::election_timeout_min_ns, MP::election_timeout_max_ns);
-  ctx.set_timer(MP::tick_ns, replica_tick_tag);
+  node.election_timeout_ns = ctx.random_between(MP::election_timeout_min_ns, MP::election_timeout_max_ns);
+  ctx.set_timer(MP::Tick{}, MP::tick_ns);
 }
 
 }  // namespace
@@ -367,13 +364,13 @@ void start_replica(Node& node, Ctx& ctx) {
 void MultiPaxosKv::Node::on_start(Ctx& ctx) { start_replica(*this, ctx); }
 void MultiPaxosKv::Node::on_recover(Ctx& ctx) { start_replica(*this, ctx); }
 
-void MultiPaxosKv::Node::on_timer(Ctx& ctx, std::uint64_t tag) {
-  if (tag == replica_tick_tag) on_tick(*this, ctx);
+void MultiPaxosKv::Node::on_timer(Ctx& ctx, const Timer& timer) {
+  if (std::holds_alternative<Tick>(timer)) on_tick(*this, ctx);
 }
 
 void MultiPaxosKv::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
   if (const auto* r = std::get_if<Request>(&m)) return on_request(*this, ctx, from, r->cmd);
-  if (from >= ctx.node_count()) return;  // everything else comes from replicas
+  if (!ctx.is_node(from)) return;  // everything else comes from replicas
   std::visit(
       [&](const auto& msg) {
         using T = std::decay_t<decltype(msg)>;
@@ -418,7 +415,7 @@ const char* op_name(Op op) {
 void send_request(Client& c, Ctx& ctx) {
   ctx.cancel_timer(c.timeout);
   ctx.send(c.target, MP::Request{c.cmd});
-  c.timeout = ctx.set_timer(MP::client_timeout_ns, client_timeout_tag | (std::uint64_t{c.issued} << 8));
+  c.timeout = ctx.set_timer(MP::ClientTimeout{c.issued}, MP::client_timeout_ns);
 }
 
 void next_operation(Client& c, Ctx& ctx) {
@@ -427,7 +424,7 @@ void next_operation(Client& c, Ctx& ctx) {
   MP::Command& cmd = c.cmd;
   cmd = MP::Command{};
   cmd.client = ctx.self();
-  cmd.request = (std::uint64_t{ctx.self() - ctx.first_client()} + 1) << 32 | c.issued;
+  cmd.request = (std::uint64_t{ctx.client_index()} + 1) << 32 | c.issued;
   cmd.key = static_cast<std::uint32_t>(ctx.random(MP::keys));
   const std::uint64_t pick = ctx.random(20);
   cmd.op = pick < 7 ? Op::get : pick < 13 ? Op::put : pick < 17 ? Op::cas : Op::del;
@@ -444,7 +441,7 @@ void complete(Client& c, Ctx& ctx, const MP::Result& r) {
   if (cmd.op == Op::get) ctx.record(OpType::ok, "get", key_name(cmd.key), r.found ? HistoryValue{r.value} : HistoryValue{});
   else if (cmd.op == Op::cas && !r.ok) ctx.record(OpType::fail, "cas", key_name(cmd.key), invoke_value(cmd));
   else ctx.record(OpType::ok, op_name(cmd.op), key_name(cmd.key), invoke_value(cmd));
-  ctx.set_timer(random_between(ctx, 0, MP::client_think_max_ns), client_think_tag);
+  ctx.set_timer(MP::ClientThink{}, 0, MP::client_think_max_ns);
 }
 
 }  // namespace
@@ -459,17 +456,17 @@ void MultiPaxosKv::Client::on_message(Ctx& ctx, NodeId from, const Message& m) {
   if (const auto* r = std::get_if<Reply>(&m); r && r->request == cmd.request) {
     complete(*this, ctx, r->result);
   } else if (const auto* d = std::get_if<Redirect>(&m); d && d->request == cmd.request && from == target) {
-    if (d->hint < ctx.node_count() && d->hint != target) {
+    if (ctx.is_node(d->hint) && d->hint != target) {
       target = d->hint;
       send_request(*this, ctx);
     }
   }
 }
 
-void MultiPaxosKv::Client::on_timer(Ctx& ctx, std::uint64_t tag) {
-  if ((tag & 0xFF) == client_think_tag) {
+void MultiPaxosKv::Client::on_timer(Ctx& ctx, const Timer& timer) {
+  if (std::holds_alternative<ClientThink>(timer)) {
     next_operation(*this, ctx);
-  } else if ((tag & 0xFF) == client_timeout_tag && cmd.request != 0 && (tag >> 8) == issued) {
+  } else if (const auto* t = std::get_if<ClientTimeout>(&timer); t && cmd.request != 0 && t->issued == issued) {
     target = (target + 1) % ctx.node_count();
     send_request(*this, ctx);
   }
@@ -479,47 +476,50 @@ void MultiPaxosKv::Client::on_timer(Ctx& ctx, std::uint64_t tag) {
 
 ProtocolEntry multi_paxos_kv_entry() {
   using E = Engine<MultiPaxosKv>;
-  ProtocolEntry entry;
-  entry.info = {
-      .name = "multi-paxos-kv",
-      .description = "A Multi-Paxos replicated key-value store (get, put, cas, delete) with a stable leader, client "
-                     "sessions for exactly-once execution, catch-up and log truncation.",
-      .variants =
-          {
-              {"correct", false, "A slot is decided once a majority accepted it; new leaders recover accepted values."},
-              {"reply-before-majority", true, "The leader decides and replies on its own accept, before a majority "
-                                              "accepted, so a deposed leader's answers can be lost."},
-              {"no-dedup", true, "Retried and duplicated requests are not recognised and execute again."},
-              {"accept-below-promise", true, "Acceptors accept proposals below their promised ballot, so a deposed "
-                                             "leader can still decide a slot its successor fills differently."},
-              {"skip-recovery", true, "A new leader ignores the values the promises report accepted and proposes "
-                                      "new commands over them."},
-          },
-      .invariants = {"linearizable", "exactly-once", "log-agreement", "progress-bound"},
-      .default_nodes = 3,
-      .min_nodes = 1,
-      .max_nodes = MP::nodes_max,
-      .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
-      .default_clock = "drift=1000ppm",
-      .default_time_limit_ns = seconds(3),
-      .demo_faults = "crash=1,partition=2,pause=1,loss=0.05,dup=0.05,delay=uniform:1ms:10ms",
-      .demo_clock = "drift=1000ppm",
-  };
-  entry.make = [] {
-    return std::make_unique<SimulationOf<MultiPaxosKv>>(SimulationSpec<MultiPaxosKv>{
-        .layout = [](const SimConfig& c) { return E::Layout{c.nodes, MP::clients}; },
-        .targets =
-            [](const SimConfig& c) { return every_node_targets(c.nodes); },
-        .install =
-            [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
-              engine.add_history_checker(invariants::linearizability({.model = "kv", .time_budget_s = 10.0}));
-              observers.push_back(std::make_unique<invariants::ExactlyOnceMonitor>());
-              observers.push_back(std::make_unique<invariants::LogAgreementMonitor>());
-              observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(1), "progress-bound"));
-            },
-    });
-  };
-  return entry;
+  return register_protocol<MultiPaxosKv>(
+      {
+          .name = "multi-paxos-kv",
+          .description = "A Multi-Paxos replicated key-value store (get, put, cas, delete) with a stable leader, "
+                         "client sessions for exactly-once execution, catch-up and log truncation.",
+          .variants =
+              {
+                  correct_variant(Variant::correct, "A slot is decided once a majority accepted it; new leaders "
+                                                    "recover accepted values."),
+                  planted_bug(Variant::reply_before_majority,
+                              "The leader decides and replies on its own accept, before a majority accepted, so a "
+                              "deposed leader's answers can be lost.",
+                              "log-agreement"),
+                  planted_bug(Variant::no_dedup, "Retried and duplicated requests are not recognised and execute again.",
+                              "exactly-once"),
+                  planted_bug(Variant::accept_below_promise,
+                              "Acceptors accept proposals below their promised ballot, so a deposed leader can still "
+                              "decide a slot its successor fills differently.",
+                              "log-agreement"),
+                  planted_bug(Variant::skip_recovery,
+                              "A new leader ignores the values the promises report accepted and proposes new commands "
+                              "over them.",
+                              "log-agreement"),
+              },
+          .default_nodes = 3,
+          .min_nodes = 1,
+          .max_nodes = MP::nodes_max,
+          .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
+          .default_clock = "drift=1000ppm",
+          .default_time_limit_ns = seconds(3),
+          .demo_faults = "crash=1,partition=2,pause=1,loss=0.05,dup=0.05,delay=uniform:1ms:10ms",
+          .demo_clock = "drift=1000ppm",
+      },
+      {
+          .layout = [](const SimConfig& c) { return E::Layout{c.nodes, MP::clients}; },
+          .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
+          .install =
+              [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+                engine.add_history_checker(invariants::linearizability({.model = "kv", .time_budget_s = 10.0}));
+                observers.push_back(std::make_unique<invariants::ExactlyOnceMonitor>());
+                observers.push_back(std::make_unique<invariants::LogAgreementMonitor>());
+                observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(1), "progress-bound"));
+              },
+      });
 }
 
 }  // namespace corridor::protocols

@@ -23,17 +23,18 @@
 namespace corridor::protocols {
 
 struct MultiPaxosKv {
-  // Variants, in the registry's order.
-  static constexpr std::uint32_t correct = 0;
-  static constexpr std::uint32_t reply_before_majority = 1;  // the leader decides on its own accept
-  static constexpr std::uint32_t no_dedup = 2;               // retried requests execute again
-  static constexpr std::uint32_t accept_below_promise = 3;   // acceptors ignore their promise
-  static constexpr std::uint32_t skip_recovery = 4;          // a new leader ignores accepted values
+  enum class Variant {
+    correct,
+    reply_before_majority,  // the leader decides on its own accept
+    no_dedup,               // retried requests execute again
+    accept_below_promise,   // acceptors ignore their promise
+    skip_recovery,          // a new leader ignores accepted values
+  };
 
   static constexpr std::uint32_t clients = 3;
   static constexpr std::uint32_t ops_per_client = 12;
   static constexpr std::uint32_t keys = 2;
-  static constexpr std::uint32_t nodes_max = 63;             // promise and ack sets are bit masks
+  static constexpr std::uint32_t nodes_max = NodeSet::capacity - 1;  // promise and ack sets are NodeSets
   static constexpr time_ns tick_ns = ms(10);                 // each replica's periodic timer
   static constexpr time_ns heartbeat_ns = ms(30);
   static constexpr time_ns election_timeout_min_ns = ms(150);
@@ -110,13 +111,21 @@ struct MultiPaxosKv {
     Snapshot snapshot;
     friend bool operator==(const Durable&, const Durable&) = default;
   };
-  using Ctx = Context<Message, Durable>;
+
+  // Timers: a replica's periodic tick (elections, heartbeats); a client's request timeout (void
+  // once the client moved to a later operation) and its think time before the next operation.
+  struct Tick {};
+  struct ClientTimeout { std::uint32_t issued = 0; };
+  struct ClientThink {};
+  using Timer = std::variant<Tick, ClientTimeout, ClientThink>;
+
+  using Ctx = Context<MultiPaxosKv>;
 
   enum class Role : std::uint8_t { follower, candidate, leader };
 
   struct Proposal {
     Command cmd;
-    std::uint64_t acks = 0;  // bit per replica
+    NodeSet acks;  // replicas
   };
 
   struct Node {
@@ -136,7 +145,7 @@ struct MultiPaxosKv {
     time_ns heartbeat_sent_ns = 0;
     time_ns catch_up_sent_ns = -catch_up_gap_ns;
     // Candidate.
-    std::uint64_t promises = 0;
+    NodeSet promises;
     std::map<std::uint64_t, AcceptedEntry> recovered;
     bool has_recovered_snapshot = false;
     Snapshot recovered_snapshot;
@@ -147,7 +156,7 @@ struct MultiPaxosKv {
     void on_start(Ctx& ctx);
     void on_recover(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 
   struct Client {
@@ -158,7 +167,7 @@ struct MultiPaxosKv {
 
     void on_start(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 };
 

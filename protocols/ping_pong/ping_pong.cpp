@@ -5,27 +5,23 @@
 namespace corridor::protocols {
 
 ProtocolEntry ping_pong_entry() {
-  ProtocolEntry entry;
-  entry.info = {
-      .name = "ping-pong",
-      .description = "Two nodes bounce a counter back and forth; no invariants (the engine's speed baseline).",
-      .variants = {{"correct", false, "the only variant"}},
-      .invariants = {},
-      .default_nodes = 2,
-      .min_nodes = 2,
-      .max_nodes = 2,
-      .default_faults = "delay=const:1ms",
-      .default_clock = "",
-      .default_time_limit_ns = seconds(1),
-  };
-  entry.make = [] {
-    return std::make_unique<SimulationOf<PingPong>>(SimulationSpec<PingPong>{
-        .layout = [](const SimConfig& c) { return Engine<PingPong>::Layout{c.nodes, 0}; },
-        .targets = [](const SimConfig& c) { return FaultTargets{{0, 1}, c.nodes}; },
-        .install = {},
-    });
-  };
-  return entry;
+  return register_protocol<PingPong>(
+      {
+          .name = "ping-pong",
+          .description = "Two nodes bounce a counter back and forth; no invariants (the engine's speed baseline).",
+          .variants = {correct_variant(OnlyVariant::correct, "the only variant")},
+          .default_nodes = 2,
+          .min_nodes = 2,
+          .max_nodes = 2,
+          .default_faults = "delay=const:1ms",
+          .default_clock = "",
+          .default_time_limit_ns = seconds(1),
+      },
+      {
+          .layout = [](const SimConfig& c) { return Engine<PingPong>::Layout{c.nodes, 0}; },
+          .targets = [](const SimConfig& c) { return FaultTargets{{0, 1}, c.nodes}; },
+          .install = {},
+      });
 }
 
 }  // namespace corridor::protocols

@@ -1,6 +1,7 @@
 #pragma once
 // Ping-pong: the smallest protocol. Node 0 pings node 1, which answers; forever. It has no
-// invariants and exists to show the node API and to measure the engine's raw event rate.
+// invariants, no timers and one variant, and exists to show the node API and to measure the
+// engine's raw event rate.
 #include <cstdint>
 #include <variant>
 
@@ -12,7 +13,7 @@ struct PingPong {
   struct Ping { std::uint64_t n = 0; };
   struct Pong { std::uint64_t n = 0; };
   using Message = std::variant<Ping, Pong>;
-  using Ctx = Context<Message>;
+  using Ctx = Context<PingPong>;
 
   struct Node {
     std::uint64_t exchanges = 0;
@@ -25,7 +26,6 @@ struct PingPong {
       if (const auto* ping = std::get_if<Ping>(&m)) ctx.send(from, Pong{ping->n});
       else ctx.send(from, Ping{std::get<Pong>(m).n + 1});
     }
-    void on_timer(Ctx&, std::uint64_t) {}
   };
 };
 

@@ -15,8 +15,10 @@
 namespace corridor::protocols {
 
 struct TwoPhaseCommitActors {
-  static constexpr std::uint32_t correct = 0;
-  static constexpr std::uint32_t commit_early = 1;  // the TM commits once all RMs but one prepared
+  enum class Variant {
+    correct,
+    commit_early,  // the TM commits once all RMs but one prepared
+  };
 
   static constexpr NodeId tm_node = 0;
   static constexpr time_ns decide_max_ns = ms(100);   // an RM prepares or aborts within this
@@ -26,11 +28,12 @@ struct TwoPhaseCommitActors {
   struct Commit {};    // TM -> RMs
   struct Abort {};     // TM -> RMs
   using Message = std::variant<Prepared, Commit, Abort>;
-  using Ctx = Context<Message>;
+  // Lamport's actions an actor takes on its own, each a timer (traces print them by name).
+  enum class Timer : std::uint8_t { prepare, choose_abort, tm_abort };
+  using Ctx = Context<TwoPhaseCommitActors>;
 
   enum class RmState : std::uint8_t { working, prepared, committed, aborted };
   enum class TmState : std::uint8_t { init, committed, aborted };
-  enum class Timer : std::uint8_t { prepare, choose_abort, tm_abort };
 
   struct Node {
     RmState rm = RmState::working;         // RMs
@@ -39,7 +42,7 @@ struct TwoPhaseCommitActors {
 
     void on_start(Ctx& ctx);
     void on_message(Ctx& ctx, NodeId from, const Message& m);
-    void on_timer(Ctx& ctx, std::uint64_t tag);
+    void on_timer(Ctx& ctx, const Timer& timer);
   };
 
   // RMs are interchangeable; the TM's prepared set is indexed by RM id and is permuted with them.

@@ -11,14 +11,15 @@ namespace {
 struct Flaky {
   struct Tick {};
   using Message = std::variant<Tick>;
-  using Ctx = Context<Message>;
+  enum class Timer { draw };
+  using Ctx = Context<Flaky>;
   struct Node {
     std::uint64_t draws = 0;
-    void on_start(Ctx& ctx) { ctx.set_timer(ms(1), 0); }
+    void on_start(Ctx& ctx) { ctx.set_timer(Timer::draw, ms(1)); }
     void on_message(Ctx&, NodeId, const Message&) {}
-    void on_timer(Ctx& ctx, std::uint64_t) {
+    void on_timer(Ctx& ctx, const Timer&) {
       draws = ctx.random(1000);
-      if (ctx.now() < ms(20)) ctx.set_timer(ms(1), 0);
+      if (ctx.now() < ms(20)) ctx.set_timer(Timer::draw, ms(1));
     }
   };
 };
@@ -31,7 +32,7 @@ SimulationFactory flaky_factory() {
         .install = [](Engine<Flaky>& e, std::vector<std::unique_ptr<RunObserver>>&, const SimConfig&) {
           e.add_state_invariant({"draw-below-990", [](const Engine<Flaky>& engine) -> std::optional<Violation> {
                                    if (engine.node(0).draws < 990) return std::nullopt;
-                                   return Violation{"", Verdict::safety, 0, 0, {0}, {}, "drew 990 or more"};
+                                   return Violation{.invariant = "", .nodes = {0}, .message = "drew 990 or more"};
                                  }});
         },
     });

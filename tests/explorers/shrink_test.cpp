@@ -69,6 +69,7 @@ const PlantedBugCase planted_bugs[] = {
     {"multi-paxos-kv", "accept-below-promise", std::nullopt, true},
     {"multi-paxos-kv", "skip-recovery", std::nullopt, true},
     {"two-phase-commit-actors", "commit-early", 10},
+    {"token-ring", "keeps-copy", std::nullopt},
 };
 
 struct Found {
@@ -108,6 +109,8 @@ TEST_P(ShrinkPlantedBug, ShrinksWithinBudgetAndReplaysToTheSameViolation) {
   const Found found = find_failure(c.protocol, c.variant);
   ASSERT_NE(found.entry, nullptr) << c.protocol;
   ASSERT_FALSE(found.run.choices.entries().empty()) << "the demo campaign no longer finds " << c.variant;
+  // The invariant the registration says this planted bug breaks.
+  EXPECT_EQ(found.violation.invariant, found.entry->info.variants.at(found.run.config.variant).finds);
   auto sim = found.entry->make();
   const std::uint64_t replays_max = c.long_runs ? shrink_replays_long_max : shrink_replays_max;
   const ShrinkResult r = shrink(*sim, found.run, {.replays_max = replays_max, .seconds_max = shrink_seconds_max});

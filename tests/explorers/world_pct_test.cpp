@@ -30,6 +30,9 @@ void expect_found_and_replayed(const char* protocol, const char* variant, Explor
   ASSERT_EQ(r.failures.size(), 1u) << "not found in " << seeds << " seeds";
   const RunOutcome& found = r.failures[0].outcome;
   EXPECT_EQ(found.verdict, Verdict::safety);
+  ASSERT_TRUE(found.violation);
+  // The invariant the registration says this planted bug breaks.
+  EXPECT_EQ(found.violation->invariant, entry->info.variants.at(static_cast<std::size_t>(entry->variant_index(variant))).finds);
 
   auto sim = entry->make();
   const RunOutcome first = run_once(*sim, config, found.seed, {.record = true});

@@ -20,16 +20,17 @@ namespace {
 struct DeliverOnArrival {
   struct Cast { std::uint64_t id = 0; };
   using Message = std::variant<Cast>;
-  using Ctx = Context<Message>;
+  enum class Timer { next_cast };
+  using Ctx = Context<DeliverOnArrival>;
   struct Node {
     std::uint32_t cast = 0;
-    void on_start(Ctx& ctx) { ctx.set_timer(ms(1), 0); }
+    void on_start(Ctx& ctx) { ctx.set_timer(Timer::next_cast, ms(1)); }
     void on_message(Ctx& ctx, NodeId, const Message& m) { ctx.note("deliver", std::get<Cast>(m).id); }
-    void on_timer(Ctx& ctx, std::uint64_t) {
+    void on_timer(Ctx& ctx, const Timer&) {
       const std::uint64_t id = invariants::cast_id(ctx.self(), ++cast);
       ctx.note("cast", id);
       ctx.broadcast(Cast{id});
-      if (cast < 10) ctx.set_timer(ms(1), 0);
+      if (cast < 10) ctx.set_timer(Timer::next_cast, ms(1));
     }
   };
 };

@@ -17,7 +17,9 @@ struct RegisterService {
   struct ReadOk { std::uint64_t id = 0; std::int64_t value = 0; bool nil = true; };
   struct WriteOk { std::uint64_t id = 0; };
   using Message = std::variant<Read, Write, ReadOk, WriteOk>;
-  using Ctx = Context<Message>;
+  enum class Variant { correct, stale_reads };  // stale_reads: reads come from a copy one write old
+  enum class Timer { next_operation };
+  using Ctx = Context<RegisterService>;
 
   struct Node {  // node 0 holds the register
     std::int64_t value = 0;
@@ -25,10 +27,10 @@ struct RegisterService {
     std::int64_t stale = 0;
     bool stale_nil = true;
     void on_start(Ctx&) {}
-    void on_timer(Ctx&, std::uint64_t) {}
+    void on_timer(Ctx&, const Timer&) {}
     void on_message(Ctx& ctx, NodeId from, const Message& m) {
       if (const auto* r = std::get_if<Read>(&m)) {
-        const bool buggy = ctx.variant() == 1;  // the bug: reads come from a copy one write old
+        const bool buggy = ctx.variant() == Variant::stale_reads;
         ctx.send(from, ReadOk{r->id, buggy ? stale : value, buggy ? stale_nil : nil});
       } else if (const auto* w = std::get_if<Write>(&m)) {
         stale = value;
@@ -42,8 +44,8 @@ struct RegisterService {
 
   struct Client {
     std::uint64_t next_id = 1;
-    void on_start(Ctx& ctx) { ctx.set_timer(ms(1), 0); }
-    void on_timer(Ctx& ctx, std::uint64_t) {
+    void on_start(Ctx& ctx) { ctx.set_timer(Timer::next_operation, ms(1)); }
+    void on_timer(Ctx& ctx, const Timer&) {
       const std::uint64_t id = next_id++;
       if (ctx.random(2) == 0) {
         ctx.record(OpType::invoke, "read");
@@ -60,7 +62,7 @@ struct RegisterService {
       } else if (std::holds_alternative<WriteOk>(m)) {
         ctx.record(OpType::ok, "write", {}, HistoryValue{});
       }
-      if (ctx.now() < ms(300)) ctx.set_timer(ms(ctx.random(3)), 0);
+      if (ctx.now() < ms(300)) ctx.set_timer(Timer::next_operation, ms(ctx.random(3)));
     }
   };
 };
@@ -75,10 +77,10 @@ std::unique_ptr<Simulation> register_service() {
   });
 }
 
-SimConfig service_config(std::uint32_t variant) {
+SimConfig service_config(RegisterService::Variant variant) {
   SimConfig c;
   c.nodes = 3;  // clients
-  c.variant = variant;
+  c.variant = static_cast<std::uint32_t>(variant);
   c.time_limit_ns = ms(400);
   apply_fault_spec("delay=uniform:1ms:5ms", c);
   return c;
@@ -89,7 +91,7 @@ SimConfig service_config(std::uint32_t variant) {
 TEST(Linearizability, CorrectRegisterServiceIsLinearizableOnEverySeed) {
   auto sim = register_service();
   for (std::uint64_t i = 0; i < 200; ++i) {
-    const RunOutcome out = run_once(*sim, service_config(0), derive_seed(17, i));
+    const RunOutcome out = run_once(*sim, service_config(RegisterService::Variant::correct), derive_seed(17, i));
     ASSERT_EQ(out.verdict, Verdict::pass) << out.violation->message;
     ASSERT_GT(sim->history().size(), 100u);
   }
@@ -99,7 +101,7 @@ TEST(Linearizability, StaleReadsAreCaughtAtTheEndOfTheRun) {
   auto sim = register_service();
   std::optional<RunOutcome> failure;
   for (std::uint64_t i = 0; i < 50 && !failure; ++i) {
-    const RunOutcome out = run_once(*sim, service_config(1), derive_seed(17, i));
+    const RunOutcome out = run_once(*sim, service_config(RegisterService::Variant::stale_reads), derive_seed(17, i));
     if (out.verdict != Verdict::pass) failure = out;
   }
   ASSERT_TRUE(failure);

@@ -29,17 +29,20 @@ std::vector<Claim> script;
 struct Scripted {
   struct Nothing {};
   using Message = std::variant<Nothing>;
-  using Ctx = Context<Message>;
+  struct ScriptStep { std::uint64_t index = 0; };  // script[index] happens now
+  using Timer = std::variant<ScriptStep>;
+  using Ctx = Context<Scripted>;
   struct Node {
     std::uint64_t term = 0;
     time_ns lease_until_ns = 0;
     void on_start(Ctx& ctx) {
       for (std::size_t i = 0; i < script.size(); ++i) {
-        if (script[i].node == ctx.self()) ctx.set_timer(script[i].at_ns, i);
+        if (script[i].node == ctx.self()) ctx.set_timer(ScriptStep{i}, script[i].at_ns);
       }
     }
     void on_message(Ctx&, NodeId, const Message&) {}
-    void on_timer(Ctx&, std::uint64_t i) {
+    void on_timer(Ctx&, const Timer& timer) {
+      const std::uint64_t i = std::get<ScriptStep>(timer).index;
       term = script[i].term;
       lease_until_ns = script[i].lease_until_ns;
     }

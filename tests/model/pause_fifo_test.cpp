@@ -13,15 +13,16 @@ namespace {
 struct TwoSends {
   struct Data { std::uint64_t seq = 0; };
   using Message = std::variant<Data>;
-  using Ctx = Context<Message>;
+  enum class Timer { second_send };
+  using Ctx = Context<TwoSends>;
   struct Node {
     std::vector<std::uint64_t> received;
     void on_start(Ctx& ctx) {
       if (ctx.self() != 0) return;
       ctx.send(1, Data{0});
-      ctx.set_timer(ms(5), 0);
+      ctx.set_timer(Timer::second_send, ms(5));
     }
-    void on_timer(Ctx& ctx, std::uint64_t) { ctx.send(1, Data{1}); }
+    void on_timer(Ctx& ctx, const Timer&) { ctx.send(1, Data{1}); }
     void on_message(Ctx&, NodeId, const Message& m) { received.push_back(std::get<Data>(m).seq); }
   };
 };

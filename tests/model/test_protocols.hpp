@@ -15,7 +15,8 @@ struct Blaster {
   struct Data { std::uint64_t seq = 0; };
   using Message = std::variant<Data>;
   struct Durable { std::uint64_t recoveries = 0; };
-  using Ctx = Context<Message, Durable>;
+  enum class Timer { probe };
+  using Ctx = Context<Blaster>;
 
   struct Node {
     std::vector<std::uint64_t> received;
@@ -26,7 +27,7 @@ struct Blaster {
       if (ctx.self() == 0) {
         for (std::uint64_t i = 0; i < count; ++i) ctx.send(1, Data{i});
       } else {
-        ctx.set_timer(ms(100), 1);
+        ctx.set_timer(Timer::probe, ms(100));
       }
     }
     void on_recover(Ctx& ctx) {
@@ -34,7 +35,7 @@ struct Blaster {
       ++ctx.durable().recoveries;
     }
     void on_message(Ctx&, NodeId, const Message& m) { received.push_back(std::get<Data>(m).seq); }
-    void on_timer(Ctx& ctx, std::uint64_t) { timer_fired_mono_ns.push_back(ctx.monotonic()); }
+    void on_timer(Ctx& ctx, const Timer&) { timer_fired_mono_ns.push_back(ctx.monotonic()); }
   };
 };
 

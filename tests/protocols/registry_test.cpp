@@ -1,6 +1,9 @@
 // Over every registered protocol: each planted bug is found within a fixed budget under the demo
-// configuration, its failure replays exactly from the choice log alone (no seed), and each
-// correct variant passes the demo configuration of its bugs' seeds too.
+// configuration, as a violation of the invariant its registration names, and its failure replays
+// exactly from the choice log alone (no seed); each correct variant passes the demo configuration
+// of each of its planted bugs.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tests/protocols/seed_sweep.hpp"
@@ -20,15 +23,41 @@ TEST(Registry, EveryProtocolHasACorrectVariantFirstAndDescribesItself) {
   }
 }
 
+// Variant names come from the enumerators (no_drift_margin is "no-drift-margin"), in enum order.
+TEST(Registry, VariantNamesAreTheEnumeratorsInOrder) {
+  const ProtocolInfo& info = protocol("leader-lease").info;
+  ASSERT_EQ(info.variants.size(), 3u);
+  EXPECT_EQ(info.variants[0].name, "correct");
+  EXPECT_EQ(info.variants[1].name, "no-drift-margin");
+  EXPECT_EQ(info.variants[2].name, "no-fencing");
+  for (std::uint32_t v = 0; v < info.variants.size(); ++v) EXPECT_EQ(info.variants[v].value, v);
+}
+
+// The names are read from what the set-up installs (ping-pong installs nothing), and a planted
+// bug's expected invariant is one of them.
+TEST(Registry, InvariantNamesComeFromTheSetUpAndEveryPlantedBugNamesOneOfThem) {
+  EXPECT_EQ(protocol("ping-pong").info.invariants, std::vector<std::string>{});
+  for (const ProtocolEntry& e : protocol_registry()) {
+    for (const VariantInfo& v : e.info.variants) {
+      if (!v.planted_bug) continue;
+      EXPECT_NE(std::find(e.info.invariants.begin(), e.info.invariants.end(), v.finds), e.info.invariants.end())
+          << e.info.name << "/" << v.name << " finds " << v.finds;
+    }
+  }
+}
+
 TEST(Registry, EveryPlantedBugIsFoundAndReplaysFromItsChoiceLogAlone) {
   int bugs = 0;
   for (const ProtocolEntry& e : protocol_registry()) {
     for (std::uint32_t v = 0; v < e.info.variants.size(); ++v) {
-      if (!e.info.variants[v].planted_bug) continue;
+      const VariantInfo& variant = e.info.variants[v];
+      if (!variant.planted_bug) continue;
       ++bugs;
       const SimConfig config = e.demo_config(v);
       const Sweep s = sweep(e, config, 1000);
-      ASSERT_TRUE(s.first_failure) << e.info.name << "/" << e.info.variants[v].name << " not found in " << s.runs;
+      ASSERT_TRUE(s.first_failure) << e.info.name << "/" << variant.name << " not found in " << s.runs;
+      EXPECT_EQ(s.first_failure->violation->invariant, variant.finds)
+          << e.info.name << "/" << variant.name << ": " << s.first_failure->violation->message;
       auto sim = e.make();
       const RunOutcome recorded = run_once(*sim, config, s.first_failure->seed, {.record = true});
       const auto events = sim->records();
@@ -36,10 +65,31 @@ TEST(Registry, EveryPlantedBugIsFoundAndReplaysFromItsChoiceLogAlone) {
       const FaultPlan plan = sim->fault_plan();
       auto other = e.make();
       const RunOutcome replayed = run_once(*other, config, /*seed unused*/ 0, {.record = true, .plan = &plan, .replay = &choices});
-      EXPECT_EQ(replayed.violation, recorded.violation) << e.info.name << "/" << e.info.variants[v].name;
-      EXPECT_EQ(other->records(), events) << e.info.name << "/" << e.info.variants[v].name;
+      EXPECT_EQ(replayed.violation, recorded.violation) << e.info.name << "/" << variant.name;
+      EXPECT_EQ(other->records(), events) << e.info.name << "/" << variant.name;
       EXPECT_EQ(other->replay_divergences(), 0u);
     }
   }
   EXPECT_GE(bugs, 3);
+}
+
+// The demo configuration of a planted bug (more faults, other clocks) must not be what fails: the
+// correct variant passes it, over as many seeds as the planted bug needs at most and more.
+TEST(Registry, CorrectVariantsPassTheirPlantedBugsDemoConfiguration) {
+  constexpr std::uint64_t seeds = 300;
+  int checked = 0;
+  for (const ProtocolEntry& e : protocol_registry()) {
+    for (std::uint32_t v = 0; v < e.info.variants.size(); ++v) {
+      if (!e.info.variants[v].planted_bug) continue;
+      SimConfig config = e.demo_config(v);
+      config.variant = 0;
+      const Sweep s = sweep(e, config, seeds);
+      ++checked;
+      EXPECT_FALSE(s.first_failure) << e.info.name << "/correct under the demo configuration of "
+                                    << e.info.variants[v].name << ": seed " << s.first_failure->seed << ": "
+                                    << s.first_failure->violation->message;
+      EXPECT_EQ(s.runs, seeds);
+    }
+  }
+  EXPECT_GE(checked, 3);
 }

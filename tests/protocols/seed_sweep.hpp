@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <gtest/gtest.h>
@@ -25,6 +26,15 @@ inline const ProtocolEntry& protocol(std::string_view name) {
   const ProtocolEntry* entry = find_protocol(name);
   if (entry == nullptr) throw std::runtime_error("protocol not registered");
   return *entry;
+}
+
+// The invariant the registration says planted bug `variant` breaks (written once, there).
+inline const std::string& expected_invariant(const ProtocolEntry& entry, std::string_view variant) {
+  const int index = entry.variant_index(variant);
+  if (index < 0 || !entry.info.variants[static_cast<std::size_t>(index)].planted_bug) {
+    throw std::runtime_error("no such planted bug");
+  }
+  return entry.info.variants[static_cast<std::size_t>(index)].finds;
 }
 
 // `config` for `variant` of `name` with its default fault model, or with the demo's.

@@ -41,8 +41,9 @@ inline Trace lease_trace(time_ns limit_ns, std::uint64_t seed = 7) {
                       t.events[t.events.size() / 2].true_ns, 0, "delay_exceeded", {{"delay", "12ms"}, {"bound", "10ms"}}});
   t.badges.push_back({"COHERENCE_DRIFT", "clock", "clock-skew", "sync", "node-local", 2, later,
                       t.events[t.events.size() * 3 / 4].true_ns, 0, "skew_exceeded", {{"skew", "1s"}}});
-  t.violation = Violation{"test-invariant", Verdict::safety, later, t.events[t.events.size() * 3 / 4].true_ns, {0, 2}, {},
-                          "nodes 0 and 2 disagree (planted by the test)"};
+  t.violation = Violation{.invariant = "test-invariant", .step = later,
+                          .true_ns = t.events[t.events.size() * 3 / 4].true_ns, .nodes = {0, 2},
+                          .message = "nodes 0 and 2 disagree (planted by the test)"};
   return t;
 }
 

@@ -38,7 +38,8 @@ Trace sample_trace() {
   t.header.choices = sim.choices();
   t.events = sim.records();
   t.history = sim.history();
-  t.violation = Violation{"test-invariant", Verdict::safety, 3, ms(2), {0, 1}, {}, "a sentence"};
+  t.violation = Violation{.invariant = "test-invariant", .step = 3, .true_ns = ms(2), .nodes = {0, 1},
+                          .message = "a sentence"};
   t.footer.steps = outcome.steps;
   t.footer.end_ns = outcome.end_ns;
   return t;
