@@ -23,7 +23,7 @@ struct VariantInfo {
   std::string name;          // "correct", "no-drift-margin": the enumerator's name, '_' as '-'
   bool planted_bug = false;  // false only for correct variants
   std::string description;   // one sentence
-  std::string finds;         // planted bugs: the invariant the demo campaign finds violated
+  std::string finds;         // planted bugs: the invariant it breaks ("a or b": each is first on some seeds)
 };
 
 // One variant of a registration, named by its enumerator (the name is derived from it).

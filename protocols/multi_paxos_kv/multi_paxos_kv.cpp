@@ -488,13 +488,13 @@ ProtocolEntry multi_paxos_kv_entry() {
                   planted_bug(Variant::reply_before_majority,
                               "The leader decides and replies on its own accept, before a majority accepted, so a "
                               "deposed leader's answers can be lost.",
-                              "log-agreement"),
+                              "log-agreement or exactly-once"),
                   planted_bug(Variant::no_dedup, "Retried and duplicated requests are not recognised and execute again.",
                               "exactly-once"),
                   planted_bug(Variant::accept_below_promise,
                               "Acceptors accept proposals below their promised ballot, so a deposed leader can still "
                               "decide a slot its successor fills differently.",
-                              "log-agreement"),
+                              "log-agreement or exactly-once"),
                   planted_bug(Variant::skip_recovery,
                               "A new leader ignores the values the promises report accepted and proposes new commands "
                               "over them.",

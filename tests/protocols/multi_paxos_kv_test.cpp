@@ -71,7 +71,7 @@ TEST(MultiPaxosKv, EachPlantedBugIsFoundWithinItsBudget) {
   for (const auto& [variant, budget] : budgets) {
     const Sweep s = sweep(paxos(), config_for(paxos(), variant, true), budget);
     ASSERT_TRUE(s.first_failure) << variant << " not found in " << s.runs << " seeds";
-    EXPECT_EQ(s.first_failure->violation->invariant, expected_invariant(paxos(), variant))
-        << variant << ": " << s.first_failure->violation->message;
+    EXPECT_TRUE(is_expected(expected_invariant(paxos(), variant), s.first_failure->violation->invariant))
+        << variant << ": " << s.first_failure->violation->invariant << ": " << s.first_failure->violation->message;
   }
 }

@@ -40,8 +40,9 @@ TEST(Registry, InvariantNamesComeFromTheSetUpAndEveryPlantedBugNamesOneOfThem) {
   for (const ProtocolEntry& e : protocol_registry()) {
     for (const VariantInfo& v : e.info.variants) {
       if (!v.planted_bug) continue;
-      EXPECT_NE(std::find(e.info.invariants.begin(), e.info.invariants.end(), v.finds), e.info.invariants.end())
-          << e.info.name << "/" << v.name << " finds " << v.finds;
+      std::size_t named = 0;
+      for (const std::string& invariant : e.info.invariants) named += is_expected(v.finds, invariant) ? 1 : 0;
+      EXPECT_GE(named, 1u) << e.info.name << "/" << v.name << " finds " << v.finds;
     }
   }
 }
@@ -56,8 +57,9 @@ TEST(Registry, EveryPlantedBugIsFoundAndReplaysFromItsChoiceLogAlone) {
       const SimConfig config = e.demo_config(v);
       const Sweep s = sweep(e, config, 1000);
       ASSERT_TRUE(s.first_failure) << e.info.name << "/" << variant.name << " not found in " << s.runs;
-      EXPECT_EQ(s.first_failure->violation->invariant, variant.finds)
-          << e.info.name << "/" << variant.name << ": " << s.first_failure->violation->message;
+      EXPECT_TRUE(is_expected(variant.finds, s.first_failure->violation->invariant))
+          << e.info.name << "/" << variant.name << " expects " << variant.finds << ", got "
+          << s.first_failure->violation->invariant << ": " << s.first_failure->violation->message;
       auto sim = e.make();
       const RunOutcome recorded = run_once(*sim, config, s.first_failure->seed, {.record = true});
       const auto events = sim->records();

@@ -37,6 +37,17 @@ inline const std::string& expected_invariant(const ProtocolEntry& entry, std::st
   return entry.info.variants[static_cast<std::size_t>(index)].finds;
 }
 
+// Whether `invariant` is one the registration's `finds` names ("a", or "a or b").
+inline bool is_expected(const std::string& finds, const std::string& invariant) {
+  std::string_view rest = finds;
+  while (!rest.empty()) {
+    const std::size_t cut = rest.find(" or ");
+    if (rest.substr(0, cut) == invariant) return true;
+    rest = cut == std::string_view::npos ? std::string_view{} : rest.substr(cut + 4);
+  }
+  return false;
+}
+
 // `config` for `variant` of `name` with its default fault model, or with the demo's.
 inline SimConfig config_for(const ProtocolEntry& entry, std::string_view variant, bool demo = false) {
   const int index = entry.variant_index(variant);
