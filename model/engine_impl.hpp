@@ -5,8 +5,8 @@ namespace corridor {
 
 template <class M, class D>
 void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan plan, bool record) {
-  assert(layout.nodes > 0);
-  assert(layout.nodes + layout.clients <= 4096);
+  CORRIDOR_ASSERT(layout.nodes > 0);
+  CORRIDOR_ASSERT(layout.nodes + layout.clients <= 4096);
   config_ = config;
   layout_ = layout;
   actors_ = layout.nodes + layout.clients;
@@ -14,6 +14,8 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
   record_ = record;
   now_ns_ = 0;
   step_ = 0;
+  // Published for assertion messages: a failing CORRIDOR_ASSERT names the step of this run.
+  run_in_flight().step = &step_;
   seq_ = seq_base;
   front_seq_ = seq_base;
   next_message_id_ = 1;
@@ -25,11 +27,12 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
   // Keep slot storage between runs (no allocation per event once warm), but forget contents.
   slots_.clear();
   free_slots_.clear();
+  slots_live_ = 0;
   heap_.clear();
   link_specs_.clear();
   if (!config.links.empty()) {
     link_specs_.assign(std::size_t{actors_} * actors_, 0);
-    assert(config.links.size() < 60'000);
+    CORRIDOR_ASSERT(config.links.size() < 60'000);
     for (std::size_t i = 0; i < config.links.size(); ++i) {
       const LinkOverride& o = config.links[i];
       if (o.from >= actors_ || o.to >= actors_) continue;  // names a node this run does not have
@@ -45,6 +48,8 @@ void Core<M, D>::reset_world(const SimConfig& config, Layout layout, FaultPlan p
   vcs_.assign(std::size_t{actors_} * actors_, 0);
   msg_vcs_.clear();
   free_vcs_.clear();
+  vc_live_.clear();
+  vcs_live_ = 0;
   history_.clear();
   violation_.reset();
   records_.clear();
@@ -79,12 +84,14 @@ std::uint32_t Core<M, D>::alloc_slot(PendingKind kind, NodeId target) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
-    assert(slots_.size() < (1u << 30) && "pending events without bound");
+    CORRIDOR_ASSERT_MSG(slots_.size() < (1u << 30), "pending events without bound");
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
   }
   Pending& p = slots_[slot];
-  assert(!p.in_use);
+  CORRIDOR_ASSERT_MSG(!p.in_use, "a slot on the free list is free");
+  ++slots_live_;
+  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
   p.kind = kind;
   p.in_use = true;
   p.target = target;
@@ -94,21 +101,28 @@ std::uint32_t Core<M, D>::alloc_slot(PendingKind kind, NodeId target) {
 
 template <class M, class D>
 void Core<M, D>::free_slot(std::uint32_t slot) {
+  CORRIDOR_ASSERT(slot < slots_.size());
   Pending& p = slots_[slot];
-  assert(p.in_use);
+  CORRIDOR_ASSERT_MSG(p.in_use, "a pending slot is freed once");
+  CORRIDOR_ASSERT(slots_live_ > 0);
   p.in_use = false;
   ++p.generation;
+  --slots_live_;
   free_slots_.push_back(slot);
+  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
 }
 
 template <class M, class D>
 void Core<M, D>::push(std::uint32_t slot, time_ns due_ns) {
-  assert(due_ns >= now_ns_);
+  CORRIDOR_ASSERT(due_ns >= now_ns_);
+  CORRIDOR_ASSERT_MSG(slot < slots_.size() && slots_[slot].in_use, "only a live slot is scheduled");
+  CORRIDOR_ASSERT(seq_ < UINT64_MAX);
   slots_[slot].seq = ++seq_;
   slots_[slot].due_ns = due_ns;
   if (untimed_) return;  // explorers pick from the slots; no heap orders them
   heap_.push_back({due_ns, seq_, slot});
   std::push_heap(heap_.begin(), heap_.end(), later);
+  CORRIDOR_ASSERT_MSG(heap_.size() < (std::size_t{1} << 31), "heap entries without bound");
 }
 
 template <class M, class D>
@@ -118,6 +132,7 @@ auto Core<M, D>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
     if (top.due_ns > limit_ns) return std::nullopt;
     std::pop_heap(heap_.begin(), heap_.end(), later);
     heap_.pop_back();
+    CORRIDOR_ASSERT(top.slot < slots_.size());
     const Pending& p = slots_[top.slot];
     if (p.in_use && p.seq == top.seq) return top;  // else: cancelled or re-timed
   }
@@ -126,7 +141,7 @@ auto Core<M, D>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
 
 template <class M, class D>
 void Core<M, D>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const {
-  assert(untimed_);
+  CORRIDOR_ASSERT(untimed_);
   const std::size_t first = out.size();
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const Pending& p = slots_[slot];
@@ -143,12 +158,13 @@ void Core<M, D>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out
 
 template <class M, class D>
 void Core<M, D>::lose_in_flight(std::uint32_t slot) {
+  CORRIDOR_ASSERT(slot < slots_.size());
   Pending& p = slots_[slot];
-  assert(p.in_use && p.kind == PendingKind::deliver);
+  CORRIDOR_ASSERT_MSG(p.in_use && p.kind == PendingKind::deliver, "only a message in flight is lost");
   const NodeId from = p.source;
   const NodeId to = p.target;
   const std::uint64_t id = p.message_id;
-  --link_in_flight_[std::size_t{from} * actors_ + to];
+  in_flight_down(from, to);
   free_vc(p.vc_slot);
   free_slot(slot);
   emit_drop(from, to, id, DropReason::loss);
@@ -156,7 +172,9 @@ void Core<M, D>::lose_in_flight(std::uint32_t slot) {
 
 template <class M, class D>
 void Core<M, D>::duplicate_in_flight(std::uint32_t slot) {
-  assert(slots_[slot].in_use && slots_[slot].kind == PendingKind::deliver);
+  CORRIDOR_ASSERT(slot < slots_.size());
+  CORRIDOR_ASSERT_MSG(slots_[slot].in_use && slots_[slot].kind == PendingKind::deliver,
+                      "only a message in flight is duplicated");
   const std::uint32_t copy = alloc_slot(PendingKind::deliver, slots_[slot].target);
   const Pending& original = slots_[slot];  // after alloc_slot: slots_ may have grown
   Pending& p = slots_[copy];
@@ -165,13 +183,14 @@ void Core<M, D>::duplicate_in_flight(std::uint32_t slot) {
   p.message = original.message;
   p.vc_slot = alloc_vc(p.source);
   std::copy_n(&msg_vcs_[std::size_t{original.vc_slot} * actors_], actors_, &msg_vcs_[std::size_t{p.vc_slot} * actors_]);
-  ++link_in_flight_[std::size_t{p.source} * actors_ + p.target];
+  in_flight_up(p.source, p.target);
   push(copy, std::max(now_ns_, original.due_ns));
 }
 
 template <class M, class D>
 void Core<M, D>::crash_for_restart(NodeId a) {
-  assert(a < actors_ && (status_[a] == ActorStatus::up || status_[a] == ActorStatus::paused));
+  CORRIDOR_ASSERT(a < actors_);
+  CORRIDOR_ASSERT_MSG(status_[a] == ActorStatus::up || status_[a] == ActorStatus::paused, "only a running node crashes");
   crash_actor(a, true);
   push(alloc_slot(PendingKind::recover, a), now_ns_);
 }
@@ -200,11 +219,69 @@ std::uint32_t Core<M, D>::alloc_vc(NodeId from) {
     vc_slot = free_vcs_.back();
     free_vcs_.pop_back();
   } else {
+    CORRIDOR_ASSERT_MSG(vc_live_.size() < (std::size_t{1} << 30), "vector clocks in flight without bound");
     vc_slot = static_cast<std::uint32_t>(msg_vcs_.size() / actors_);
     msg_vcs_.resize(msg_vcs_.size() + actors_);
+    vc_live_.push_back(0);
   }
+  CORRIDOR_ASSERT(vc_slot < vc_live_.size() && vc_live_.size() * actors_ == msg_vcs_.size());
+  CORRIDOR_ASSERT_MSG(vc_live_[vc_slot] == 0, "a vector clock on the free list is free");
+  vc_live_[vc_slot] = 1;
+  ++vcs_live_;
   std::copy_n(&vcs_[std::size_t{from} * actors_], actors_, &msg_vcs_[std::size_t{vc_slot} * actors_]);
   return vc_slot;
+}
+
+template <class M, class D>
+void Core<M, D>::free_vc(std::uint32_t vc_slot) {
+  CORRIDOR_ASSERT(vc_slot < vc_live_.size());
+  CORRIDOR_ASSERT_MSG(vc_live_[vc_slot] == 1, "a message's vector clock is freed exactly once");
+  CORRIDOR_ASSERT(vcs_live_ > 0);
+  vc_live_[vc_slot] = 0;
+  --vcs_live_;
+  free_vcs_.push_back(vc_slot);
+}
+
+template <class M, class D>
+void Core<M, D>::in_flight_up(NodeId from, NodeId to) {
+  CORRIDOR_ASSERT(from < actors_ && to < actors_);
+  std::uint32_t& count = link_in_flight_[std::size_t{from} * actors_ + to];
+  CORRIDOR_ASSERT_MSG(count < (1u << 30), "messages in flight on one link without bound");
+  ++count;
+}
+
+template <class M, class D>
+void Core<M, D>::in_flight_down(NodeId from, NodeId to) {
+  CORRIDOR_ASSERT(from < actors_ && to < actors_);
+  std::uint32_t& count = link_in_flight_[std::size_t{from} * actors_ + to];
+  CORRIDOR_ASSERT_MSG(count > 0, "a message leaves a link that has none in flight");
+  --count;
+}
+
+template <class M, class D>
+void Core<M, D>::assert_pools_balanced() const {
+  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
+  std::uint64_t live = 0;
+  std::uint64_t deliveries = 0;
+  for (const Pending& p : slots_) {
+    if (!p.in_use) continue;
+    ++live;
+    if (p.kind != PendingKind::deliver) continue;
+    ++deliveries;
+    CORRIDOR_ASSERT_MSG(p.vc_slot < vc_live_.size() && vc_live_[p.vc_slot] == 1, "a message in flight carries a live vector clock");
+  }
+  CORRIDOR_ASSERT(live == slots_live_);
+  CORRIDOR_ASSERT_MSG(vcs_live_ == deliveries, "one vector clock per message in flight");
+  std::uint64_t in_flight = 0;
+  for (std::uint32_t count : link_in_flight_) in_flight += count;
+  CORRIDOR_ASSERT_MSG(in_flight == deliveries, "the links' in-flight counts add up to the messages in flight");
+  for (NodeId a = 0; a < actors_; ++a) {
+    for (std::uint32_t slot : timers_[a]) {
+      CORRIDOR_ASSERT(slot < slots_.size());
+      const Pending& p = slots_[slot];
+      CORRIDOR_ASSERT_MSG(p.in_use && p.kind == PendingKind::timer && p.target == a, "a node's live timers are its own");
+    }
+  }
 }
 
 template <class M, class D>
@@ -225,7 +302,7 @@ template <class M, class D>
 void Core<M, D>::emit(const EventView& v, std::string summary) {
   for (RunObserver* o : observers_) o->on_event(v);
   if (!record_) return;
-  assert(records_.size() < 50'000'000);
+  CORRIDOR_ASSERT_MSG(records_.size() < 50'000'000, "a recorded run of 50,000,000 events (lower its step budget)");
   EventRecord r;
   r.step = v.step;
   r.true_ns = v.true_ns;
@@ -316,7 +393,8 @@ void Core<M, D>::send(NodeId from, NodeId to, M message) {
     p.vc_slot = alloc_vc(from);
     if (copy + 1 < copies) p.message = message;
     else p.message = std::move(message);
-    ++link_in_flight_[link];
+    in_flight_up(from, to);
+    CORRIDOR_ASSERT(spec.capacity == 0 || link_in_flight_[link] <= spec.capacity);
     push(slot, due);
   }
 }
@@ -329,7 +407,7 @@ TimerId Core<M, D>::set_timer(NodeId actor, time_ns delay_ns, std::uint64_t tag)
   p.tag = tag;
   p.mono_due_ns = clocks_[actor].monotonic(now_ns_) + delay_ns;
   timers_[actor].push_back(slot);
-  assert(timers_[actor].size() < 100'000 && "timers without bound");
+  CORRIDOR_ASSERT_MSG(timers_[actor].size() < 100'000, "timers without bound");
   push(slot, std::max(now_ns_, clocks_[actor].true_time_at_monotonic(p.mono_due_ns)));
   return (static_cast<TimerId>(slot) << 32) | p.generation;
 }
@@ -359,7 +437,7 @@ void Core<M, D>::record_history(NodeId actor, OpType type, std::string_view f, s
   h.value = std::move(value);
   h.true_time_ns = now_ns_;
   h.step = step_;
-  assert(history_.size() < 10'000'000);
+  CORRIDOR_ASSERT_MSG(history_.size() < 10'000'000, "a history of 10,000,000 events (lower the run's operations)");
   history_.push_back(std::move(h));
   EventView v = view(EventKind::history, actor);
   v.history = &history_.back();
@@ -408,7 +486,8 @@ void Core<M, D>::crash_actor(NodeId a, bool restart) {
     Pending& p = slots_[slot];
     if (!p.in_use) continue;
     if (p.kind == PendingKind::deliver) {
-      --link_in_flight_[std::size_t{p.source} * actors_ + p.target];
+      CORRIDOR_ASSERT(p.target == a);
+      in_flight_down(p.source, p.target);
       free_vc(p.vc_slot);
       const NodeId from = p.source;
       const std::uint64_t id = p.message_id;
@@ -439,11 +518,12 @@ void Core<M, D>::resume_actor(NodeId a) {
   emit(view(EventKind::resume, a), record_ ? fmt::format("resume ({} events waited)", held_[a].size()) : std::string());
   // Held events fire now, in the order they were due, and before anything else due now: a
   // message sent later on a FIFO link and due exactly now must not overtake them.
-  assert(front_seq_ > held_[a].size());
+  CORRIDOR_ASSERT(front_seq_ > held_[a].size());
   front_seq_ -= held_[a].size();
   std::uint64_t seq = front_seq_;
   for (std::uint32_t slot : held_[a]) {
     if (!slots_[slot].in_use) continue;
+    CORRIDOR_ASSERT(slots_[slot].target == a);
     slots_[slot].seq = seq;
     heap_.push_back({now_ns_, seq++, slot});
     std::push_heap(heap_.begin(), heap_.end(), later);
