@@ -339,7 +339,15 @@ class Core {
   std::vector<std::uint8_t> vc_live_;    // per pooled vector clock: 1 while a message carries it
   std::uint32_t vcs_live_ = 0;
 
-  std::vector<NodeId> restarted_;  // crash-restarts applied this step, awaiting on_recover
+  // Crash-restarts applied this step, awaiting on_recover, each with the record of its recover
+  // event: one fault may restart several nodes before any of their handlers runs.
+  struct Restart {
+    NodeId actor = no_node;
+    std::size_t record_index = 0;
+  };
+  std::vector<Restart> restarted_;
+  // After emitting a's recover event.
+  void restart_pending(NodeId a) { restarted_.push_back({a, records_.size() - (record_ ? 1 : 0)}); }
   std::vector<std::uint32_t> operations_started_;  // per actor, this run
 
   History history_;
@@ -522,7 +530,7 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
         this->status_[a] = ActorStatus::up;
         this->tick(a);
         this->emit(this->view(EventKind::recover, a), this->record_ ? std::string("restart") : std::string());
-        this->restarted_.push_back(a);
+        this->restart_pending(a);
         restart_recovered();
         break;
       }
@@ -560,10 +568,13 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
   }
 
   // Runs a handler of actor a, catching what protocol code throws (exit code 3), and records
-  // the actor's state afterwards when a trace is being kept.
+  // the actor's state afterwards, when a trace is being kept, on the record of the event that ran
+  // the handler (by default the event just emitted).
+  static constexpr std::size_t last_record = SIZE_MAX;
   template <class Fn>
-  void run_handler(NodeId a, Fn&& fn) {
-    const std::size_t record_index = this->records_.size() - (this->record_ ? 1 : 0);
+  void run_handler(NodeId a, Fn&& fn, std::size_t record_index = last_record) {
+    if (record_index == last_record) record_index = this->records_.size() - (this->record_ ? 1 : 0);
+    CORRIDOR_ASSERT(!this->record_ || record_index < this->records_.size());
     Ctx ctx(*this, a);
     try {
       if (a < this->layout_.nodes) {
@@ -590,14 +601,15 @@ class Engine : public Core<typename P::Message, typename durable_of<P>::type> {
 
   // Crash-restart: a node whose restart fault just ran gets fresh volatile state and on_recover.
   void restart_recovered() {
-    for (NodeId a : this->restarted_) {
+    for (const auto& [a, record_index] : this->restarted_) {
       CORRIDOR_ASSERT(a < this->actors_ && this->status_[a] == ActorStatus::up);
+      CORRIDOR_ASSERT(!this->record_ || this->records_[record_index].kind == EventKind::recover);
       if (a < this->layout_.nodes) nodes_[a] = Node{};
       else if constexpr (has_clients) clients_[a - this->layout_.nodes] = Client{};
       run_handler(a, [&](auto& actor, Ctx& ctx) {
         if constexpr (requires { actor.on_recover(ctx); }) actor.on_recover(ctx);
         else actor.on_start(ctx);
-      });
+      }, record_index);
     }
     this->restarted_.clear();
   }

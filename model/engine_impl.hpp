@@ -598,7 +598,7 @@ void Core<M, D>::apply_fault_end(std::uint32_t index) {
         status_[a] = ActorStatus::up;
         tick(a);
         emit(view(EventKind::recover, a), record_ ? std::string("restart") : std::string());
-        restarted_.push_back(a);
+        restart_pending(a);
       }
       break;
     case FaultKind::pause:
