@@ -109,8 +109,7 @@ class Search {
         fingerprints_(index_capacity(options)),
         parents_(index_capacity(options)),
         workers_(options.jobs) {
-    CORRIDOR_ASSERT(options.jobs >= 1);
-    CORRIDOR_ASSERT(!(options.symmetry && options.por));
+    CORRIDOR_ASSERT_MSG(!validate_exhaustive_options(options), "explore_exhaustive's options are checked first");
     index_limit_ = static_cast<std::uint32_t>(parents_.size());
     CORRIDOR_ASSERT(index_limit_ > 0 && fingerprints_.size() == parents_.size());
   }
@@ -638,7 +637,8 @@ class Search {
 
 }  // namespace exhaustive_detail
 
-// Runs the search. The caller checks options first (validate_exhaustive_options).
+// Runs the search. The caller checks options first (validate_exhaustive_options): options it
+// refuses are a defect of the caller (CORRIDOR_ASSERT, exit 3).
 template <StateMachine M>
 Exploration<M> explore_exhaustive(const M& model, const ExhaustiveOptions& options) {
   exhaustive_detail::Search<M> search(model, options);
