@@ -409,7 +409,6 @@ class Search {
       } else if ((woken & ~before) != 0 && make_room(queue)) {
         queue.push_back(Entry{next.state, alias_index(w, next.fingerprint, e.index), e.depth + 1});
         w.queued++;
-        reexpansions_.fetch_add(1, std::memory_order_relaxed);
       }
     }
   }
@@ -625,7 +624,6 @@ class Search {
   std::atomic<std::uint64_t> peak_bytes_{0};
   std::atomic<std::uint32_t> depth_reached_{0};
   std::atomic<std::uint64_t> actions_max_{0};
-  std::atomic<std::uint64_t> reexpansions_{0};
   std::atomic<bool> cut_{false};
   std::atomic<bool> stop_{false};
 
