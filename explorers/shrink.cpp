@@ -35,16 +35,15 @@ std::uint64_t delay_floor(const SimConfig& config) {
 }
 
 // The longest delay every link with drawn delays can draw: where a delivery is postponed to, so
-// that it comes after the violation (a uniform link's upper bound; the engine's 1,000 s cap for
+// that it comes after the violation (a uniform link's upper bound; drawn_delay_ns_max, the engine's cap, for
 // exponential and normal links). Constant links draw nothing and do not count.
 std::uint64_t delay_ceiling(const SimConfig& config) {
-  constexpr time_ns engine_delay_ns_max = 1'000'000'000'000;
   auto ceiling_of = [](const DelaySpec& d) -> time_ns {
     switch (d.kind) {
-      case DelaySpec::Kind::constant: return engine_delay_ns_max;
+      case DelaySpec::Kind::constant: return drawn_delay_ns_max;
       case DelaySpec::Kind::uniform: return d.b_ns;
       case DelaySpec::Kind::exponential:
-      case DelaySpec::Kind::normal: return engine_delay_ns_max;
+      case DelaySpec::Kind::normal: return drawn_delay_ns_max;
     }
     return d.a_ns;
   };

@@ -330,7 +330,6 @@ void Core<M, D>::emit_drop(NodeId from, NodeId to, std::uint64_t message_id, Dro
 
 template <class M, class D>
 time_ns Core<M, D>::draw_delay(const DelaySpec& d) {
-  constexpr time_ns delay_ns_max = seconds(1000);
   switch (d.kind) {
     case DelaySpec::Kind::constant:
       return d.a_ns;
@@ -342,12 +341,12 @@ time_ns Core<M, D>::draw_delay(const DelaySpec& d) {
     case DelaySpec::Kind::exponential:
       return static_cast<time_ns>(chooser_.value(ChoiceKind::delay, static_cast<std::uint64_t>(d.a_ns), [&](std::uint64_t bits) {
         const double extra = exponential_from_draw(bits, static_cast<double>(d.b_ns));
-        return static_cast<std::uint64_t>(std::min<double>(static_cast<double>(d.a_ns) + extra, static_cast<double>(delay_ns_max)));
+        return static_cast<std::uint64_t>(std::min<double>(static_cast<double>(d.a_ns) + extra, static_cast<double>(drawn_delay_ns_max)));
       }));
     case DelaySpec::Kind::normal:
       return static_cast<time_ns>(chooser_.value(ChoiceKind::delay, static_cast<std::uint64_t>(d.a_ns), [&](std::uint64_t bits) {
         const double x = normal_from_draw(bits, static_cast<double>(d.a_ns), static_cast<double>(d.b_ns));
-        return static_cast<std::uint64_t>(std::clamp<double>(x, 0.0, static_cast<double>(delay_ns_max)));
+        return static_cast<std::uint64_t>(std::clamp<double>(x, 0.0, static_cast<double>(drawn_delay_ns_max)));
       }));
   }
   return d.a_ns;
