@@ -184,9 +184,6 @@ ExhaustiveOptions build_options(const ExploreCommand& c, const ExplorableProtoco
   ExhaustiveOptions options;
   options.order = c.dfs ? SearchOrder::dfs : SearchOrder::bfs;
   if (c.symmetry && !p.symmetry) throw UsageError(fmt::format("--symmetry: {} declares no symmetry", p.name));
-  if (c.symmetry && c.por) {
-    throw UsageError("--symmetry and --por together are not supported yet (a sleep set names actions of the state before canonicalisation); use one");
-  }
   options.symmetry = c.symmetry;
   options.por = c.por;
   if (c.depth) options.depth_max = *c.depth;
@@ -212,6 +209,7 @@ ExhaustiveOptions build_options(const ExploreCommand& c, const ExplorableProtoco
     options.progress_out = stderr;
     options.progress_terminal = is_terminal(2);
   }
+  if (const std::optional<std::string> why = validate_exhaustive_options(options)) throw UsageError(*why);
   return options;
 }
 

@@ -32,9 +32,9 @@ void write_hex(std::uint64_t value) {
 extern "C" void on_fatal_signal(int) {
   write_text("\ncorridor: protocol code crashed the process while running seed(s)");
   for (std::size_t slot = 0; slot < corridor::in_flight_slots; ++slot) {
-    if (const std::uint64_t seed = corridor::in_flight_seed(slot)) {
+    if (const std::optional<std::uint64_t> seed = corridor::in_flight_seed(slot)) {
       write_text(" ");
-      write_hex(seed);
+      write_hex(*seed);
     }
   }
   write_text("; rerun one with --seed to debug it\n");

@@ -16,7 +16,6 @@
 // allocation would pass the budget the search stops cleanly with what it has (verdict unknown).
 #include <algorithm>
 #include <atomic>
-#include <cassert>
 #include <chrono>
 #include <concepts>
 #include <cstdint>
@@ -32,6 +31,7 @@
 #include "explorers/exhaustive_progress.hpp"
 #include "explorers/fingerprint_table.hpp"
 #include "explorers/zeroed_array.hpp"
+#include "model/assert.hpp"
 #include "model/state_machine.hpp"
 
 namespace corridor {
@@ -109,9 +109,9 @@ class Search {
         fingerprints_(index_capacity(options)),
         parents_(index_capacity(options)),
         workers_(options.jobs) {
-    assert(options.jobs >= 1);
-    assert(!(options.symmetry && options.por));
+    CORRIDOR_ASSERT_MSG(!validate_exhaustive_options(options), "explore_exhaustive's options are checked first");
     index_limit_ = static_cast<std::uint32_t>(parents_.size());
+    CORRIDOR_ASSERT(index_limit_ > 0 && fingerprints_.size() == parents_.size());
   }
 
   Exploration<M> run() {
@@ -282,6 +282,8 @@ class Search {
   // A state seen for the first time: record it, check it, queue it.
   void on_new_state(Worker& w, const State& s, std::uint64_t fp, std::uint32_t index, std::uint32_t parent,
                     std::uint32_t depth, std::vector<Entry>& queue) {
+    CORRIDOR_ASSERT(index == w.index_next && index < w.index_end && index < index_limit_);
+    CORRIDOR_ASSERT(parent == no_parent || parent < index_limit_);
     w.index_next++;
     fingerprints_[index] = fp;
     parents_[index] = parent;
@@ -360,7 +362,7 @@ class Search {
     x.awake = ~std::uint64_t{0};
     if (options_.por) {
       const std::size_t slot = table_.find(fingerprints_[e.index]);
-      assert(slot < table_.capacity());
+      CORRIDOR_ASSERT_MSG(slot < table_.capacity(), "a queued state's fingerprint is in the table");
       x.awake = std::atomic_ref<std::uint64_t>(table_.payload(slot)).load(std::memory_order_acquire);
     }
     // A step that leaves the state as it was needs no lookup; states that compare cheaply are
@@ -407,7 +409,6 @@ class Search {
       } else if ((woken & ~before) != 0 && make_room(queue)) {
         queue.push_back(Entry{next.state, alias_index(w, next.fingerprint, e.index), e.depth + 1});
         w.queued++;
-        reexpansions_.fetch_add(1, std::memory_order_relaxed);
       }
     }
   }
@@ -418,6 +419,7 @@ class Search {
   std::uint32_t alias_index(Worker& w, std::uint64_t fp, std::uint32_t parent) {
     std::uint32_t index = 0;
     if (!peek_index(w, index)) return parent;  // the search is stopping; the entry is never expanded
+    CORRIDOR_ASSERT(index < index_limit_ && parent < index_limit_);
     w.index_next++;
     fingerprints_[index] = fp;
     parents_[index] = parent;
@@ -565,7 +567,7 @@ class Search {
   std::vector<Action> rebuild_path(std::uint32_t index) {
     std::vector<std::uint64_t> chain;
     for (std::uint32_t at = index; at != no_parent; at = parents_[at]) {
-      assert(chain.size() <= unique_.load());
+      CORRIDOR_ASSERT_MSG(chain.size() <= index_next_.load(), "parent links end at an initial state");
       chain.push_back(fingerprints_[at]);
     }
     std::reverse(chain.begin(), chain.end());
@@ -581,7 +583,7 @@ class Search {
         break;
       }
     }
-    assert(current.has_value());
+    CORRIDOR_ASSERT_MSG(current.has_value(), "a path starts at an initial state of the model");
     std::vector<Action> path;
     std::vector<Action> actions;
     for (std::size_t k = 1; k < chain.size() && current; ++k) {
@@ -599,8 +601,7 @@ class Search {
           break;
         }
       }
-      assert(found && "a parent link that no action of the model reproduces");
-      if (!found) break;
+      CORRIDOR_ASSERT_MSG(found, "a parent link that no action of the model reproduces");
     }
     return path;
   }
@@ -623,7 +624,6 @@ class Search {
   std::atomic<std::uint64_t> peak_bytes_{0};
   std::atomic<std::uint32_t> depth_reached_{0};
   std::atomic<std::uint64_t> actions_max_{0};
-  std::atomic<std::uint64_t> reexpansions_{0};
   std::atomic<bool> cut_{false};
   std::atomic<bool> stop_{false};
 
@@ -635,7 +635,8 @@ class Search {
 
 }  // namespace exhaustive_detail
 
-// Runs the search. The caller checks options first (validate_exhaustive_options).
+// Runs the search. The caller checks options first (validate_exhaustive_options): options it
+// refuses are a defect of the caller (CORRIDOR_ASSERT, exit 3).
 template <StateMachine M>
 Exploration<M> explore_exhaustive(const M& model, const ExhaustiveOptions& options) {
   exhaustive_detail::Search<M> search(model, options);

@@ -1,5 +1,7 @@
 #include "explorers/exhaustive_options.hpp"
 
+#include <cmath>
+
 #include <fmt/core.h>
 
 namespace corridor {
@@ -11,6 +13,23 @@ const char* to_string(ExhaustiveVerdict verdict) {
     case ExhaustiveVerdict::unknown: return "unknown";
   }
   return "?";
+}
+
+std::optional<std::string> validate_exhaustive_options(const ExhaustiveOptions& options) {
+  if (options.jobs < 1 || options.jobs > 1024) {
+    return fmt::format("--jobs {} is not a thread count between 1 and 1024", options.jobs);
+  }
+  if (options.symmetry && options.por) {
+    return std::string(
+        "--symmetry and --por together are not supported yet (a sleep set names actions of the state before "
+        "canonicalisation); use one");
+  }
+  if (options.states_max == 0) return std::string("--max-states must be at least 1");
+  if (options.memory_bytes_max == 0) return std::string("--memory must be more than 0 bytes");
+  if (!std::isfinite(options.time_limit_s) || options.time_limit_s < 0) {
+    return std::string("--time-limit must be a positive duration, or none");
+  }
+  return std::nullopt;
 }
 
 double fingerprint_collision_probability(std::uint64_t unique_states) {

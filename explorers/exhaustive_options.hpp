@@ -51,6 +51,11 @@ struct ExhaustiveSummary {
   std::vector<std::string> counterexample;  // the actions from an initial state, described
 };
 
+// Why a search cannot run with `options`, in one sentence naming the options (as the program
+// spells them), or nullopt when it can. explore_exhaustive asserts that it can: a caller that
+// takes options from a person checks them here first and shows the sentence.
+std::optional<std::string> validate_exhaustive_options(const ExhaustiveOptions& options);
+
 // n^2 / 2^65: the chance that some pair among n uniformly random 64-bit fingerprints collides.
 double fingerprint_collision_probability(std::uint64_t unique_states);
 

@@ -10,11 +10,11 @@
 // payload per slot (partial-order reduction keeps a state's sleep set there), moved with the slot.
 #include <atomic>
 #include <bit>
-#include <cassert>
 #include <cstddef>
 #include <cstdint>
 
 #include "explorers/zeroed_array.hpp"
+#include "model/assert.hpp"
 
 namespace corridor {
 
@@ -22,7 +22,7 @@ class FingerprintTable {
  public:
   FingerprintTable(std::size_t capacity, bool with_payload)
       : fingerprints_(capacity), payloads_(with_payload ? capacity : 0), mask_(capacity - 1) {
-    assert(std::has_single_bit(capacity));
+    CORRIDOR_ASSERT(std::has_single_bit(capacity));
   }
 
   // 0 marks an empty slot, so the fingerprint 0 is stored as 1 (one more way to collide, in 2^64).
@@ -51,7 +51,7 @@ class FingerprintTable {
       }
       if (seen == fp) return {false, pos};
     }
-    assert(false && "fingerprint table full: the search must grow it before");
+    CORRIDOR_ASSERT_MSG(false, "fingerprint table full: the search must grow it before");
     return {};
   }
 
@@ -68,7 +68,7 @@ class FingerprintTable {
   }
 
   std::uint64_t& payload(std::size_t slot) {
-    assert(slot < payloads_.size());
+    CORRIDOR_ASSERT(slot < payloads_.size());
     return payloads_[slot];
   }
 
@@ -85,19 +85,29 @@ class FingerprintTable {
 
   // Rehashes into `capacity` slots. Only while no other thread touches the table.
   void grow(std::size_t capacity) {
-    assert(std::has_single_bit(capacity) && capacity > this->capacity());
+    CORRIDOR_ASSERT(std::has_single_bit(capacity) && capacity > this->capacity());
     FingerprintTable bigger(capacity, with_payload());
+    std::size_t moved = 0;
     for (std::size_t pos = 0; pos <= mask_; ++pos) {
       const std::uint64_t fp = fingerprints_[pos];
-      if (fp != 0) bigger.place(fp, with_payload() ? payloads_[pos] : 0);
+      if (fp == 0) continue;
+      bigger.place(fp, with_payload() ? payloads_[pos] : 0);
+      ++moved;
     }
+    // Both sides of a rehash: place() found room for each fingerprint, and the bigger table keeps
+    // empty slots, so every probe sequence in it ends.
+    CORRIDOR_ASSERT(moved < capacity);
     *this = std::move(bigger);
   }
 
  private:
   void place(std::uint64_t fp, std::uint64_t payload) {
+    CORRIDOR_ASSERT(fp != 0);
     std::size_t pos = fp & mask_;
-    while (fingerprints_[pos] != 0) pos = (pos + 1) & mask_;
+    for (std::size_t probes = 0; fingerprints_[pos] != 0; ++probes, pos = (pos + 1) & mask_) {
+      CORRIDOR_ASSERT_MSG(probes < mask_, "a table being grown into has room");
+      CORRIDOR_ASSERT_MSG(fingerprints_[pos] != fp, "a fingerprint is stored once");
+    }
     fingerprints_[pos] = fp;
     if (with_payload()) payloads_[pos] = payload;
   }

@@ -1,18 +1,18 @@
 #include "explorers/pct.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/prng.hpp"
 
 namespace corridor {
 
 PctBound pct_bound(std::uint32_t entities, std::uint64_t steps, std::uint32_t depth) {
-  assert(entities > 0 && steps > 0 && depth > 0);
+  CORRIDOR_ASSERT(entities > 0 && steps > 0 && depth > 0);
   const double k_power = std::pow(static_cast<double>(steps), static_cast<double>(depth - 1));
   return {entities, steps, depth, 1.0 / (static_cast<double>(entities) * k_power)};
 }
@@ -31,7 +31,7 @@ class PctScheduler {
  public:
   PctScheduler(std::uint32_t entities, std::uint32_t depth, std::uint64_t steps, std::uint64_t seed)
       : depth_(depth), priority_(entities) {
-    assert(entities > 0 && depth > 0 && steps > 0);
+    CORRIDOR_ASSERT(entities > 0 && depth > 0 && steps > 0);
     Xoshiro256 rng(seed);
     auto draw = [&rng](std::uint64_t bound) { return uniform_below([&rng] { return rng.next(); }, bound); };
     for (std::uint32_t i = 0; i < entities; ++i) priority_[i] = depth + i;
@@ -41,18 +41,22 @@ class PctScheduler {
 
   // The index in `events` ((due, seq) order) of the event to fire at step `step` (from 1).
   std::size_t pick(const std::vector<EnabledEvent>& events, std::uint64_t step) {
+    CORRIDOR_ASSERT(!events.empty());
     std::size_t best = choose(events);
     for (std::uint32_t j = 1; j < depth_; ++j) {
       if (change_points_[j - 1] != step) continue;
       priority_[entity(events[best])] = depth_ - j;  // below every initial priority
       best = choose(events);
     }
+    CORRIDOR_ASSERT(best < events.size());
     return best;
   }
 
  private:
   std::uint32_t entity(const EnabledEvent& e) const {
-    return e.actor == no_node ? static_cast<std::uint32_t>(priority_.size() - 1) : e.actor;
+    const std::uint32_t id = e.actor == no_node ? static_cast<std::uint32_t>(priority_.size() - 1) : e.actor;
+    CORRIDOR_ASSERT_MSG(id < priority_.size(), "every enabled event belongs to an entity PCT ranks");
+    return id;
   }
   // The earliest event of the enabled entity with the highest priority.
   std::size_t choose(const std::vector<EnabledEvent>& events) const {
@@ -71,7 +75,7 @@ class PctScheduler {
 }  // namespace
 
 RunOutcome run_untimed(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
-  assert(config.explorer != ExplorerKind::timed);
+  CORRIDOR_ASSERT(config.explorer != ExplorerKind::timed);
   sim.start(config, seed, options.plan, options.replay, options.record);
   const std::uint32_t entities = sim.actor_count() + 1;
   // PCT's own draws come from a stream of their own, so the protocol's choice log is unaffected.
@@ -96,7 +100,7 @@ RunOutcome run_untimed(Simulation& sim, const SimConfig& config, std::uint64_t s
     } else {
       index = chooser.below(ChoiceKind::pick, events.size());  // walk, or any replay
     }
-    assert(index < events.size());
+    CORRIDOR_ASSERT(index < events.size());
     sim.fire(events[index].slot);
   }
   return conclude_run(sim, config, hung, out);

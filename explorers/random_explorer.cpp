@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
+
 #include "explorers/pct.hpp"
 
 namespace corridor {
@@ -29,6 +31,9 @@ RunOutcome conclude_run(Simulation& sim, const SimConfig& config, bool hung, Run
 }
 
 RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
+  // Every run goes through here (seed runner, replay, shrink, determinism check, demo): a failing
+  // CORRIDOR_ASSERT during it names this seed, and the step the engine publishes when it starts.
+  const RunInFlightScope in_flight(seed, nullptr);
   if (config.explorer != ExplorerKind::timed) return run_untimed(sim, config, seed, options);
   sim.start(config, seed, options.plan, options.replay, options.record);
   RunOutcome out;

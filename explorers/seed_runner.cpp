@@ -11,17 +11,42 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/prng.hpp"
 
 namespace corridor {
 
 namespace {
-// Lock-free atomics, so a signal handler may read them.
-std::array<std::atomic<std::uint64_t>, in_flight_slots> in_flight{};
-static_assert(std::atomic<std::uint64_t>::is_always_lock_free);
+// Lock-free atomics, so a signal handler may read them. A worker writes the seed, then marks the
+// slot busy; it clears the mark when the run ends.
+struct InFlightSlot {
+  std::atomic<std::uint64_t> seed{0};
+  std::atomic<bool> busy{false};
+};
+std::array<InFlightSlot, in_flight_slots> in_flight{};
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free && std::atomic<bool>::is_always_lock_free);
+
+// Claims slot `slot` for the run of `seed` for the lifetime of the object.
+class InFlightMark {
+ public:
+  InFlightMark(std::size_t slot, std::uint64_t seed) : slot_(in_flight[slot]) {
+    CORRIDOR_ASSERT_MSG(!slot_.busy.load(), "one worker per in-flight slot");
+    slot_.seed.store(seed);
+    slot_.busy.store(true);
+  }
+  ~InFlightMark() { slot_.busy.store(false); }
+  InFlightMark(const InFlightMark&) = delete;
+  InFlightMark& operator=(const InFlightMark&) = delete;
+
+ private:
+  InFlightSlot& slot_;
+};
 }  // namespace
 
-std::uint64_t in_flight_seed(std::size_t slot) { return slot < in_flight_slots ? in_flight[slot].load() : 0; }
+std::optional<std::uint64_t> in_flight_seed(std::size_t slot) {
+  if (slot >= in_flight_slots || !in_flight[slot].busy.load()) return std::nullopt;
+  return in_flight[slot].seed.load();
+}
 
 std::uint64_t seed_of_run(const CampaignConfig& campaign, std::uint64_t index) {
   return campaign.only_seed ? *campaign.only_seed : derive_seed(campaign.master_seed, index);
@@ -69,15 +94,16 @@ struct Shared {
 };
 
 void worker(Shared& s, std::size_t slot) {
-  std::atomic<std::uint64_t>* running = slot < in_flight_slots ? &in_flight[slot] : nullptr;
+  CORRIDOR_ASSERT(slot < in_flight_slots);
   try {
     auto sim = s.make();
     for (;;) {
       const std::uint64_t index = s.next.fetch_add(1);
       if (index >= s.total || index > s.stop_index.load()) break;
       const std::uint64_t seed = seed_of_run(s.campaign, index);
-      if (running) running->store(seed);
+      const InFlightMark mark(slot, seed);
       RunOutcome outcome = run_once(*sim, s.config, seed);
+      CORRIDOR_ASSERT_MSG(outcome.seed == seed, "a run reports the seed it was given");
       if (s.after_run) s.after_run(index, *sim, outcome);
       if (outcome.verdict == Verdict::pass && s.campaign.check_determinism) {
         if (auto v = check_determinism(*sim, s.config, seed)) {
@@ -86,6 +112,7 @@ void worker(Shared& s, std::size_t slot) {
         }
       }
       s.events.fetch_add(outcome.steps);
+      CORRIDOR_ASSERT(s.done.load() < s.total);
       s.done.fetch_add(1);
       if (outcome.verdict == Verdict::pass) continue;
       s.failures.fetch_add(1);
@@ -101,8 +128,8 @@ void worker(Shared& s, std::size_t slot) {
     if (!s.error) s.error = std::current_exception();
     s.stop_index.store(0);
   }
-  if (running) running->store(0);
   std::lock_guard lock(s.mutex);
+  CORRIDOR_ASSERT(s.workers_left > 0);
   if (--s.workers_left == 0) s.finished.notify_all();
 }
 
@@ -114,7 +141,8 @@ CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& conf
   s.total = campaign.only_seed ? 1 : campaign.runs;
   unsigned jobs = campaign.jobs ? campaign.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::uint64_t>(jobs, std::max<std::uint64_t>(1, s.total)));
-  jobs = std::min(jobs, 1024u);
+  jobs = std::min(jobs, campaign_jobs_max);
+  CORRIDOR_ASSERT(jobs >= 1 && jobs <= in_flight_slots);
   s.workers_left = jobs;
   const auto started = std::chrono::steady_clock::now();
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
@@ -143,6 +171,10 @@ CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& conf
   result.seconds = elapsed();
   result.jobs = jobs;
   result.failures = std::move(s.failed);
+  // Both sides of the workers: every run claimed below the stop was done, none twice.
+  CORRIDOR_ASSERT(result.runs_done <= s.total);
+  CORRIDOR_ASSERT(s.campaign.keep_going || result.failures_total > 0 || result.runs_done == s.total);
+  CORRIDOR_ASSERT(result.failures.size() <= result.failures_total);
   std::sort(result.failures.begin(), result.failures.end(),
             [](const SeedFailure& a, const SeedFailure& b) { return a.index < b.index; });
   if (!campaign.keep_going && result.failures.size() > 1) result.failures.resize(1);

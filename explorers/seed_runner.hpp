@@ -47,10 +47,14 @@ struct CampaignProgress {
   double seconds = 0;
 };
 
-// The seeds being run right now, one slot per worker thread (0: idle), readable from a signal
-// handler: when protocol code crashes the process, the program can still say which seeds to rerun.
-inline constexpr std::size_t in_flight_slots = 64;
-std::uint64_t in_flight_seed(std::size_t slot);
+// The most threads a campaign runs on (more are refused or clamped to this).
+inline constexpr unsigned campaign_jobs_max = 1024;
+
+// The seeds being run right now, one slot per worker thread, readable from a signal handler: when
+// protocol code crashes the process, the program can still say which seeds to rerun. nullopt: the
+// slot's worker is idle (any seed, 0 included, may be in flight).
+inline constexpr std::size_t in_flight_slots = campaign_jobs_max;
+std::optional<std::uint64_t> in_flight_seed(std::size_t slot);
 
 using SimulationFactory = std::function<std::unique_ptr<Simulation>()>;
 using ProgressFn = std::function<void(const CampaignProgress&)>;

@@ -1,7 +1,6 @@
 #include "explorers/shrink.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <chrono>
 #include <functional>
 #include <numeric>
@@ -12,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "explorers/random_explorer.hpp"
+#include "model/assert.hpp"
 
 namespace corridor {
 
@@ -35,16 +35,15 @@ std::uint64_t delay_floor(const SimConfig& config) {
 }
 
 // The longest delay every link with drawn delays can draw: where a delivery is postponed to, so
-// that it comes after the violation (a uniform link's upper bound; the engine's 1,000 s cap for
+// that it comes after the violation (a uniform link's upper bound; drawn_delay_ns_max, the engine's cap, for
 // exponential and normal links). Constant links draw nothing and do not count.
 std::uint64_t delay_ceiling(const SimConfig& config) {
-  constexpr time_ns engine_delay_ns_max = 1'000'000'000'000;
   auto ceiling_of = [](const DelaySpec& d) -> time_ns {
     switch (d.kind) {
-      case DelaySpec::Kind::constant: return engine_delay_ns_max;
+      case DelaySpec::Kind::constant: return drawn_delay_ns_max;
       case DelaySpec::Kind::uniform: return d.b_ns;
       case DelaySpec::Kind::exponential:
-      case DelaySpec::Kind::normal: return engine_delay_ns_max;
+      case DelaySpec::Kind::normal: return drawn_delay_ns_max;
     }
     return d.a_ns;
   };
@@ -71,10 +70,13 @@ class Shrinker {
     result.before = size_of(failing);
     floor_ = delay_floor(failing.config);
     ceiling_ = delay_ceiling(failing.config);
+    actors_ = sim_.actor_count();
     best_ = failing;
     best_.choices = sim_.choices();
     best_measure_ = measure(best_);
+    const Measure first_measure = best_measure_;
     operations_ = sim_.operations_started();
+    CORRIDOR_ASSERT(operations_.size() == actors_);
     for (int round = 0; round < rounds_max && !spent(); ++round) {
       bool progress = shrink_faults();
       progress = shrink_operations() || progress;
@@ -87,9 +89,14 @@ class Shrinker {
     result.replays = replays_;
     result.stopped_by = stopped_by_;
     result.after = size_of(best_);
+    // Both sides of the search: what comes out is no bigger than what went in, in the order the
+    // candidates went down in, and it fails the same way, replaying exactly.
+    CORRIDOR_ASSERT(!(first_measure < best_measure_));
+    CORRIDOR_ASSERT(result.after.faults <= result.before.faults);
+    CORRIDOR_ASSERT(result.replays <= budget_.replays_max);
     const RunOutcome last = replay(best_, false);
-    assert(last.violation && same_failure(*last.violation));
-    assert(last.replay_divergences == 0 && "a kept log replays exactly");
+    CORRIDOR_ASSERT_MSG(last.violation && same_failure(*last.violation), "the shrunk run fails the same way");
+    CORRIDOR_ASSERT_MSG(last.replay_divergences == 0, "a kept log replays exactly");
     result.violation = *last.violation;
     result.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
     return result;
@@ -132,6 +139,7 @@ class Shrinker {
   // and is strictly smaller.
   bool accept(FailingRun candidate) {
     if (spent()) return false;
+    assert_well_formed(candidate);
     ++replays_;
     const RunOutcome out = replay(candidate, false);
     if (!out.violation || !same_failure(*out.violation)) return false;
@@ -142,6 +150,18 @@ class Shrinker {
     best_measure_ = m;
     operations_ = sim_.operations_started();
     return true;
+  }
+
+  // A candidate is the best run with things removed or moved toward their defaults, never added:
+  // every fault names nodes of the run, at a time that exists.
+  void assert_well_formed(const FailingRun& c) const {
+    CORRIDOR_ASSERT(c.plan.size() <= best_.plan.size());
+    CORRIDOR_ASSERT(c.choices.size() <= best_.choices.size());
+    for (const FaultEvent& f : c.plan) {
+      CORRIDOR_ASSERT(f.at_ns >= 0 && f.duration_ns >= -1);
+      for (NodeId n : f.nodes) CORRIDOR_ASSERT_MSG(n < actors_, "a shrunk fault names a node of the run");
+      for (NodeId n : f.others) CORRIDOR_ASSERT_MSG(n < actors_, "a shrunk fault names a node of the run");
+    }
   }
 
   // Removes runs of `chunk` items for chunk = size/2, size/4, ..., 1; true when any was kept.
@@ -312,6 +332,7 @@ class Shrinker {
   Violation target_;
   std::uint64_t floor_ = 0;
   std::uint64_t ceiling_ = 0;
+  std::uint32_t actors_ = 0;
   FailingRun best_;
   Measure best_measure_;
   std::vector<std::uint32_t> operations_;  // what the best run started, per actor

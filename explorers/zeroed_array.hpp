@@ -5,11 +5,12 @@
 // otherwise dominate.
 #include <sys/mman.h>
 
-#include <cassert>
 #include <cstddef>
 #include <new>
 #include <type_traits>
 #include <utility>
+
+#include "model/assert.hpp"
 
 namespace corridor {
 
@@ -43,11 +44,11 @@ class ZeroedArray {
   ~ZeroedArray() { release(); }
 
   T& operator[](std::size_t i) {
-    assert(i < size_);
+    CORRIDOR_ASSERT(i < size_);
     return data_[i];
   }
   const T& operator[](std::size_t i) const {
-    assert(i < size_);
+    CORRIDOR_ASSERT(i < size_);
     return data_[i];
   }
   T* data() { return data_; }

@@ -1,9 +1,10 @@
 #include "invariants/cast_log.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
+
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -16,18 +17,18 @@ void CastLog::clear() {
 }
 
 bool CastLog::add(const EventView& view) {
-  assert(view.kind == EventKind::note && view.actor != no_node);
+  CORRIDOR_ASSERT(view.kind == EventKind::note && view.actor != no_node);
   if (index_of_id_.contains(view.note_a)) return false;
-  assert(casts_.size() < casts_max && "casts without bound");
+  CORRIDOR_ASSERT_MSG(casts_.size() < casts_max, "casts without bound");
   if (casts_.empty()) width_ = static_cast<std::uint32_t>(view.vc.size());
-  assert(view.vc.size() == width_);
+  CORRIDOR_ASSERT(view.vc.size() == width_);
   const NodeId origin = view.actor;
   if (by_origin_.size() <= origin) by_origin_.resize(std::size_t{origin} + 1);
   auto& list = by_origin_[origin];
   const auto self = static_cast<std::uint32_t>(casts_.size());
   const std::uint32_t origin_vc = origin < view.vc.size() ? view.vc[origin] : 0;
   // The origin's own component grows with each of its events, so each list stays sorted by it.
-  assert(list.empty() || casts_[list.back()].origin_vc < origin_vc);
+  CORRIDOR_ASSERT(list.empty() || casts_[list.back()].origin_vc < origin_vc);
   casts_.push_back({view.note_a, origin, static_cast<std::uint32_t>(list.size()), origin_vc});
   vcs_.insert(vcs_.end(), view.vc.begin(), view.vc.end());
   list.push_back(self);
@@ -42,7 +43,7 @@ const CastLog::Cast* CastLog::find(std::uint64_t id) const {
 
 std::span<const std::uint32_t> CastLog::vc(const Cast& cast) const {
   const auto self = static_cast<std::size_t>(&cast - casts_.data());
-  assert(self < casts_.size());
+  CORRIDOR_ASSERT(self < casts_.size());
   return {&vcs_[self * width_], width_};
 }
 

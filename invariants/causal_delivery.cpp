@@ -1,11 +1,11 @@
 #include "invariants/causal_delivery.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
 #include "invariants/time_text.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -45,7 +45,7 @@ std::uint32_t CausalDeliveryMonitor::preceding(const CastLog::Cast& cast, NodeId
     count = casts_.casts_up_to(origin, casts_.vc(cast)[origin]);
   }
   if (origin == cast.origin) {
-    assert(count == cast.index + 1);  // the cast itself is in its own past
+    CORRIDOR_ASSERT(count == cast.index + 1);  // the cast itself is in its own past
     --count;
   }
   return count;

@@ -1,11 +1,11 @@
 #include "invariants/consistent_cut.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
 #include "invariants/snapshot_notes.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -36,7 +36,7 @@ void ConsistentCutMonitor::on_event(const EventView& view) {
   auto [it, fresh] = cuts_.try_emplace(id);
   Cut& cut = it->second;
   if (fresh) {
-    assert(cuts_.size() <= snapshots_max && "snapshots without bound");
+    CORRIDOR_ASSERT_MSG(cuts_.size() <= snapshots_max, "snapshots without bound");
     cut.vcs.assign(std::size_t{nodes_} * width_, 0);
     cut.recorded.assign(nodes_, false);
   }

@@ -1,11 +1,11 @@
 #include "invariants/exactly_once.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
 #include "invariants/time_text.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -19,7 +19,7 @@ void ExactlyOnceMonitor::on_event(const EventView& view) {
   if (violation_ || view.kind != EventKind::note || view.note != execute_note_ || view.actor >= nodes_) return;
   const auto [it, fresh] = executed_.try_emplace(view.note_a, Execution{view.note_b, view.actor});
   if (fresh) {
-    assert(executed_.size() <= executions_max);
+    CORRIDOR_ASSERT(executed_.size() <= executions_max);
     return;
   }
   if (it->second.position == view.note_b) return;

@@ -1,11 +1,11 @@
 #include "invariants/log_agreement.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
 #include "invariants/time_text.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -19,7 +19,7 @@ void LogAgreementMonitor::on_event(const EventView& view) {
   if (violation_ || view.kind != EventKind::note || view.note != decide_note_ || view.actor >= nodes_) return;
   const auto [it, fresh] = decided_.try_emplace(view.note_a, Decision{view.note_b, view.actor, view.true_ns});
   if (fresh) {
-    assert(decided_.size() <= slots_max);
+    CORRIDOR_ASSERT(decided_.size() <= slots_max);
     return;
   }
   const Decision& first = it->second;

@@ -1,17 +1,17 @@
 #include "invariants/progress_bound.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
 #include "invariants/time_text.hpp"
+#include "model/assert.hpp"
 #include "model/units.hpp"
 
 namespace corridor::invariants {
 
 void ProgressBoundMonitor::on_run_start(const RunInfo& info) {
-  assert(bound_ns_ > 0);
+  CORRIDOR_ASSERT(bound_ns_ > 0);
   active_ = info.last_heal_ns < time_ns_max;
   last_heal_ns_ = info.last_heal_ns;
   history_events_ = 0;
@@ -34,7 +34,7 @@ void ProgressBoundMonitor::on_history(const EventView& view) {
     // A process invokes one operation at a time; a second invoke replaces an abandoned first.
     const time_ns start_ns = std::max(view.true_ns, last_heal_ns_);
     open_[h.process] = Open{index, view.true_ns, start_ns + bound_ns_, h.f};
-    assert(open_.size() <= open_max && "open operations without bound");
+    CORRIDOR_ASSERT_MSG(open_.size() <= open_max, "open operations without bound");
     return;
   }
   open_.erase(h.process);  // ok, fail or info: the operation completed

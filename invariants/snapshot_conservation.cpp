@@ -1,11 +1,11 @@
 #include "invariants/snapshot_conservation.hpp"
 
-#include <cassert>
 
 #include <fmt/format.h>
 
 #include "invariants/snapshot_notes.hpp"
 #include "invariants/time_text.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -20,7 +20,7 @@ void SnapshotConservationMonitor::on_run_start(const RunInfo& info) {
 SnapshotConservationMonitor::Snapshot& SnapshotConservationMonitor::snapshot(std::uint32_t id) {
   auto [it, fresh] = snapshots_.try_emplace(id);
   if (fresh) {
-    assert(snapshots_.size() <= snapshots_max && "snapshots without bound");
+    CORRIDOR_ASSERT_MSG(snapshots_.size() <= snapshots_max, "snapshots without bound");
     it->second.state_recorded.assign(nodes_, false);
     it->second.channel_recorded.assign(std::size_t{nodes_} * nodes_, false);
   }

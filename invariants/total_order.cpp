@@ -1,12 +1,12 @@
 #include "invariants/total_order.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 #include <fmt/format.h>
 
 #include "invariants/cast_log.hpp"
 #include "invariants/time_text.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -31,7 +31,7 @@ void TotalOrderMonitor::on_event(const EventView& view) {
     return;
   }
   const std::uint32_t k = count_[node]++;
-  assert(k < deliveries_max);
+  CORRIDOR_ASSERT(k < deliveries_max);
   if (k == order_.size()) {
     order_.push_back(id);
     first_at_.push_back(node);

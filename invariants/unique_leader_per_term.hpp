@@ -2,7 +2,6 @@
 // Unique leader per term: at most one node is ever leader of a given term. Two nodes leading
 // the same term at different times count too, so the invariant remembers every (term, leader)
 // pair it has seen, not only the current leaders.
-#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "invariants/time_text.hpp"
+#include "model/assert.hpp"
 #include "model/engine.hpp"
 
 namespace corridor::invariants {
@@ -54,7 +54,7 @@ StateInvariant<E> unique_leader_per_term(LeaderTermFn<typename E::Node> leader_t
       if (!term) continue;
       const auto [it, fresh] = seen->by_term.try_emplace(*term, detail::TermLeaders::Seen{n, engine.now_ns()});
       if (fresh) {
-        assert(seen->by_term.size() <= detail::TermLeaders::terms_max && "terms without bound");
+        CORRIDOR_ASSERT_MSG(seen->by_term.size() <= detail::TermLeaders::terms_max, "terms without bound");
         continue;
       }
       if (it->second.node == n) continue;

@@ -12,8 +12,8 @@ RunInFlight& run_in_flight() {
 
 void assertion_failed(const char* condition, const char* file, int line, const char* detail) {
   const RunInFlight& run = run_in_flight();
-  std::fprintf(stderr, "corridor: internal assertion failed: %s%s%s\n  at %s:%d\n", condition,
-               detail ? " (" : "", detail ? detail : "", file, line);
+  std::fprintf(stderr, "corridor: internal assertion failed: %s%s%s%s\n  at %s:%d\n", condition,
+               detail ? " (" : "", detail ? detail : "", detail ? ")" : "", file, line);
   if (run.active) {
     std::fprintf(stderr, "  in the run of seed 0x%016llx at step %llu\n", static_cast<unsigned long long>(run.seed),
                  static_cast<unsigned long long>(run.step ? *run.step : 0));

@@ -21,7 +21,8 @@ struct RunInFlight {
 
 RunInFlight& run_in_flight();
 
-[[noreturn]] void assertion_failed(const char* condition, const char* file, int line, const char* detail);
+// Cold: the compiler lays the failing branch out of the hot path.
+[[noreturn, gnu::cold]] void assertion_failed(const char* condition, const char* file, int line, const char* detail);
 
 // Marks the run in flight for this thread for the lifetime of the object.
 class RunInFlightScope {
@@ -39,9 +40,17 @@ class RunInFlightScope {
 
 }  // namespace corridor
 
+// CORRIDOR_ASSERTS_COMPILED_OUT exists for one purpose: bench/assert_cost.sh builds bench_engine
+// with it to measure what the assertions cost. Nothing else may set it; the condition is then not
+// evaluated (sizeof keeps it compiled, so a variable used only in assertions stays used).
+#ifdef CORRIDOR_ASSERTS_COMPILED_OUT
+#define CORRIDOR_ASSERT(condition) static_cast<void>(sizeof((condition) ? 1 : 0))
+#define CORRIDOR_ASSERT_MSG(condition, detail) static_cast<void>(sizeof((condition) ? 1 : 0))
+#else
 #define CORRIDOR_ASSERT(condition)                                                                 \
   ((condition) ? static_cast<void>(0)                                                            \
                : ::corridor::assertion_failed(#condition, __FILE__, __LINE__, nullptr))
 // With a fixed sentence saying what went wrong (a string literal).
 #define CORRIDOR_ASSERT_MSG(condition, detail)                                                     \
   ((condition) ? static_cast<void>(0) : ::corridor::assertion_failed(#condition, __FILE__, __LINE__, detail))
+#endif

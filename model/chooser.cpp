@@ -1,6 +1,7 @@
 #include "model/chooser.hpp"
 
-#include <cassert>
+#include "model/assert.hpp"
+
 #include <charconv>
 #include <stdexcept>
 
@@ -82,7 +83,7 @@ void Chooser::start_defaults() {
 }
 
 std::uint64_t Chooser::decided(ChoiceKind kind, std::uint64_t value, std::uint64_t bound) {
-  assert(value < bound || bound <= 1);
+  CORRIDOR_ASSERT(value < bound || bound <= 1);
   if (bound <= 1) return 0;  // no real decision: nothing logged, as in below()
   if (!replaying_) {
     log_.push({kind, value});

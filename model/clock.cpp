@@ -1,5 +1,7 @@
 #include "model/clock.hpp"
 
+#include "model/assert.hpp"
+
 namespace corridor {
 
 time_ns NodeClock::true_time_at_monotonic(time_ns mono_ns) const {
@@ -10,7 +12,7 @@ time_ns NodeClock::true_time_at_monotonic(time_ns mono_ns) const {
   int128 dt = (local * 1'000'000 + rate - 1) / rate;
   time_ns t = true_base_ns_ + static_cast<time_ns>(dt);
   while (monotonic(t) < mono_ns) ++t;  // at most a step or two of rounding
-  assert(monotonic(t) >= mono_ns);
+  CORRIDOR_ASSERT(monotonic(t) >= mono_ns);
   return t;
 }
 
@@ -26,7 +28,7 @@ void NodeClock::jump(time_ns true_ns, time_ns delta_ns) {
 }
 
 void NodeClock::set_drift(time_ns true_ns, std::int64_t drift_ppm) {
-  assert(drift_ppm > -drift_ppm_limit && drift_ppm < drift_ppm_limit);
+  CORRIDOR_ASSERT(drift_ppm > -drift_ppm_limit && drift_ppm < drift_ppm_limit);
   rebase(true_ns);
   drift_ppm_ = drift_ppm;
 }

@@ -2,9 +2,9 @@
 // A node's clocks. True time is hidden from nodes; each node reads its own wall clock (`now`,
 // which may jump backwards) and its monotonic clock (never goes back, but drifts at the same
 // rate). Both are piecewise linear in true time: a drift change or a jump starts a new piece.
-#include <cassert>
 #include <cstdint>
 
+#include "model/assert.hpp"
 #include "model/time.hpp"
 
 namespace corridor {
@@ -16,7 +16,7 @@ class NodeClock {
  public:
   NodeClock() = default;
   NodeClock(time_ns offset_ns, std::int64_t drift_ppm) : wall_base_ns_(offset_ns), drift_ppm_(drift_ppm) {
-    assert(drift_ppm > -drift_ppm_limit && drift_ppm < drift_ppm_limit);
+    CORRIDOR_ASSERT(drift_ppm > -drift_ppm_limit && drift_ppm < drift_ppm_limit);
   }
 
   time_ns wall(time_ns true_ns) const { return wall_base_ns_ + elapsed_local(true_ns); }
@@ -33,7 +33,7 @@ class NodeClock {
 
  private:
   time_ns elapsed_local(time_ns true_ns) const {
-    assert(true_ns >= true_base_ns_);
+    CORRIDOR_ASSERT(true_ns >= true_base_ns_);
     if (drift_ppm_ == 0) return true_ns - true_base_ns_;  // the common case, without a 128-bit division
     const int128 dt = true_ns - true_base_ns_;
     return static_cast<time_ns>(dt * (1'000'000 + drift_ppm_) / 1'000'000);

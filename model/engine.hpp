@@ -8,7 +8,6 @@
 // The engine knows nothing of the protocol beyond that. It never iterates an unordered
 // container, never reads the wall clock, and routes every random decision through the chooser.
 #include <algorithm>
-#include <cassert>
 #include <concepts>
 #include <cstdint>
 #include <exception>
@@ -24,6 +23,7 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/chooser.hpp"
 #include "model/clock.hpp"
 #include "model/event.hpp"
@@ -319,6 +319,15 @@ class Core {
   }
 
   Core() = default;
+  Core(const Core&) = default;
+  Core(Core&&) = default;
+  Core& operator=(const Core&) = default;
+  Core& operator=(Core&&) = default;
+  // The run in flight may point at step_ for an assertion's message (model/assert.hpp): never
+  // once this engine is gone.
+  ~Core() {
+    if (run_in_flight().step == &step_) run_in_flight().step = nullptr;
+  }
 
   void reset_world(const SimConfig& config, Layout layout, FaultPlan plan, bool record);
   void schedule_start_events();
@@ -333,7 +342,13 @@ class Core {
   void tick(NodeId a) { ++vcs_[std::size_t{a} * actors_ + a]; }
   void merge_vc(NodeId a, std::uint32_t vc_slot);
   std::uint32_t alloc_vc(NodeId from);
-  void free_vc(std::uint32_t vc_slot) { free_vcs_.push_back(vc_slot); }
+  void free_vc(std::uint32_t vc_slot);
+  // Messages in flight per link, counted up when a delivery is scheduled and down when it leaves
+  // (delivered, dropped, lost): the two sides assert each other.
+  void in_flight_up(NodeId from, NodeId to);
+  void in_flight_down(NodeId from, NodeId to);
+  // At the end of a run: every pool balances (slots, vector clocks, in-flight counts, timers).
+  void assert_pools_balanced() const;
 
   EventView view(EventKind kind, NodeId actor) const;
   // Hands the event to every observer and, when recording, appends its record.
@@ -384,6 +399,7 @@ class Core {
 
   std::vector<Pending> slots_;
   std::vector<std::uint32_t> free_slots_;
+  std::uint32_t slots_live_ = 0;  // slots in use: slots_.size() - free_slots_.size()
   std::vector<HeapEntry> heap_;
 
   std::vector<std::uint16_t> link_specs_;  // actors x actors: 0 default, else 1 + override index
@@ -396,8 +412,18 @@ class Core {
   std::vector<std::uint32_t> vcs_;       // actors x actors
   std::vector<std::uint32_t> msg_vcs_;   // pool of vector clocks carried by messages
   std::vector<std::uint32_t> free_vcs_;
+  std::vector<std::uint8_t> vc_live_;    // per pooled vector clock: 1 while a message carries it
+  std::uint32_t vcs_live_ = 0;
 
-  std::vector<NodeId> restarted_;  // crash-restarts applied this step, awaiting on_recover
+  // Crash-restarts applied this step, awaiting on_recover, each with the record of its recover
+  // event: one fault may restart several nodes before any of their handlers runs.
+  struct Restart {
+    NodeId actor = no_node;
+    std::size_t record_index = 0;
+  };
+  std::vector<Restart> restarted_;
+  // After emitting a's recover event.
+  void restart_pending(NodeId a) { restarted_.push_back({a, records_.size() - (record_ ? 1 : 0)}); }
   std::vector<std::uint32_t> operations_started_;  // per actor, this run
 
   History history_;
@@ -471,7 +497,7 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
       const auto entry = this->pop_due(limit_ns);
       if (!entry) return false;
       if (this->hold_if_paused(entry->slot)) continue;
-      assert(entry->due_ns >= this->now_ns_);
+      CORRIDOR_ASSERT_MSG(entry->due_ns >= this->now_ns_, "true time never goes back");
       this->now_ns_ = entry->due_ns;
       ++this->step_;
       apply(entry->slot);
@@ -484,7 +510,8 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
   // Untimed: fires the enabled event in `slot` (from enabled_events); true time moves to its due
   // time, never back, which is the same as an extra delay on every other pending event.
   void fire(std::uint32_t slot) {
-    assert(this->untimed_ && slot < this->slots_.size() && this->slots_[slot].in_use);
+    CORRIDOR_ASSERT(this->untimed_);
+    CORRIDOR_ASSERT(slot < this->slots_.size() && this->slots_[slot].in_use);
     this->now_ns_ = std::max(this->now_ns_, this->slots_[slot].due_ns);
     ++this->step_;
     apply(slot);
@@ -511,6 +538,7 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
 
   // The end of a run at true time end_ns: monitors' end checks, then history checkers.
   void finish(time_ns end_ns) {
+    this->assert_pools_balanced();
     if (end_ns > this->now_ns_) this->now_ns_ = end_ns;
     for (RunObserver* o : this->observers_) {
       o->on_run_end(this->now_ns_);
@@ -580,7 +608,7 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
         this->status_[a] = ActorStatus::up;
         this->tick(a);
         this->emit(this->view(EventKind::recover, a), this->record_ ? std::string("restart") : std::string());
-        this->restarted_.push_back(a);
+        this->restart_pending(a);
         restart_recovered();
         break;
       }
@@ -595,7 +623,7 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
     const std::uint32_t vc_slot = p.vc_slot;
     Message message = std::move(p.message);
     this->free_slot(slot);
-    --this->link_in_flight_[std::size_t{from} * this->actors_ + to];
+    this->in_flight_down(from, to);
     if (this->status_[to] != ActorStatus::up) {
       this->free_vc(vc_slot);
       this->emit_drop(from, to, id, DropReason::down);
@@ -618,10 +646,13 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
   }
 
   // Runs a handler of actor a, catching what protocol code throws (exit code 3), and records
-  // the actor's state afterwards when a trace is being kept.
+  // the actor's state afterwards, when a trace is being kept, on the record of the event that ran
+  // the handler (by default the event just emitted).
+  static constexpr std::size_t last_record = SIZE_MAX;
   template <class Fn>
-  void run_handler(NodeId a, Fn&& fn) {
-    const std::size_t record_index = this->records_.size() - (this->record_ ? 1 : 0);
+  void run_handler(NodeId a, Fn&& fn, std::size_t record_index = last_record) {
+    if (record_index == last_record) record_index = this->records_.size() - (this->record_ ? 1 : 0);
+    CORRIDOR_ASSERT(!this->record_ || record_index < this->records_.size());
     Ctx ctx(*this, a);
     try {
       if (a < this->layout_.nodes) {
@@ -649,13 +680,15 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
 
   // Crash-restart: a node whose restart fault just ran gets fresh volatile state and on_recover.
   void restart_recovered() {
-    for (NodeId a : this->restarted_) {
+    for (const auto& [a, record_index] : this->restarted_) {
+      CORRIDOR_ASSERT(a < this->actors_ && this->status_[a] == ActorStatus::up);
+      CORRIDOR_ASSERT(!this->record_ || this->records_[record_index].kind == EventKind::recover);
       if (a < this->layout_.nodes) nodes_[a] = Node{};
       else if constexpr (has_clients) clients_[a - this->layout_.nodes] = Client{};
       run_handler(a, [&](auto& actor, Ctx& ctx) {
         if constexpr (requires { actor.on_recover(ctx); }) actor.on_recover(ctx);
         else actor.on_start(ctx);
-      });
+      }, record_index);
     }
     this->restarted_.clear();
   }

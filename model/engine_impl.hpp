@@ -5,8 +5,8 @@ namespace corridor {
 
 template <class M, class D, class T>
 void Core<M, D, T>::reset_world(const SimConfig& config, Layout layout, FaultPlan plan, bool record) {
-  assert(layout.nodes > 0);
-  assert(layout.nodes + layout.clients <= 4096);
+  CORRIDOR_ASSERT(layout.nodes > 0);
+  CORRIDOR_ASSERT(layout.nodes + layout.clients <= 4096);
   CORRIDOR_ASSERT_MSG(layout.helpers < layout.nodes, "a layout's helpers are some of its nodes, not all");
   config_ = config;
   layout_ = layout;
@@ -15,6 +15,8 @@ void Core<M, D, T>::reset_world(const SimConfig& config, Layout layout, FaultPla
   record_ = record;
   now_ns_ = 0;
   step_ = 0;
+  // Published for assertion messages: a failing CORRIDOR_ASSERT names the step of this run.
+  run_in_flight().step = &step_;
   seq_ = seq_base;
   front_seq_ = seq_base;
   next_message_id_ = 1;
@@ -26,11 +28,12 @@ void Core<M, D, T>::reset_world(const SimConfig& config, Layout layout, FaultPla
   // Keep slot storage between runs (no allocation per event once warm), but forget contents.
   slots_.clear();
   free_slots_.clear();
+  slots_live_ = 0;
   heap_.clear();
   link_specs_.clear();
   if (!config.links.empty()) {
     link_specs_.assign(std::size_t{actors_} * actors_, 0);
-    assert(config.links.size() < 60'000);
+    CORRIDOR_ASSERT(config.links.size() < 60'000);
     for (std::size_t i = 0; i < config.links.size(); ++i) {
       const LinkOverride& o = config.links[i];
       if (o.from >= actors_ || o.to >= actors_) continue;  // names a node this run does not have
@@ -46,6 +49,8 @@ void Core<M, D, T>::reset_world(const SimConfig& config, Layout layout, FaultPla
   vcs_.assign(std::size_t{actors_} * actors_, 0);
   msg_vcs_.clear();
   free_vcs_.clear();
+  vc_live_.clear();
+  vcs_live_ = 0;
   history_.clear();
   violation_.reset();
   records_.clear();
@@ -80,12 +85,14 @@ std::uint32_t Core<M, D, T>::alloc_slot(PendingKind kind, NodeId target) {
     slot = free_slots_.back();
     free_slots_.pop_back();
   } else {
-    assert(slots_.size() < (1u << 30) && "pending events without bound");
+    CORRIDOR_ASSERT_MSG(slots_.size() < (1u << 30), "pending events without bound");
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
   }
   Pending& p = slots_[slot];
-  assert(!p.in_use);
+  CORRIDOR_ASSERT_MSG(!p.in_use, "a slot on the free list is free");
+  ++slots_live_;
+  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
   p.kind = kind;
   p.in_use = true;
   p.target = target;
@@ -95,21 +102,28 @@ std::uint32_t Core<M, D, T>::alloc_slot(PendingKind kind, NodeId target) {
 
 template <class M, class D, class T>
 void Core<M, D, T>::free_slot(std::uint32_t slot) {
+  CORRIDOR_ASSERT(slot < slots_.size());
   Pending& p = slots_[slot];
-  assert(p.in_use);
+  CORRIDOR_ASSERT_MSG(p.in_use, "a pending slot is freed once");
+  CORRIDOR_ASSERT(slots_live_ > 0);
   p.in_use = false;
   ++p.generation;
+  --slots_live_;
   free_slots_.push_back(slot);
+  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
 }
 
 template <class M, class D, class T>
 void Core<M, D, T>::push(std::uint32_t slot, time_ns due_ns) {
-  assert(due_ns >= now_ns_);
+  CORRIDOR_ASSERT(due_ns >= now_ns_);
+  CORRIDOR_ASSERT_MSG(slot < slots_.size() && slots_[slot].in_use, "only a live slot is scheduled");
+  CORRIDOR_ASSERT(seq_ < UINT64_MAX);
   slots_[slot].seq = ++seq_;
   slots_[slot].due_ns = due_ns;
   if (untimed_) return;  // explorers pick from the slots; no heap orders them
   heap_.push_back({due_ns, seq_, slot});
   std::push_heap(heap_.begin(), heap_.end(), later);
+  CORRIDOR_ASSERT_MSG(heap_.size() < (std::size_t{1} << 31), "heap entries without bound");
 }
 
 template <class M, class D, class T>
@@ -119,6 +133,7 @@ auto Core<M, D, T>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
     if (top.due_ns > limit_ns) return std::nullopt;
     std::pop_heap(heap_.begin(), heap_.end(), later);
     heap_.pop_back();
+    CORRIDOR_ASSERT(top.slot < slots_.size());
     const Pending& p = slots_[top.slot];
     if (p.in_use && p.seq == top.seq) return top;  // else: cancelled or re-timed
   }
@@ -127,7 +142,7 @@ auto Core<M, D, T>::pop_due(time_ns limit_ns) -> std::optional<HeapEntry> {
 
 template <class M, class D, class T>
 void Core<M, D, T>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const {
-  assert(untimed_);
+  CORRIDOR_ASSERT(untimed_);
   const std::size_t first = out.size();
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const Pending& p = slots_[slot];
@@ -144,12 +159,13 @@ void Core<M, D, T>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& 
 
 template <class M, class D, class T>
 void Core<M, D, T>::lose_in_flight(std::uint32_t slot) {
+  CORRIDOR_ASSERT(slot < slots_.size());
   Pending& p = slots_[slot];
-  assert(p.in_use && p.kind == PendingKind::deliver);
+  CORRIDOR_ASSERT_MSG(p.in_use && p.kind == PendingKind::deliver, "only a message in flight is lost");
   const NodeId from = p.source;
   const NodeId to = p.target;
   const std::uint64_t id = p.message_id;
-  --link_in_flight_[std::size_t{from} * actors_ + to];
+  in_flight_down(from, to);
   free_vc(p.vc_slot);
   free_slot(slot);
   emit_drop(from, to, id, DropReason::loss);
@@ -157,7 +173,9 @@ void Core<M, D, T>::lose_in_flight(std::uint32_t slot) {
 
 template <class M, class D, class T>
 void Core<M, D, T>::duplicate_in_flight(std::uint32_t slot) {
-  assert(slots_[slot].in_use && slots_[slot].kind == PendingKind::deliver);
+  CORRIDOR_ASSERT(slot < slots_.size());
+  CORRIDOR_ASSERT_MSG(slots_[slot].in_use && slots_[slot].kind == PendingKind::deliver,
+                      "only a message in flight is duplicated");
   const std::uint32_t copy = alloc_slot(PendingKind::deliver, slots_[slot].target);
   const Pending& original = slots_[slot];  // after alloc_slot: slots_ may have grown
   Pending& p = slots_[copy];
@@ -166,13 +184,14 @@ void Core<M, D, T>::duplicate_in_flight(std::uint32_t slot) {
   p.message = original.message;
   p.vc_slot = alloc_vc(p.source);
   std::copy_n(&msg_vcs_[std::size_t{original.vc_slot} * actors_], actors_, &msg_vcs_[std::size_t{p.vc_slot} * actors_]);
-  ++link_in_flight_[std::size_t{p.source} * actors_ + p.target];
+  in_flight_up(p.source, p.target);
   push(copy, std::max(now_ns_, original.due_ns));
 }
 
 template <class M, class D, class T>
 void Core<M, D, T>::crash_for_restart(NodeId a) {
-  assert(a < actors_ && (status_[a] == ActorStatus::up || status_[a] == ActorStatus::paused));
+  CORRIDOR_ASSERT(a < actors_);
+  CORRIDOR_ASSERT_MSG(status_[a] == ActorStatus::up || status_[a] == ActorStatus::paused, "only a running node crashes");
   crash_actor(a, true);
   push(alloc_slot(PendingKind::recover, a), now_ns_);
 }
@@ -201,11 +220,69 @@ std::uint32_t Core<M, D, T>::alloc_vc(NodeId from) {
     vc_slot = free_vcs_.back();
     free_vcs_.pop_back();
   } else {
+    CORRIDOR_ASSERT_MSG(vc_live_.size() < (std::size_t{1} << 30), "vector clocks in flight without bound");
     vc_slot = static_cast<std::uint32_t>(msg_vcs_.size() / actors_);
     msg_vcs_.resize(msg_vcs_.size() + actors_);
+    vc_live_.push_back(0);
   }
+  CORRIDOR_ASSERT(vc_slot < vc_live_.size() && vc_live_.size() * actors_ == msg_vcs_.size());
+  CORRIDOR_ASSERT_MSG(vc_live_[vc_slot] == 0, "a vector clock on the free list is free");
+  vc_live_[vc_slot] = 1;
+  ++vcs_live_;
   std::copy_n(&vcs_[std::size_t{from} * actors_], actors_, &msg_vcs_[std::size_t{vc_slot} * actors_]);
   return vc_slot;
+}
+
+template <class M, class D, class T>
+void Core<M, D, T>::free_vc(std::uint32_t vc_slot) {
+  CORRIDOR_ASSERT(vc_slot < vc_live_.size());
+  CORRIDOR_ASSERT_MSG(vc_live_[vc_slot] == 1, "a message's vector clock is freed exactly once");
+  CORRIDOR_ASSERT(vcs_live_ > 0);
+  vc_live_[vc_slot] = 0;
+  --vcs_live_;
+  free_vcs_.push_back(vc_slot);
+}
+
+template <class M, class D, class T>
+void Core<M, D, T>::in_flight_up(NodeId from, NodeId to) {
+  CORRIDOR_ASSERT(from < actors_ && to < actors_);
+  std::uint32_t& count = link_in_flight_[std::size_t{from} * actors_ + to];
+  CORRIDOR_ASSERT_MSG(count < (1u << 30), "messages in flight on one link without bound");
+  ++count;
+}
+
+template <class M, class D, class T>
+void Core<M, D, T>::in_flight_down(NodeId from, NodeId to) {
+  CORRIDOR_ASSERT(from < actors_ && to < actors_);
+  std::uint32_t& count = link_in_flight_[std::size_t{from} * actors_ + to];
+  CORRIDOR_ASSERT_MSG(count > 0, "a message leaves a link that has none in flight");
+  --count;
+}
+
+template <class M, class D, class T>
+void Core<M, D, T>::assert_pools_balanced() const {
+  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
+  std::uint64_t live = 0;
+  std::uint64_t deliveries = 0;
+  for (const Pending& p : slots_) {
+    if (!p.in_use) continue;
+    ++live;
+    if (p.kind != PendingKind::deliver) continue;
+    ++deliveries;
+    CORRIDOR_ASSERT_MSG(p.vc_slot < vc_live_.size() && vc_live_[p.vc_slot] == 1, "a message in flight carries a live vector clock");
+  }
+  CORRIDOR_ASSERT(live == slots_live_);
+  CORRIDOR_ASSERT_MSG(vcs_live_ == deliveries, "one vector clock per message in flight");
+  std::uint64_t in_flight = 0;
+  for (std::uint32_t count : link_in_flight_) in_flight += count;
+  CORRIDOR_ASSERT_MSG(in_flight == deliveries, "the links' in-flight counts add up to the messages in flight");
+  for (NodeId a = 0; a < actors_; ++a) {
+    for (std::uint32_t slot : timers_[a]) {
+      CORRIDOR_ASSERT(slot < slots_.size());
+      const Pending& p = slots_[slot];
+      CORRIDOR_ASSERT_MSG(p.in_use && p.kind == PendingKind::timer && p.target == a, "a node's live timers are its own");
+    }
+  }
 }
 
 template <class M, class D, class T>
@@ -226,7 +303,7 @@ template <class M, class D, class T>
 void Core<M, D, T>::emit(const EventView& v, std::string summary) {
   for (RunObserver* o : observers_) o->on_event(v);
   if (!record_) return;
-  assert(records_.size() < 50'000'000);
+  CORRIDOR_ASSERT_MSG(records_.size() < 50'000'000, "a recorded run of 50,000,000 events (lower its step budget)");
   EventRecord r;
   r.step = v.step;
   r.true_ns = v.true_ns;
@@ -254,7 +331,6 @@ void Core<M, D, T>::emit_drop(NodeId from, NodeId to, std::uint64_t message_id, 
 
 template <class M, class D, class T>
 time_ns Core<M, D, T>::draw_delay(const DelaySpec& d) {
-  constexpr time_ns delay_ns_max = seconds(1000);
   switch (d.kind) {
     case DelaySpec::Kind::constant:
       return d.a_ns;
@@ -266,12 +342,12 @@ time_ns Core<M, D, T>::draw_delay(const DelaySpec& d) {
     case DelaySpec::Kind::exponential:
       return static_cast<time_ns>(chooser_.value(ChoiceKind::delay, static_cast<std::uint64_t>(d.a_ns), [&](std::uint64_t bits) {
         const double extra = exponential_from_draw(bits, static_cast<double>(d.b_ns));
-        return static_cast<std::uint64_t>(std::min<double>(static_cast<double>(d.a_ns) + extra, static_cast<double>(delay_ns_max)));
+        return static_cast<std::uint64_t>(std::min<double>(static_cast<double>(d.a_ns) + extra, static_cast<double>(drawn_delay_ns_max)));
       }));
     case DelaySpec::Kind::normal:
       return static_cast<time_ns>(chooser_.value(ChoiceKind::delay, static_cast<std::uint64_t>(d.a_ns), [&](std::uint64_t bits) {
         const double x = normal_from_draw(bits, static_cast<double>(d.a_ns), static_cast<double>(d.b_ns));
-        return static_cast<std::uint64_t>(std::clamp<double>(x, 0.0, static_cast<double>(delay_ns_max)));
+        return static_cast<std::uint64_t>(std::clamp<double>(x, 0.0, static_cast<double>(drawn_delay_ns_max)));
       }));
   }
   return d.a_ns;
@@ -317,7 +393,8 @@ void Core<M, D, T>::send(NodeId from, NodeId to, M message) {
     p.vc_slot = alloc_vc(from);
     if (copy + 1 < copies) p.message = message;
     else p.message = std::move(message);
-    ++link_in_flight_[link];
+    in_flight_up(from, to);
+    CORRIDOR_ASSERT(spec.capacity == 0 || link_in_flight_[link] <= spec.capacity);
     push(slot, due);
   }
 }
@@ -369,7 +446,7 @@ void Core<M, D, T>::record_history(NodeId actor, OpType type, std::string_view f
   h.value = std::move(value);
   h.true_time_ns = now_ns_;
   h.step = step_;
-  assert(history_.size() < 10'000'000);
+  CORRIDOR_ASSERT_MSG(history_.size() < 10'000'000, "a history of 10,000,000 events (lower the run's operations)");
   history_.push_back(std::move(h));
   EventView v = view(EventKind::history, actor);
   v.history = &history_.back();
@@ -418,7 +495,8 @@ void Core<M, D, T>::crash_actor(NodeId a, bool restart) {
     Pending& p = slots_[slot];
     if (!p.in_use) continue;
     if (p.kind == PendingKind::deliver) {
-      --link_in_flight_[std::size_t{p.source} * actors_ + p.target];
+      CORRIDOR_ASSERT(p.target == a);
+      in_flight_down(p.source, p.target);
       free_vc(p.vc_slot);
       const NodeId from = p.source;
       const std::uint64_t id = p.message_id;
@@ -449,11 +527,12 @@ void Core<M, D, T>::resume_actor(NodeId a) {
   emit(view(EventKind::resume, a), record_ ? fmt::format("resume ({} events waited)", held_[a].size()) : std::string());
   // Held events fire now, in the order they were due, and before anything else due now: a
   // message sent later on a FIFO link and due exactly now must not overtake them.
-  assert(front_seq_ > held_[a].size());
+  CORRIDOR_ASSERT(front_seq_ > held_[a].size());
   front_seq_ -= held_[a].size();
   std::uint64_t seq = front_seq_;
   for (std::uint32_t slot : held_[a]) {
     if (!slots_[slot].in_use) continue;
+    CORRIDOR_ASSERT(slots_[slot].target == a);
     slots_[slot].seq = seq;
     heap_.push_back({now_ns_, seq++, slot});
     std::push_heap(heap_.begin(), heap_.end(), later);
@@ -528,7 +607,7 @@ void Core<M, D, T>::apply_fault_end(std::uint32_t index) {
         status_[a] = ActorStatus::up;
         tick(a);
         emit(view(EventKind::recover, a), record_ ? std::string("restart") : std::string());
-        restarted_.push_back(a);
+        restart_pending(a);
       }
       break;
     case FaultKind::pause:

@@ -2,9 +2,9 @@
 // Our own PRNG and distributions. The standard library's distributions differ between
 // implementations, so none of them may decide anything in a run (the determinism contract).
 #include <array>
-#include <cassert>
 #include <cstdint>
 
+#include "model/assert.hpp"
 #include "model/time.hpp"
 
 namespace corridor {
@@ -55,7 +55,7 @@ class Xoshiro256 {
 // Uniform integer in [0, bound) by Lemire's multiply-shift with rejection: unbiased and exact.
 template <class Next>
 std::uint64_t uniform_below(Next&& next, std::uint64_t bound) {
-  assert(bound > 0);
+  CORRIDOR_ASSERT(bound > 0);
   uint128 m = static_cast<uint128>(next()) * bound;
   auto low = static_cast<std::uint64_t>(m);
   if (low < bound) {

@@ -20,6 +20,10 @@ struct DelaySpec {
   friend bool operator==(const DelaySpec&, const DelaySpec&) = default;
 };
 
+// The longest delay a link draws: exponential and normal tails are cut here (the engine), and
+// where the shrinker postpones a delivery the violation does not need.
+inline constexpr time_ns drawn_delay_ns_max = seconds(1000);
+
 struct LinkSpec {
   DelaySpec delay;
   double loss = 0.0;            // probability a message is lost

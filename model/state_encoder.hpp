@@ -4,7 +4,6 @@
 // time, no addresses, no order that depends on hashing or allocation. Two states with the same
 // bytes are the same state to every explorer.
 #include <algorithm>
-#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -15,6 +14,8 @@
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
+
+#include "model/assert.hpp"
 
 namespace corridor {
 
@@ -53,7 +54,7 @@ class StateEncoder {
  private:
   // On the hot path of every search: a size check and a memcpy of a known length.
   void append(const void* data, std::size_t size) {
-    assert(size_ + size <= bytes_max);
+    CORRIDOR_ASSERT(size_ + size <= bytes_max);
     if (size_ + size > bytes_.size()) bytes_.resize(std::max(2 * bytes_.size(), size_ + size));
     if (size > 0) std::memcpy(bytes_.data() + size_, data, size);
     size_ += size;

@@ -32,7 +32,6 @@
 // checks on every reference protocol and planted bug that the same violations are reachable with
 // and without it.
 #include <algorithm>
-#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -43,6 +42,7 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/engine.hpp"
 #include "model/node_renaming.hpp"
 #include "model/simulation.hpp"
@@ -115,7 +115,7 @@ class WorldModel {
 
   WorldModel(Spec spec, const SimConfig& config, WorldLimits limits)
       : spec_(std::make_shared<const Spec>(std::move(spec))), config_(untimed_config(config)), limits_(limits) {
-    assert(spec_->layout && spec_->targets);
+    CORRIDOR_ASSERT(spec_->layout && spec_->targets);
     crash_targets_ = spec_->targets(config_).nodes;
   }
 
@@ -179,12 +179,12 @@ class WorldModel {
     n.monitors.reserve(s.monitors.size());
     for (const auto& m : s.monitors) {
       std::shared_ptr<RunObserver> copy = m->clone();
-      assert(copy);
+      CORRIDOR_ASSERT(copy);
       raw.push_back(copy.get());
       n.monitors.push_back(std::move(copy));
     }
     world->replace_observers(std::move(raw));
-    if (a.kind != Action::Kind::crash) assert(world->pending_is(a.slot, a.seq));
+    if (a.kind != Action::Kind::crash) CORRIDOR_ASSERT(world->pending_is(a.slot, a.seq));
     switch (a.kind) {
       case Action::Kind::fire: world->fire(a.slot); break;
       case Action::Kind::lose:
@@ -312,7 +312,7 @@ class WorldModel {
     if constexpr (has_symmetry) {
       if (!s.symmetric) return order;
       const NodeRange range = P::Symmetry::interchangeable(w.layout_nodes());
-      assert(range.first <= range.last && range.last <= w.layout_nodes());
+      CORRIDOR_ASSERT(range.first <= range.last && range.last <= w.layout_nodes());
       std::vector<std::uint64_t> key(w.layout_nodes(), 0);
       for (NodeId n = range.first; n < range.last; ++n) {
         Hasher h;

@@ -58,8 +58,11 @@ SimConfig ProtocolEntry::default_config(std::uint32_t variant) const {
 }
 
 SimConfig ProtocolEntry::demo_config(std::uint32_t variant) const {
+  return info.variants.at(variant).planted_bug ? under_demo_faults(variant) : default_config(variant);
+}
+
+SimConfig ProtocolEntry::under_demo_faults(std::uint32_t variant) const {
   SimConfig config = default_config(variant);
-  if (!info.variants.at(variant).planted_bug) return config;
   const SimConfig fresh;
   if (!info.demo_faults.empty()) {
     config.faults = fresh.faults;

@@ -66,6 +66,9 @@ struct ProtocolEntry {
   SimConfig default_config(std::uint32_t variant) const;
   // The config the demo uses: the fault model, or for a planted bug the demo's faults and clock.
   SimConfig demo_config(std::uint32_t variant) const;
+  // `variant` under the demo's faults and clock, whatever its kind (a correct variant must pass
+  // what its planted bugs are found under); demo_config of a planted bug is this.
+  SimConfig under_demo_faults(std::uint32_t variant) const;
 };
 
 // Checks what the registration of one protocol says about its variants and invariants (the

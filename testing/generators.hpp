@@ -13,7 +13,6 @@
 //
 // Header-only and test-side: include it from test code that links RapidCheck.
 #include <algorithm>
-#include <cassert>
 #include <cstdint>
 #include <ostream>
 #include <vector>
@@ -21,6 +20,7 @@
 #include <rapidcheck.h>
 
 #include "explorers/random_explorer.hpp"
+#include "model/assert.hpp"
 #include "model/fault_plan.hpp"
 #include "model/units.hpp"
 #include "model/verdict.hpp"
@@ -62,16 +62,20 @@ namespace gen {
 
 // A node count in [lo, hi]; shrinks toward lo.
 inline rc::Gen<std::uint32_t> cluster_size(std::uint32_t lo, std::uint32_t hi) {
-  assert(lo >= 1 && lo <= hi);
+  CORRIDOR_ASSERT(lo >= 1 && lo <= hi);
   return rc::gen::inRange<std::uint32_t>(lo, hi + 1);
 }
 
 // One whole fault (a crash with its restart, a pause, a partition of one node from the rest, a
-// drift change) at a time in [0, horizon); shrinks toward the first kind, node 0, time 0 and a
-// short duration.
+// drift change in [-50,000, 50,000] ppm) at a time in [0, horizon); shrinks toward the first kind,
+// node 0, time 0, a short duration and no drift.
 inline rc::Gen<FaultEvent> fault(std::uint32_t nodes, time_ns horizon_ns, std::vector<FaultKind> kinds) {
+  // RapidCheck shrinks a number toward the low end of its range, so the drift is drawn as a rank
+  // 0, 1, 2, 3, 4, ... read as 0, +1, -1, +2, -2, ... ppm: shrinking it goes toward no drift.
+  constexpr std::int64_t drift_ppm_max = 50'000;
+  const auto drift_of_rank = [](std::int64_t rank) { return rank % 2 == 1 ? (rank + 1) / 2 : -(rank / 2); };
   return rc::gen::apply(
-      [nodes](FaultKind kind, std::uint32_t node, time_ns at_ns, time_ns duration_ns) {
+      [nodes, drift_of_rank](FaultKind kind, std::uint32_t node, time_ns at_ns, time_ns duration_ns, std::int64_t drift_rank) {
         FaultEvent f;
         f.kind = kind;
         f.at_ns = at_ns;
@@ -83,12 +87,13 @@ inline rc::Gen<FaultEvent> fault(std::uint32_t nodes, time_ns horizon_ns, std::v
           }
         } else if (kind == FaultKind::drift) {
           f.duration_ns = -1;
-          f.drift_ppm = static_cast<std::int64_t>(duration_ns % 100'000) - 50'000;
+          f.drift_ppm = drift_of_rank(drift_rank);
         }
         return f;
       },
       rc::gen::elementOf(kinds), rc::gen::inRange<std::uint32_t>(0, nodes), rc::gen::inRange<time_ns>(0, horizon_ns),
-      rc::gen::inRange<time_ns>(ms(1), std::max<time_ns>(ms(2), horizon_ns / 2)));
+      rc::gen::inRange<time_ns>(ms(1), std::max<time_ns>(ms(2), horizon_ns / 2)),
+      rc::gen::inRange<std::int64_t>(0, 2 * drift_ppm_max + 1));
 }
 
 // Up to `faults_max` faults, in time order (as a parsed plan is); shrinks by removing entries and

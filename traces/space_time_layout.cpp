@@ -1,12 +1,12 @@
 #include "traces/space_time_layout.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <map>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/fault_plan.hpp"
 
 namespace corridor {
@@ -206,7 +206,7 @@ class Builder {
   void open_band(const EventRecord& e, Layout::BandKind kind, std::vector<std::uint32_t> lanes, const std::string& label) {
     lanes.erase(std::remove(lanes.begin(), lanes.end(), no_lane), lanes.end());
     if (lanes.empty()) return;
-    assert(open_.size() < 1'000'000);
+    CORRIDOR_ASSERT(open_.size() < 1'000'000);
     open_.push_back({e.step, std::move(lanes), kind, label.empty() ? to_string(e.kind) : label});
   }
 

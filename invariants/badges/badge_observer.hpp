@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "invariants/badges/badge_monitor.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -17,7 +18,7 @@ class BadgeObserver final : public RunObserver, private WorldView {
   BadgeObserver(const E& engine, std::vector<Badge>& out) : engine_(engine), sink_(out) {}
 
   BadgeObserver& add(std::unique_ptr<BadgeMonitor> monitor) {
-    assert(monitors_.size() < 64 && "badge monitors without bound");
+    CORRIDOR_ASSERT_MSG(monitors_.size() < 64, "badge monitors without bound");
     kinds_.push_back(monitor->event_kinds());
     monitors_.push_back(std::move(monitor));
     return *this;

@@ -1,8 +1,9 @@
 #include "invariants/badges/badge_stats.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
+
+#include "model/assert.hpp"
 
 namespace corridor::invariants {
 
@@ -17,11 +18,11 @@ const char* to_string(BadgeTrend trend) {
 }
 
 BadgeStats::BadgeStats(std::uint32_t nodes) : nodes_(nodes), per_node_(nodes, 0), per_window_(windows_count, 0) {
-  assert(nodes > 0);
+  CORRIDOR_ASSERT(nodes > 0);
 }
 
 void BadgeStats::add_run(const std::vector<Badge>& badges, std::uint64_t events, time_ns duration_ns) {
-  assert(duration_ns > 0);
+  CORRIDOR_ASSERT(duration_ns > 0);
   ++runs_;
   events_ += events;
   duration_ns_ += duration_ns;
@@ -37,7 +38,7 @@ void BadgeStats::add_run(const std::vector<Badge>& badges, std::uint64_t events,
 }
 
 void BadgeStats::merge(const BadgeStats& other) {
-  assert(other.nodes_ == nodes_);
+  CORRIDOR_ASSERT(other.nodes_ == nodes_);
   runs_ += other.runs_;
   badges_ += other.badges_;
   events_ += other.events_;
@@ -83,7 +84,7 @@ std::optional<time_ns> BadgeStats::first_drift_median_ns() const {
 }
 
 double BadgeStats::window_rate(std::uint32_t i) const {
-  assert(i < windows_count);
+  CORRIDOR_ASSERT(i < windows_count);
   if (duration_ns_ == 0) return 0.0;
   return static_cast<double>(per_window_[i]) / (simulated_seconds() / windows_count);
 }

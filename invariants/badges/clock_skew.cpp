@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/units.hpp"
 
 namespace corridor::invariants {
@@ -20,7 +21,7 @@ ClockSkewMonitor::ClockSkewMonitor(SkewView view, time_ns skew_ns_max, time_ns d
                                view == SkewView::node_local ? fmt::format(", delay_ns_max = {}", format_duration(delay_ns_max)) : ""),
                    view == SkewView::node_local ? "send/receive (node-local: timestamps in messages)"
                                                 : "send/receive (omniscient: true clocks at delivery)"} {
-  assert(skew_ns_max >= 0 && delay_ns_max >= 0);
+  CORRIDOR_ASSERT(skew_ns_max >= 0 && delay_ns_max >= 0);
 }
 
 void ClockSkewMonitor::on_run_start(const RunInfo& info) {

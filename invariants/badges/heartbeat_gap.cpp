@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/units.hpp"
 
 namespace corridor::invariants {
@@ -12,7 +13,7 @@ HeartbeatGapMonitor::HeartbeatGapMonitor(time_ns gap_ns_max, BadgeNotes notes)
       declaration_{"heartbeat-gap", "failure-detector",
                    fmt::format("A live peer's heartbeats arrive at most {} apart.", format_duration(gap_ns_max)),
                    fmt::format("gap_ns_max = {}", format_duration(gap_ns_max)), "receive (heartbeat)"} {
-  assert(gap_ns_max > 0);
+  CORRIDOR_ASSERT(gap_ns_max > 0);
 }
 
 void HeartbeatGapMonitor::on_run_start(const RunInfo& info) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
+
 namespace corridor::invariants {
 
 LeaderCountMonitor::LeaderCountMonitor(std::uint32_t leaders_max, BadgeNotes notes)
@@ -28,7 +30,7 @@ void LeaderCountMonitor::observe(const EventView& event, const WorldView& world,
     leads_[event.actor] = leads;
     count_ = leads ? count_ + 1 : count_ - 1;
   }
-  assert(count_ <= leads_.size());
+  CORRIDOR_ASSERT(count_ <= leads_.size());
   if (count_ <= leaders_max_) {
     over_ = false;
     return;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "model/assert.hpp"
 #include "model/units.hpp"
 
 namespace corridor::invariants {
@@ -10,7 +11,7 @@ MessageDelayMonitor::MessageDelayMonitor(time_ns delay_ns_max)
     : delay_ns_max_(delay_ns_max),
       declaration_{"message-delay", "network", fmt::format("Messages are delivered within {}.", format_duration(delay_ns_max)),
                    fmt::format("delay_ns_max = {}", format_duration(delay_ns_max)), "send/receive"} {
-  assert(delay_ns_max > 0);
+  CORRIDOR_ASSERT(delay_ns_max > 0);
 }
 
 void MessageDelayMonitor::on_run_start(const RunInfo&) { sent_.fill(Sent{}); }

@@ -132,4 +132,30 @@ TEST(ExhaustiveBounds, CollisionProbabilityIsTheBirthdayBound) {
 }
 
 }  // namespace
+// The check exhaustive.hpp points callers to: options a search cannot run with get one sentence
+// naming them (the program shows it and exits 64), and the search asserts it was called.
+TEST(ExhaustiveOptions, ValidateRefusesWhatASearchCannotRunWithInOneSentence) {
+  ExhaustiveOptions o;
+  EXPECT_EQ(validate_exhaustive_options(o), std::nullopt);
+  o.symmetry = o.por = true;
+  const std::optional<std::string> both = validate_exhaustive_options(o);
+  ASSERT_TRUE(both.has_value());
+  EXPECT_NE(both->find("--symmetry and --por"), std::string::npos) << *both;
+  o.por = false;
+  EXPECT_EQ(validate_exhaustive_options(o), std::nullopt);
+  o.jobs = 0;
+  EXPECT_TRUE(validate_exhaustive_options(o).has_value());
+  o.jobs = 1;
+  o.states_max = 0;
+  EXPECT_TRUE(validate_exhaustive_options(o).has_value());
+}
+
+TEST(ExhaustiveOptionsDeathTest, ASearchWithRefusedOptionsIsADefectOfItsCaller) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  ExhaustiveOptions o;
+  o.symmetry = o.por = true;
+  EXPECT_EXIT(explore_exhaustive(Counters{}, o), ::testing::ExitedWithCode(3),
+              "internal assertion failed: .*validate_exhaustive_options.*checked first");
+}
+
 }  // namespace corridor

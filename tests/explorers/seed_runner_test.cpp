@@ -1,3 +1,8 @@
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "explorers/seed_runner.hpp"
@@ -92,4 +97,45 @@ TEST(SeedRunner, DeterminismCheckPassesOnADeterministicProtocol) {
   config.time_limit_ns = ms(30);
   auto sim = flaky_factory()();
   EXPECT_FALSE(check_determinism(*sim, config, 5));
+}
+
+// The crash handler (cli/main.cpp) names the seeds in flight from in_flight_seed: every worker's
+// seed must be there, up to the most threads run_campaign starts.
+TEST(SeedRunner, EveryWorkerOfTheMostThreadsShowsItsSeedInFlight) {
+  SimConfig config;
+  config.nodes = 1;
+  config.time_limit_ns = ms(2);
+  const std::uint64_t runs = 2048;
+  CampaignConfig campaign{.master_seed = 5, .runs = runs, .jobs = 1024, .keep_going = true};
+  std::atomic<std::uint64_t> visible{0};
+  const CampaignResult r = run_campaign(flaky_factory(), config, campaign, {},
+                                        [&](std::uint64_t index, const Simulation&, const RunOutcome&) {
+                                          const std::uint64_t seed = seed_of_run(campaign, index);
+                                          for (std::size_t slot = 0; slot < in_flight_slots; ++slot) {
+                                            if (in_flight_seed(slot) == seed) {
+                                              visible.fetch_add(1);
+                                              break;
+                                            }
+                                          }
+                                          // So that the threads started last get runs too.
+                                          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                                        });
+  EXPECT_EQ(r.jobs, 1024u);
+  EXPECT_EQ(r.runs_done, runs);
+  EXPECT_EQ(visible.load(), runs);
+}
+
+// Seed 0 is a seed like any other (--seed 0), not the mark of an idle worker.
+TEST(SeedRunner, SeedZeroShowsInFlightAndIdleWorkersShowNone) {
+  SimConfig config;
+  config.nodes = 1;
+  config.time_limit_ns = ms(2);
+  CampaignConfig campaign{.only_seed = 0, .jobs = 1};
+  std::size_t showing_zero = 0;
+  run_campaign(flaky_factory(), config, campaign, {}, [&](std::uint64_t, const Simulation&, const RunOutcome&) {
+    for (std::size_t slot = 0; slot < in_flight_slots; ++slot) {
+      if (in_flight_seed(slot) == std::optional<std::uint64_t>(0)) ++showing_zero;
+    }
+  });
+  EXPECT_EQ(showing_zero, 1u);
 }

@@ -176,3 +176,21 @@ TEST(Faults, ClockSettingsApplyBeforeStartAndOtherFaultsAfter) {
   ASSERT_NE(start, records.end());
   EXPECT_EQ(start->local_ns, seconds(5));
 }
+
+// Exponential and normal tails are cut at one cap, drawn_delay_ns_max, which the shrinker also
+// postpones deliveries to (explorers/shrink.cpp): a delay never exceeds it, and a heavy tail hits it.
+TEST(Network, DrawnDelaysStopAtTheOneCap) {
+  SimulationOf<Blaster> sim(test_protocols::blaster_spec());
+  SimConfig config = config_with("delay=exp:1ms:100000s");
+  config.time_limit_ns = 2 * drawn_delay_ns_max;
+  run_once(sim, config, 4, {.record = true});
+  time_ns latest_ns = 0;
+  std::size_t deliveries = 0;
+  for (const EventRecord& r : sim.records()) {
+    if (r.kind != EventKind::deliver) continue;
+    ++deliveries;
+    latest_ns = std::max(latest_ns, r.true_ns);  // every message was sent at time 0
+  }
+  EXPECT_EQ(deliveries, Blaster::count);
+  EXPECT_EQ(latest_ns, drawn_delay_ns_max);
+}

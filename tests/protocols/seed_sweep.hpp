@@ -48,19 +48,13 @@ inline bool is_expected(const std::string& finds, const std::string& invariant) 
   return false;
 }
 
-// `config` for `variant` of `name` with its default fault model, or with the demo's.
+// `config` for `variant` of `name` with its default fault model, or with the demo's (the
+// registry's, so that a test runs what `corridor demo` runs).
 inline SimConfig config_for(const ProtocolEntry& entry, std::string_view variant, bool demo = false) {
   const int index = entry.variant_index(variant);
   if (index < 0) throw std::runtime_error("no such variant");
-  SimConfig config = entry.default_config(static_cast<std::uint32_t>(index));
-  if (demo) {
-    config.faults = {};
-    config.link = {};
-    config.clock = {};
-    apply_fault_spec(entry.info.demo_faults, config);
-    apply_clock_spec(entry.info.demo_clock, config);
-  }
-  return config;
+  const auto v = static_cast<std::uint32_t>(index);
+  return demo ? entry.under_demo_faults(v) : entry.default_config(v);
 }
 
 // Runs seeds 0..budget-1 until the first violation.
