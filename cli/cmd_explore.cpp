@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "explorers/exhaustive.hpp"
+#include "explorers/memory_budget.hpp"
 #include "model/world_model.hpp"
 #include "model/units.hpp"
 #include "protocols/two_phase_commit/two_phase_commit.hpp"
@@ -41,6 +42,8 @@ struct ExplorableProtocol {
   bool symmetry = false;  // has a canonicalize hook
   bool world = false;     // the simulated world: --crashes, --losses, --dups apply
   std::function<ExploreReport(std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions&)> explore;
+  // World protocols: throws UsageError when a fault budget leaves the protocol's fault model.
+  std::function<void(std::uint32_t variant, const WorldLimits&)> check_limits;
 };
 
 // Any StateMachine, searched by the template (full speed), with the counterexample's states
@@ -104,6 +107,11 @@ ExplorableProtocol world_explorable(const ProtocolEntry& entry) {
   p.max_nodes = entry.info.max_nodes;
   p.symmetry = entry.make()->world_model(entry.default_config(0), {}).supports_symmetry();
   p.world = true;
+  p.check_limits = [&entry](std::uint32_t variant, const WorldLimits& limits) {
+    if (const auto why = world_limits_refusal(entry.default_config(variant), limits)) {
+      throw UsageError(fmt::format("{}: {}", entry.info.name, *why));
+    }
+  };
   p.explore = [&entry](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
     SimConfig config = entry.default_config(variant);
     config.nodes = nodes;
@@ -162,7 +170,7 @@ struct ExploreCommand {
   bool por = false;
   std::optional<std::uint32_t> depth;
   std::optional<std::uint64_t> max_states;
-  std::string memory = "8GiB";
+  std::string memory;  // empty: default_memory_budget_bytes()
   std::optional<std::string> time_limit;
   std::uint32_t jobs = 0;
   bool json = false;
@@ -191,11 +199,20 @@ ExhaustiveOptions build_options(const ExploreCommand& c, const ExplorableProtoco
     if (*c.max_states == 0) throw UsageError("--max-states must be at least 1");
     options.states_max = std::min<std::uint64_t>(*c.max_states, options.states_max);
   }
-  const std::optional<std::uint64_t> memory = parse_bytes(c.memory);
-  if (!memory || *memory < (std::uint64_t{1} << 20)) {
-    throw UsageError(fmt::format("--memory '{}' is not a size of at least 1MiB (e.g. 8GiB, 512MiB)", c.memory));
+  const std::uint64_t physical = physical_memory_bytes();
+  if (c.memory.empty()) {
+    options.memory_bytes_max = default_memory_budget_bytes();
+  } else {
+    const std::optional<std::uint64_t> memory = parse_bytes(c.memory);
+    if (!memory || *memory < (std::uint64_t{1} << 20)) {
+      throw UsageError(fmt::format("--memory '{}' is not a size of at least 1MiB (e.g. 8GiB, 512MiB)", c.memory));
+    }
+    if (*memory > physical) {
+      throw UsageError(fmt::format("--memory {} is more than this machine's {} of physical memory", c.memory,
+                                   format_bytes(physical)));
+    }
+    options.memory_bytes_max = *memory;
   }
-  options.memory_bytes_max = *memory;
   if (c.time_limit) {
     const std::optional<time_ns> limit = parse_duration_ns(*c.time_limit);
     if (!limit || *limit <= 0) throw UsageError(fmt::format("--time-limit '{}' is not a positive duration (e.g. 60s, 5min)", *c.time_limit));
@@ -291,6 +308,7 @@ int execute(const ExploreCommand& c) {
   if (!p.world && (c.limits.crashes || c.limits.losses || c.limits.dups)) {
     throw UsageError(fmt::format("--crashes, --losses and --dups apply to protocols of the simulated world, not {}", p.name));
   }
+  if (p.check_limits) p.check_limits(variant, c.limits);
   world_limits() = c.limits;
   std::FILE* human = c.json ? stderr : stdout;
   fmt::print(human, "corridor explore {} --variant {} --nodes {}: {}{}{}, {} job{}, memory budget {}\n", p.name,
@@ -329,7 +347,9 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--por", c.por, "Partial-order reduction by sleep sets (same states, fewer transitions)");
   cmd->add_option("--depth", c.depth, "Expand no state at this depth or deeper");
   cmd->add_option("--max-states", c.max_states, "Stop after this many unique states");
-  cmd->add_option("--memory", c.memory, "Memory budget: table, parent links and queues (default 8GiB)");
+  cmd->add_option("--memory", c.memory,
+                  "Memory budget: bounds the peak resident set, states waiting in the queue included "
+                  "(default: half of physical memory; at most all of it)");
   cmd->add_option("--time-limit", c.time_limit, "Stop after this long (e.g. 60s)");
   cmd->add_option("--jobs,-j", c.jobs, "Threads for BFS (default: every core)");
   cmd->add_option("--crashes", c.limits.crashes, "Simulated world: crash-restarts the search may choose (default 0)");

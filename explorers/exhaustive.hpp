@@ -11,12 +11,24 @@
 //   sequentially): its fingerprint (8 bytes) and its parent's index (4 bytes). Paths are rebuilt
 //   by following parents back and replaying the model forward, matching fingerprints; no state or
 //   path is stored;
-// - the queue (BFS: the current and the next level; DFS: the stack) of {state, index, depth}.
+// - the queue (BFS: the current and the next level; DFS: the stack) of {state, index, depth}, and
+//   what each queued state holds on the heap (m.state_bytes, for models whose states are more
+//   than their sizeof: the simulated world's are whole engines). BFS lets go of a state as soon as
+//   it is expanded, not at the end of its level;
 // Every one of these is counted against the memory budget before it is allocated; when the next
 // allocation would pass the budget the search stops cleanly with what it has (verdict unknown).
+// An estimate can be short (malloc's fragmentation, a model's state_bytes that misses something),
+// so between batches the search also reads its resident set and stops when what it added to the
+// process's resident set passes the budget: the budget bounds the peak resident set (above what
+// the process held when the search began: the program, its libraries, the model), not only what
+// the search can account for.
+//
+// Time: a thread sleeps until the time limit and then stops the search, which every worker
+// notices at the next state it expands, so one slow batch cannot carry the search past it.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <concepts>
 #include <cstdint>
 #include <memory>
@@ -30,6 +42,7 @@
 #include "explorers/exhaustive_options.hpp"
 #include "explorers/exhaustive_progress.hpp"
 #include "explorers/fingerprint_table.hpp"
+#include "explorers/memory_budget.hpp"
 #include "explorers/zeroed_array.hpp"
 #include "model/assert.hpp"
 #include "model/state_machine.hpp"
@@ -49,6 +62,7 @@ inline constexpr std::uint32_t batch_entries = 256;   // queue entries a worker 
 inline constexpr std::uint32_t index_block = 1024;   // state indexes a worker claims at once
 inline constexpr std::size_t table_capacity_min = std::size_t{1} << 16;
 inline constexpr std::uint32_t sleep_bits = 64;      // actions past the 64th are never asleep
+inline constexpr std::uint32_t recent_bits = 12;     // a worker's cache of stored fingerprints: 32 KiB
 
 // Partial-order reduction by sleep sets, and why it is sound here.
 //
@@ -108,7 +122,8 @@ class Search {
         table_(table_capacity_min, options.por),
         fingerprints_(index_capacity(options)),
         parents_(index_capacity(options)),
-        workers_(options.jobs) {
+        workers_(options.jobs),
+        baseline_bytes_(resident_bytes()) {
     CORRIDOR_ASSERT_MSG(!validate_exhaustive_options(options), "explore_exhaustive's options are checked first");
     index_limit_ = static_cast<std::uint32_t>(parents_.size());
     CORRIDOR_ASSERT(index_limit_ > 0 && fingerprints_.size() == parents_.size());
@@ -122,6 +137,7 @@ class Search {
                     : std::chrono::steady_clock::time_point::max();
     {
       ProgressLine progress(options_.progress_out, options_.progress_terminal, [this] { return snapshot(); });
+      Alarm alarm(deadline_, [this] { stop("time limit"); });
       std::vector<Entry> roots = initial_entries();
       if (!stop_.load()) {
         if (options_.order == SearchOrder::bfs) {
@@ -139,6 +155,7 @@ class Search {
     summary.depth = depth_reached_.load();
     summary.jobs = options_.order == SearchOrder::bfs ? options_.jobs : 1;
     summary.peak_accounted_bytes = peak_bytes_.load();
+    summary.peak_resident_added_bytes = peak_resident_bytes_.load();
     summary.collision_probability = fingerprint_collision_probability(summary.unique_states);
     if (violation_) {
       summary.verdict = ExhaustiveVerdict::violation;
@@ -161,6 +178,36 @@ class Search {
     std::uint32_t depth;
   };
 
+  // Calls `ring` once at `at` unless destroyed first (no thread when `at` is never).
+  class Alarm {
+   public:
+    template <class Fn>
+    Alarm(std::chrono::steady_clock::time_point at, Fn ring) {
+      if (at == std::chrono::steady_clock::time_point::max()) return;
+      thread_ = std::thread([this, at, ring] {
+        std::unique_lock lock(mutex_);
+        if (!wake_.wait_until(lock, at, [this] { return cancelled_; })) ring();
+      });
+    }
+    ~Alarm() {
+      if (!thread_.joinable()) return;
+      {
+        std::lock_guard lock(mutex_);
+        cancelled_ = true;
+      }
+      wake_.notify_all();
+      thread_.join();
+    }
+    Alarm(const Alarm&) = delete;
+    Alarm& operator=(const Alarm&) = delete;
+
+   private:
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool cancelled_ = false;
+    std::thread thread_;
+  };
+
   struct Successor {
     State state;
     std::uint64_t fingerprint;
@@ -170,7 +217,8 @@ class Search {
   // One queued state being expanded: its successors are generated (and their table slots
   // prefetched) one step before they are looked up, so that cache misses overlap with work.
   struct Expansion {
-    Entry entry{};
+    std::uint32_t index = 0;  // the expanded state's
+    std::uint32_t depth = 0;
     std::uint64_t awake = ~std::uint64_t{0};  // with POR: the actions not asleep
     std::vector<Action> actions;
     std::vector<Successor> successors;
@@ -191,6 +239,19 @@ class Search {
     std::int64_t queued = 0;
     std::uint32_t depth = 0;
     std::uint64_t actions_max = 0;
+    // Fingerprints this worker found or put in the table lately, direct-mapped by their high bits.
+    // Most successors are states reached before, often just before (a.b and b.a from siblings
+    // expanded one after the other), and a hit here spares a probe of the table, which is a cache
+    // miss once the table outgrows the caches. A fingerprint is here only if it is in the table, so
+    // a hit is a duplicate for certain. Not with POR, whose duplicates still wake sleep sets.
+    std::vector<std::uint64_t> recent = std::vector<std::uint64_t>(std::size_t{1} << recent_bits, 0);
+
+    bool recently_stored(std::uint64_t fp) const {
+      return recent[FingerprintTable::normalize(fp) >> (64 - recent_bits)] == FingerprintTable::normalize(fp);
+    }
+    void remember_stored(std::uint64_t fp) {
+      recent[FingerprintTable::normalize(fp) >> (64 - recent_bits)] = FingerprintTable::normalize(fp);
+    }
   };
 
   // Every state costs at least 28 accounted bytes (16 in the half-full table, 12 in its
@@ -205,8 +266,66 @@ class Search {
   std::uint64_t accounted_bytes() const {
     const std::uint64_t per_state = sizeof(std::uint64_t) + sizeof(std::uint32_t);
     const std::uint64_t indexes = index_next_.load(std::memory_order_relaxed);
-    return table_.bytes() + indexes * per_state +
-           static_cast<std::uint64_t>(std::max<std::int64_t>(0, queue_bytes_.load(std::memory_order_relaxed)));
+    const std::int64_t queues =
+        queue_bytes_.load(std::memory_order_relaxed) + frontier_bytes_.load(std::memory_order_relaxed);
+    return table_.bytes() + indexes * per_state + static_cast<std::uint64_t>(std::max<std::int64_t>(0, queues));
+  }
+
+  // The resident set the search added to what the process held when it began.
+  std::uint64_t resident_added_bytes() const {
+    const std::uint64_t resident = resident_bytes();
+    return resident > baseline_bytes_ ? resident - baseline_bytes_ : 0;
+  }
+
+  // What a queued state holds beyond its slot in the queue (whose bytes the queue counts).
+  std::int64_t held_bytes(const State& s) const {
+    if constexpr (HasStateBytes<M>) {
+      return static_cast<std::int64_t>(m_.state_bytes(s)) - static_cast<std::int64_t>(sizeof(State));
+    } else {
+      (void)s;
+      return 0;
+    }
+  }
+
+  // Counts what a state about to be queued holds, straight into the shared count (a model whose
+  // states hold more than their sizeof does far more work per state than one atomic add); false,
+  // and the search stops, when it does not fit the budget.
+  bool admit(const State& s) {
+    if constexpr (HasStateBytes<M>) {
+      const std::int64_t held = held_bytes(s);
+      const std::uint64_t total = accounted_bytes() + static_cast<std::uint64_t>(std::max<std::int64_t>(0, held));
+      if (total > options_.memory_bytes_max) {
+        stop("memory budget");
+        return false;
+      }
+      frontier_bytes_.fetch_add(held, std::memory_order_relaxed);
+      note_bytes(total);
+    } else {
+      (void)s;
+    }
+    return true;
+  }
+
+  // Lets go of what an expanded state holds (BFS keeps the entry's slot in its level, not the
+  // state). A state type without a default value is let go of with its level (release_level).
+  // `reset`: BFS, whose entry stays in its level; DFS pops the entry, which goes with its state.
+  void release_state(Entry& e, bool reset) {
+    if constexpr (HasStateBytes<M> && std::is_default_constructible_v<State>) {
+      frontier_bytes_.fetch_sub(held_bytes(e.state), std::memory_order_relaxed);
+      if (reset) e.state = State{};
+    } else if constexpr (HasStateBytes<M>) {
+      if (!reset) frontier_bytes_.fetch_sub(held_bytes(e.state), std::memory_order_relaxed);
+    } else {
+      (void)e;
+      (void)reset;
+    }
+  }
+
+  void release_level(std::vector<Entry>& segment) {
+    if constexpr (HasStateBytes<M> && !std::is_default_constructible_v<State>) {
+      for (const Entry& e : segment) frontier_bytes_.fetch_sub(held_bytes(e.state), std::memory_order_relaxed);
+    }
+    segment.clear();
   }
 
   void note_bytes(std::uint64_t bytes) {
@@ -229,9 +348,7 @@ class Search {
   }
 
   [[gnu::always_inline]] std::uint64_t fingerprint_of(Worker& w, const State& s) const {
-    w.encoder.clear();
-    m_.encode(s, w.encoder);
-    return w.encoder.fingerprint();
+    return fingerprint(m_, s, w.encoder);
   }
 
   // The next free state index, claiming a block of them when the worker's block is used up.
@@ -294,7 +411,7 @@ class Search {
       record_violation(index, std::move(*v));
       return;
     }
-    if (!make_room(queue)) return;
+    if (!make_room(queue) || !admit(s)) return;
     queue.push_back(Entry{s, index, depth});
     w.queued++;
   }
@@ -348,7 +465,8 @@ class Search {
   // First half of expanding a state: every successor not asleep is generated, fingerprinted and
   // its table slot prefetched.
   void generate(Worker& w, Expansion& x, const Entry& e) {
-    x.entry = e;
+    x.index = e.index;
+    x.depth = e.depth;
     x.pending = true;
     x.actions.clear();
     x.successors.clear();
@@ -379,6 +497,7 @@ class Search {
       }
       const std::uint64_t fp = fingerprint_of(w, child);
       if (!comparable && fp == parent_fingerprint) continue;
+      if (!options_.por && w.recently_stored(fp)) continue;
       table_.prefetch(fp);
       x.successors.push_back(Successor{std::move(child), fp, i});
     }
@@ -389,15 +508,14 @@ class Search {
   void insert_successors(Worker& w, Expansion& x, std::vector<Entry>& queue) {
     if (!x.pending) return;
     x.pending = false;
-    const Entry& e = x.entry;
     for (const Successor& next : x.successors) {
       if (stop_.load(std::memory_order_relaxed)) return;
       std::uint32_t index = 0;
       if (!peek_index(w, index)) return;
       if (!options_.por) {
-        if (table_.insert(next.fingerprint).inserted) {
-          on_new_state(w, next.state, next.fingerprint, index, e.index, e.depth + 1, queue);
-        }
+        const bool inserted = table_.insert(next.fingerprint).inserted;
+        w.remember_stored(next.fingerprint);
+        if (inserted) on_new_state(w, next.state, next.fingerprint, index, x.index, x.depth + 1, queue);
         continue;
       }
       const std::uint64_t woken = ~successor_sleep(w, x, next.action, next.state);
@@ -405,9 +523,9 @@ class Search {
       const std::uint64_t before =
           std::atomic_ref<std::uint64_t>(table_.payload(insertion.slot)).fetch_or(woken, std::memory_order_acq_rel);
       if (insertion.inserted) {
-        on_new_state(w, next.state, next.fingerprint, index, e.index, e.depth + 1, queue);
-      } else if ((woken & ~before) != 0 && make_room(queue)) {
-        queue.push_back(Entry{next.state, alias_index(w, next.fingerprint, e.index), e.depth + 1});
+        on_new_state(w, next.state, next.fingerprint, index, x.index, x.depth + 1, queue);
+      } else if ((woken & ~before) != 0 && make_room(queue) && admit(next.state)) {
+        queue.push_back(Entry{next.state, alias_index(w, next.fingerprint, x.index), x.depth + 1});
         w.queued++;
       }
     }
@@ -450,8 +568,13 @@ class Search {
   // of every worker (grown with every worker parked, after checking the memory budget).
   bool between_batches() {
     if (stop_.load(std::memory_order_relaxed)) return false;
-    if (std::chrono::steady_clock::now() >= deadline_) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline_) {
       stop("time limit");
+      return false;
+    }
+    if (!resident_within_budget(now)) {
+      stop("memory budget");
       return false;
     }
     if (unique_.load(std::memory_order_relaxed) >= options_.states_max) {
@@ -467,7 +590,8 @@ class Search {
       if (table_.needs_growth(stored, headroom)) {
         std::size_t capacity = table_.capacity();
         while (2 * (stored + headroom) > capacity) capacity *= 2;
-        const std::uint64_t total = accounted_bytes() + FingerprintTable::bytes_for(capacity, options_.por);
+        const std::uint64_t in_use = std::max(accounted_bytes(), resident_added_bytes());
+        const std::uint64_t total = in_use + FingerprintTable::bytes_for(capacity, options_.por);
         if (total > options_.memory_bytes_max) {
           stop("memory budget");
           return false;
@@ -483,6 +607,21 @@ class Search {
       return false;
     }
     return true;
+  }
+
+  // The resident set against the budget, read at most once every resident_check_ns (a read costs
+  // microseconds, a batch of a small model not many more).
+  bool resident_within_budget(std::chrono::steady_clock::time_point now) {
+    constexpr std::int64_t resident_check_ns = 5'000'000;
+    const std::int64_t now_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+    std::int64_t due_ns = next_resident_check_ns_.load(std::memory_order_relaxed);
+    if (now_ns < due_ns) return true;
+    if (!next_resident_check_ns_.compare_exchange_strong(due_ns, now_ns + resident_check_ns)) return true;
+    const std::uint64_t resident = resident_added_bytes();
+    std::uint64_t peak = peak_resident_bytes_.load(std::memory_order_relaxed);
+    while (resident > peak && !peak_resident_bytes_.compare_exchange_weak(peak, resident)) {
+    }
+    return resident <= options_.memory_bytes_max;
   }
 
   // Level by level; each level's queue is one segment per worker of the level before, claimed in
@@ -507,7 +646,7 @@ class Search {
         for (std::uint32_t t = 0; t < options_.jobs; ++t) threads.emplace_back(work, t);
         for (std::thread& thread : threads) thread.join();
       }
-      for (auto& segment : level) segment.clear();
+      for (auto& segment : level) release_level(segment);
       std::swap(level, next);
     }
     for (auto& segment : level) release_queue(segment);
@@ -517,7 +656,7 @@ class Search {
   void bfs_worker(Worker& w, std::vector<std::vector<Entry>>& level, std::atomic<std::size_t>* cursors,
                   std::vector<Entry>& next) {
     for (std::size_t s = 0; s < level.size(); ++s) {
-      const std::vector<Entry>& segment = level[s];
+      std::vector<Entry>& segment = level[s];
       for (std::uint64_t batches = 0; batches <= segment.size(); ++batches) {
         if (!between_batches()) break;
         const std::size_t begin = cursors[s].fetch_add(batch_entries, std::memory_order_relaxed);
@@ -535,6 +674,7 @@ class Search {
           insert_successors(w, w.expansions[w.current], next);
           w.expansions[0].pending = w.expansions[1].pending = false;
         }
+        for (std::size_t i = begin; i < end; ++i) release_state(segment[i], true);
         w.queued -= static_cast<std::int64_t>(end - begin);
         flush(w);
       }
@@ -551,10 +691,11 @@ class Search {
         flush(w);
         if (!between_batches()) break;
       }
-      const Entry e = stack.back();
+      Entry e = stack.back();
       stack.pop_back();
       w.queued--;
       expand_now(w, e, stack);
+      release_state(e, false);
       if (stop_.load(std::memory_order_relaxed)) break;
     }
     flush(w);
@@ -613,6 +754,7 @@ class Search {
   ZeroedArray<std::uint32_t> parents_;       // by state index; no_parent for initial states
   std::vector<Worker> workers_;
   std::uint32_t index_limit_ = 0;
+  std::uint64_t baseline_bytes_ = 0;  // the resident set when the search began
   std::chrono::steady_clock::time_point deadline_;
 
   std::shared_mutex table_mutex_;  // shared while inserting, exclusive while growing
@@ -621,6 +763,9 @@ class Search {
   std::atomic<std::uint64_t> generated_{0};
   std::atomic<std::int64_t> queued_{0};
   std::atomic<std::int64_t> queue_bytes_{0};
+  std::atomic<std::int64_t> frontier_bytes_{0};  // what queued states hold (held_bytes)
+  std::atomic<std::int64_t> next_resident_check_ns_{0};
+  std::atomic<std::uint64_t> peak_resident_bytes_{0};  // resident_added_bytes, where read
   std::atomic<std::uint64_t> peak_bytes_{0};
   std::atomic<std::uint32_t> depth_reached_{0};
   std::atomic<std::uint64_t> actions_max_{0};

@@ -18,6 +18,8 @@ struct ExhaustiveOptions {
   bool por = false;       // sleep sets (partial-order reduction)
   std::uint32_t depth_max = UINT32_MAX;        // states at this depth are not expanded
   std::uint64_t states_max = 0xFFFFFFF0;       // unique states (indexes are 32-bit)
+  // Bounds both the accounted bytes and the growth of the resident set (explorers/exhaustive.hpp);
+  // the program's default is default_memory_budget_bytes() (explorers/memory_budget.hpp).
   std::uint64_t memory_bytes_max = std::uint64_t{8} << 30;
   double time_limit_s = 0;                     // 0: none
   std::uint32_t jobs = 1;                      // threads (BFS; DFS runs on one)
@@ -43,7 +45,10 @@ struct ExhaustiveSummary {
   std::uint32_t depth = 0;              // the deepest level reached (BFS: the last level)
   double seconds = 0;
   std::uint32_t jobs = 1;
-  std::uint64_t peak_accounted_bytes = 0;  // table + parents + sleep sets + queues, as budgeted
+  std::uint64_t peak_accounted_bytes = 0;  // table + parents + sleep sets + queues and their states, as budgeted
+  // The most the process's resident set grew over the search, where it was sampled (between
+  // batches, every few milliseconds): what the budget bounds besides the accounted bytes.
+  std::uint64_t peak_resident_added_bytes = 0;
   // Probability that two distinct states shared a fingerprint, so that one was never explored:
   // the birthday bound n^2 / 2^65 over the n unique states.
   double collision_probability = 0;

@@ -29,6 +29,7 @@
 #include "model/event.hpp"
 #include "model/fault_plan.hpp"
 #include "model/assert.hpp"
+#include "model/heap_bytes.hpp"
 #include "model/history.hpp"
 #include "model/node_set.hpp"
 #include "model/protocol.hpp"
@@ -252,21 +253,33 @@ class Core {
   void set_untimed(bool on) { untimed_ = on; }
   bool untimed() const { return untimed_; }
   // The events that may fire now: live, due at or before limit_ns, not waiting for a paused
-  // actor; in (due, seq) order, which is the order a timed run would fire them in.
+  // actor, and on a FIFO link only the first message in flight (an untimed schedule may delay a
+  // message without bound but may not let a later one on the same FIFO link overtake it); in
+  // (due, seq) order, which is the order a timed run would fire them in.
   void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const;
   // Every pending event (untimed explorers encode them): kind (0 start, 1 deliver, 2 timer,
-  // 3 fault begins, 4 fault ends, 5 restart), target, source, fault index, message, timer.
+  // 3 fault begins, 4 fault ends, 5 restart), target, source, detail, message, timer. The detail is
+  // the fault's index, or for a delivery its place in its link's FIFO queue (0 on a link that is
+  // not FIFO): on a FIFO link the order of the messages in flight is part of the state.
   template <class Fn>
   void for_each_pending(Fn&& fn) const {
-    for (const Pending& p : slots_) {
+    for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
+      const Pending& p = slots_[slot];
       if (!p.in_use) continue;
-      fn(static_cast<std::uint8_t>(p.kind), p.target, p.source, std::uint64_t{p.fault_index}, p.message, p.timer);
+      const std::uint64_t detail = p.kind == PendingKind::deliver ? fifo_rank(slot) : std::uint64_t{p.fault_index};
+      fn(static_cast<std::uint8_t>(p.kind), p.target, p.source, detail, p.message, p.timer);
     }
   }
   // The timer pending in `slot` (an enabled event of kind 2).
   const Timer& pending_timer(std::uint32_t slot) const {
     CORRIDOR_ASSERT(slot < slots_.size() && slots_[slot].in_use && slots_[slot].kind == PendingKind::timer);
     return slots_[slot].timer;
+  }
+  bool link_fifo(NodeId from, NodeId to) const { return link_spec(from, to).fifo; }
+  // A link at its capacity drops what is sent on it (and a copy a duplication would make).
+  bool link_full(NodeId from, NodeId to) const {
+    const std::uint32_t capacity = link_spec(from, to).capacity;
+    return capacity > 0 && link_in_flight_[std::size_t{from} * actors_ + to] >= capacity;
   }
   std::size_t slot_count() const { return slots_.size(); }
   bool pending_is(std::uint32_t slot, std::uint64_t seq) const {
@@ -276,6 +289,9 @@ class Core {
     return std::any_of(blocked_.begin(), blocked_.end(), [](std::uint16_t c) { return c > 0; });
   }
   std::span<const std::uint16_t> blocked_links() const { return blocked_; }
+  // What this world holds on the heap (its vectors, messages, durable states, history; not the
+  // node states, which Engine adds): an untimed search counts it against its memory budget.
+  std::size_t heap_bytes() const;
   // Replaces the observers (a copied world points them at its own monitors).
   void replace_observers(std::vector<RunObserver*> observers) { observers_ = std::move(observers); }
 
@@ -305,6 +321,7 @@ class Core {
     time_ns mono_due_ns = 0;       // timers: due in the target's monotonic clock
     time_ns due_ns = 0;            // true time it is due (untimed explorers read it)
     std::uint32_t vc_slot = 0;     // deliveries: the sender's vector clock at the send
+    std::uint64_t link_order = 0;  // deliveries: the send's number on its link (copies share it)
     std::uint32_t fault_index = 0;
     Message message{};
   };
@@ -367,6 +384,9 @@ class Core {
   void duplicate_in_flight(std::uint32_t slot);
   void crash_for_restart(NodeId a);
   bool blocked(NodeId from, NodeId to) const { return blocked_[std::size_t{from} * actors_ + to] > 0; }
+  // How many messages in flight on a delivery's FIFO link go before it, in send order (copies of
+  // one send in the order they were made); 0 when the link is not FIFO.
+  std::uint32_t fifo_rank(std::uint32_t slot) const;
   time_ns draw_delay(const DelaySpec& d);
   const LinkSpec& link_spec(NodeId from, NodeId to) const {
     if (link_specs_.empty()) return config_.link;
@@ -406,6 +426,7 @@ class Core {
   std::vector<std::uint16_t> blocked_;     // actors x actors: partitions cutting a link
   std::vector<time_ns> link_last_due_ns_;  // FIFO links: the last due time per link
   std::vector<std::uint32_t> link_in_flight_;
+  std::vector<std::uint64_t> link_sent_;   // sends per link: the next send's link_order
   std::uint32_t loss_bursts_active_ = 0;
   double burst_loss_ = 0.0;
 

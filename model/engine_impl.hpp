@@ -44,6 +44,7 @@ void Core<M, D, T>::reset_world(const SimConfig& config, Layout layout, FaultPla
   blocked_.assign(std::size_t{actors_} * actors_, 0);
   link_last_due_ns_.assign(std::size_t{actors_} * actors_, 0);
   link_in_flight_.assign(std::size_t{actors_} * actors_, 0);
+  link_sent_.assign(std::size_t{actors_} * actors_, 0);
   loss_bursts_active_ = 0;
   burst_loss_ = 0.0;
   vcs_.assign(std::size_t{actors_} * actors_, 0);
@@ -149,12 +150,46 @@ void Core<M, D, T>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& 
     if (!p.in_use || p.due_ns > limit_ns) continue;
     const bool waits = p.kind == PendingKind::deliver || p.kind == PendingKind::timer;
     if (waits && status_[p.target] == ActorStatus::paused) continue;
+    if (p.kind == PendingKind::deliver && fifo_rank(slot) > 0) continue;
     const bool fault = p.kind == PendingKind::fault_begin || p.kind == PendingKind::fault_end;
     out.push_back({slot, p.seq, p.due_ns, fault ? no_node : p.target, p.source, static_cast<std::uint8_t>(p.kind)});
   }
   std::sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [](const EnabledEvent& a, const EnabledEvent& b) {
     return a.due_ns != b.due_ns ? a.due_ns < b.due_ns : a.seq < b.seq;
   });
+}
+
+template <class M, class D, class T>
+std::uint32_t Core<M, D, T>::fifo_rank(std::uint32_t slot) const {
+  const Pending& p = slots_[slot];
+  CORRIDOR_ASSERT(p.in_use && p.kind == PendingKind::deliver);
+  if (!link_spec(p.source, p.target).fifo) return 0;
+  // Quadratic in the events pending, which an untimed search keeps to a few dozen; a queue per
+  // link would cost every copy of the world more than this scan.
+  std::uint32_t ahead = 0;
+  for (const Pending& q : slots_) {
+    if (!q.in_use || q.kind != PendingKind::deliver || q.source != p.source || q.target != p.target) continue;
+    if (q.link_order < p.link_order || (q.link_order == p.link_order && q.seq < p.seq)) ++ahead;
+  }
+  return ahead;
+}
+
+template <class M, class D, class T>
+std::size_t Core<M, D, T>::heap_bytes() const {
+  auto flat = [](const auto& v) { return malloc_block_bytes(v.capacity() * sizeof(v[0])); };
+  std::size_t bytes = flat(status_) + flat(clocks_) + corridor::heap_bytes(durable_) + flat(timers_) + flat(held_);
+  for (std::uint32_t a = 0; a < timers_.size(); ++a) bytes += flat(timers_[a]) + flat(held_[a]);
+  bytes += flat(slots_) + flat(free_slots_) + flat(heap_);
+  for (const Pending& p : slots_) {
+    if (p.in_use && p.kind == PendingKind::deliver) bytes += corridor::heap_bytes(p.message);
+  }
+  bytes += flat(link_specs_) + flat(blocked_) + flat(link_last_due_ns_) + flat(link_in_flight_) + flat(link_sent_);
+  bytes += flat(vcs_) + flat(msg_vcs_) + flat(free_vcs_) + flat(restarted_) + flat(operations_started_);
+  bytes += flat(history_) + flat(observers_) + flat(records_) + flat(plan_) + flat(config_.links);
+  for (const HistoryEvent& h : history_) {
+    bytes += corridor::heap_bytes(h.f) + corridor::heap_bytes(h.key) + corridor::heap_bytes(h.value);
+  }
+  return bytes;
 }
 
 template <class M, class D, class T>
@@ -176,11 +211,13 @@ void Core<M, D, T>::duplicate_in_flight(std::uint32_t slot) {
   CORRIDOR_ASSERT(slot < slots_.size());
   CORRIDOR_ASSERT_MSG(slots_[slot].in_use && slots_[slot].kind == PendingKind::deliver,
                       "only a message in flight is duplicated");
+  CORRIDOR_ASSERT_MSG(!link_full(slots_[slot].source, slots_[slot].target), "a duplicate on a link at its capacity");
   const std::uint32_t copy = alloc_slot(PendingKind::deliver, slots_[slot].target);
   const Pending& original = slots_[slot];  // after alloc_slot: slots_ may have grown
   Pending& p = slots_[copy];
   p.source = original.source;
   p.message_id = original.message_id;
+  p.link_order = original.link_order;  // right behind the original on a FIFO link
   p.message = original.message;
   p.vc_slot = alloc_vc(p.source);
   std::copy_n(&msg_vcs_[std::size_t{original.vc_slot} * actors_], actors_, &msg_vcs_[std::size_t{p.vc_slot} * actors_]);
@@ -377,6 +414,7 @@ void Core<M, D, T>::send(NodeId from, NodeId to, M message) {
     return;
   }
   const std::size_t link = std::size_t{from} * actors_ + to;
+  const std::uint64_t link_order = link_sent_[link]++;
   const int copies = chooser_.chance(ChoiceKind::dup, spec.dup) ? 2 : 1;
   for (int copy = 0; copy < copies; ++copy) {
     if (spec.capacity > 0 && link_in_flight_[link] >= spec.capacity) {
@@ -391,6 +429,7 @@ void Core<M, D, T>::send(NodeId from, NodeId to, M message) {
     p.source = from;
     p.message_id = id;
     p.vc_slot = alloc_vc(from);
+    p.link_order = link_order;
     if (copy + 1 < copies) p.message = message;
     else p.message = std::move(message);
     in_flight_up(from, to);

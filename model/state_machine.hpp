@@ -24,6 +24,8 @@
 //   commute with the model: canonicalize(next(s, a)) and canonicalize(next(canonicalize(s), a'))
 //   are the same state for the permuted action a', and check() gives the same verdict on s and
 //   canonicalize(s). The search then fingerprints canonical states only.
+// - fingerprint(s) (optional) replaces xxh3-64 over encode(s): it must be a function of the bytes
+//   encode writes, and as unlikely to collide.
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -72,6 +74,14 @@ concept HasStateBytes = requires(const M& m, const typename M::State& s) {
   { m.state_bytes(s) } -> std::convertible_to<std::size_t>;
 };
 
+// The fingerprint computed by the model itself instead of xxh3-64 over encode's bytes, for models
+// whose encoding is one machine word: a bijection of that word (no two states share a
+// fingerprint) costs a few instructions, where hashing the bytes costs a buffer and a call.
+template <class M>
+concept HasFingerprint = requires(const M& m, const typename M::State& s) {
+  { m.fingerprint(s) } -> std::convertible_to<std::uint64_t>;
+};
+
 // A model that says at run time whether it has a symmetry (AnyStateMachine does).
 template <class M>
 concept HasSupportsSymmetry = requires(const M& m) {
@@ -109,6 +119,7 @@ std::size_t state_bytes(const M& m, const typename M::State& s) {
 
 template <StateMachine M>
 std::uint64_t fingerprint(const M& m, const typename M::State& s, StateEncoder& encoder) {
+  if constexpr (HasFingerprint<M>) return m.fingerprint(s);
   encoder.clear();
   m.encode(s, encoder);
   return encoder.fingerprint();

@@ -2,6 +2,9 @@
 // The simulated world as a StateMachine (model/state_machine.hpp), under the untimed semantics of
 // DESIGN.md: any enabled pending event may fire next, and true time moves to its due time (never
 // back). Crash-restart, message loss and duplication are actions too, each bounded by a budget.
+// The protocol's fault model and links still hold (WorldFaultModel): a FIFO link delivers in send
+// order, a full link takes no copy, and a fault is offered only where the fault model has it, so
+// a counterexample is always a run the timed world can have too (up to timing).
 // Random draws of the protocol and message delays take their defaults (draws 0, delays the link's
 // minimum): the search branches on schedules and faults, not on values.
 //
@@ -13,9 +16,9 @@
 //
 // Canonical encoding (the fingerprint): per node its status, state and durable state (through the
 // reflection of model/reflect.hpp), per client the same, then the pending events as a sorted
-// multiset (in-flight messages as sender, receiver, message; timers as owner and value, without due
-// times; starts, restarts and plan faults), blocked links, the client history without times, and
-// the budgets used. Left out: true time, due times, message ids, slot numbers, vector clocks and
+// multiset (in-flight messages as sender, receiver, message and place in their FIFO link's queue;
+// timers as owner and value, without due times; starts, restarts and plan faults), blocked links,
+// the client history without times, and the budgets used. Left out: true time, due times, message ids, slot numbers, vector clocks and
 // the monitors' memory. Leaving out time is the untimed abstraction: two worlds that differ only in
 // when things happen are one state (node states that hold clock readings still differ).
 //
@@ -25,8 +28,11 @@
 // and is left out); history checkers run on terminal states (no enabled event).
 //
 // Partial-order reduction: actions of different nodes are independent (sleep sets), except that
-// two faults drawn from the same budget are dependent (one can exhaust it), and plan faults are
-// dependent with everything. This is exact for node states, messages, timers and histories of
+// two faults drawn from the same budget are dependent (one can exhaust it), plan faults are
+// dependent with everything, and where a link has a capacity its sender's actions are dependent
+// with the deliveries, losses and copies on it (whether a send fits depends on their order). FIFO
+// needs no exception: a delivery takes the head of its link, a send of another node appends to
+// some tail, and the two commute whenever both are enabled. This is exact for node states, messages, timers and histories of
 // different nodes' handlers; it is not exact for true time (firing b first moves time past a's due
 // time) nor for the order of history events of different clients. tests/explorers/world_por_test
 // checks on every reference protocol and planted bug that the same violations are reachable with
@@ -44,6 +50,7 @@
 
 #include "model/assert.hpp"
 #include "model/engine.hpp"
+#include "model/heap_bytes.hpp"
 #include "model/node_renaming.hpp"
 #include "model/simulation.hpp"
 #include "model/state_machine.hpp"
@@ -57,6 +64,60 @@ struct WorldLimits {
   std::uint32_t dups = 0;     // in-flight messages duplicated
   std::uint64_t plan_seed = 0;  // draws the clocks' initial offset and drift (time-0 plan entries)
 };
+
+// The link settings of `config` for one link: the default, or the last override naming it (as the
+// engine reads them).
+inline const LinkSpec& configured_link(const SimConfig& config, NodeId from, NodeId to) {
+  const LinkSpec* spec = &config.link;
+  for (const LinkOverride& o : config.links) {
+    if ((o.from == from && o.to == to) || (o.both_ways && o.from == to && o.to == from)) spec = &o.spec;
+  }
+  return *spec;
+}
+
+// Which faults a protocol's fault model (its configuration before untimed_config) makes possible
+// at all. An untimed search chooses only among these, so that it never shows a run the timed
+// world cannot have: a crash-restart needs crash faults in the model, a loss a lossy link, a loss
+// burst or a partition (a partition drops what it cuts), a duplication a link that duplicates.
+class WorldFaultModel {
+ public:
+  explicit WorldFaultModel(const SimConfig& config) : config_(config) {}
+
+  bool crash() const { return config_.faults.crash > 0; }
+  bool loss(NodeId from, NodeId to) const { return loss_everywhere() || configured_link(config_, from, to).loss > 0; }
+  bool dup(NodeId from, NodeId to) const { return configured_link(config_, from, to).dup > 0; }
+  bool loss_anywhere() const { return loss_everywhere() || any_link([](const LinkSpec& l) { return l.loss > 0; }); }
+  bool dup_anywhere() const { return any_link([](const LinkSpec& l) { return l.dup > 0; }); }
+  bool capacity_anywhere() const { return any_link([](const LinkSpec& l) { return l.capacity > 0; }); }
+
+ private:
+  bool loss_everywhere() const { return config_.faults.loss_burst > 0 || config_.faults.partition > 0; }
+  template <class Fn>
+  bool any_link(Fn&& fn) const {
+    return fn(config_.link) || std::any_of(config_.links.begin(), config_.links.end(),
+                                           [&](const LinkOverride& o) { return fn(o.spec); });
+  }
+
+  SimConfig config_;
+};
+
+// Why an untimed search with these budgets would leave the fault model of `config` (one sentence,
+// for the program to print), or nothing when every budgeted fault is possible in it.
+inline std::optional<std::string> world_limits_refusal(const SimConfig& config, const WorldLimits& limits) {
+  const WorldFaultModel model(config);
+  const std::string faults = config.faults_text.empty() ? std::string("none") : config.faults_text;
+  if (limits.crashes > 0 && !model.crash()) {
+    return fmt::format("--crashes {}: the fault model (--faults {}) has no crash-restart", limits.crashes, faults);
+  }
+  if (limits.losses > 0 && !model.loss_anywhere()) {
+    return fmt::format("--losses {}: the fault model (--faults {}) loses no message (no loss, loss-burst or partition)",
+                       limits.losses, faults);
+  }
+  if (limits.dups > 0 && !model.dup_anywhere()) {
+    return fmt::format("--dups {}: the fault model (--faults {}) duplicates no message (no dup)", limits.dups, faults);
+  }
+  return std::nullopt;
+}
 
 // The configuration an untimed search runs the world under: the protocol's own, without the
 // generated faults and network randomness that the search's budgets replace.
@@ -114,8 +175,13 @@ class WorldModel {
   };
 
   WorldModel(Spec spec, const SimConfig& config, WorldLimits limits)
-      : spec_(std::make_shared<const Spec>(std::move(spec))), config_(untimed_config(config)), limits_(limits) {
+      : spec_(std::make_shared<const Spec>(std::move(spec))),
+        config_(untimed_config(config)),
+        limits_(limits),
+        faults_(std::make_shared<const WorldFaultModel>(config)),
+        capacity_anywhere_(faults_->capacity_anywhere()) {
     CORRIDOR_ASSERT(spec_->layout && spec_->targets);
+    CORRIDOR_ASSERT_MSG(!world_limits_refusal(config, limits), "fault budgets outside the protocol's fault model");
     crash_targets_ = spec_->targets(config_).nodes;
   }
 
@@ -159,10 +225,15 @@ class WorldModel {
       }
       out.push_back(std::move(fire));
       if (!e.is_delivery()) continue;
-      if (s.losses_used < limits_.losses) out.push_back({Action::Kind::lose, kind, actor, e.source, e.slot, e.seq});
-      if (s.dups_used < limits_.dups) out.push_back({Action::Kind::duplicate, kind, actor, e.source, e.slot, e.seq});
+      if (s.losses_used < limits_.losses && faults_->loss(e.source, actor)) {
+        out.push_back({Action::Kind::lose, kind, actor, e.source, e.slot, e.seq});
+      }
+      if (s.dups_used < limits_.dups && faults_->dup(e.source, actor) && !w.link_full(e.source, actor)) {
+        out.push_back({Action::Kind::duplicate, kind, actor, e.source, e.slot, e.seq});
+      }
     }
     if (s.crashes_used >= limits_.crashes) return;
+    CORRIDOR_ASSERT(faults_->crash());
     for (NodeId n : crash_targets_) {
       if (n < w.layout_nodes() && w.status(n) == ActorStatus::up) out.push_back({Action::Kind::crash, 0, n, no_node, 0, 0});
     }
@@ -258,6 +329,9 @@ class WorldModel {
     if (a.actor == b.actor) return false;
     if (a.event == plan_fault_begin || a.event == plan_fault_end) return false;
     if (b.event == plan_fault_begin || b.event == plan_fault_end) return false;
+    // On a link with a capacity, what its sender sends is dropped or not depending on whether a
+    // message on it was taken off first: the sender's actions and the link's deliveries interfere.
+    if (capacity_anywhere_ && (uses_link_of(a, b) || uses_link_of(b, a))) return false;
     return a.kind == Action::Kind::fire || a.kind != b.kind;  // same budget: dependent
   }
 
@@ -284,16 +358,34 @@ class WorldModel {
   }
   bool supports_symmetry() const { return has_symmetry; }
 
+  // What a state holds, for the search's memory budget: the world (one block with make_shared's
+  // control block, and what it holds on the heap), its node and client states, and the monitors.
+  // A monitor's own memory is not visible from here; monitor_bytes is an estimate of a clone.
   std::size_t state_bytes(const State& s) const {
     const E& w = *s.world;
-    return sizeof(E) + w.slot_count() * 160 + w.layout_nodes() * (sizeof(typename E::Node) + 64) +
-           w.history().size() * 96 + s.monitors.size() * 256;
+    constexpr std::size_t control_block_bytes = 16;
+    constexpr std::size_t monitor_bytes = 256;
+    std::size_t bytes = sizeof(State) + malloc_block_bytes(sizeof(E) + control_block_bytes) + w.heap_bytes();
+    bytes += heap_bytes(w.nodes());
+    if constexpr (E::has_clients) {
+      bytes += malloc_block_bytes(w.layout_clients() * sizeof(typename E::Client));
+      for (std::uint32_t c = 0; c < w.layout_clients(); ++c) bytes += heap_bytes(w.client(c));
+    }
+    bytes += malloc_block_bytes(s.monitors.capacity() * sizeof(s.monitors[0]));
+    bytes += s.monitors.size() * malloc_block_bytes(monitor_bytes + control_block_bytes);
+    return bytes;
   }
 
  private:
   static constexpr std::uint8_t timer_event = 2;
   static constexpr std::uint8_t plan_fault_begin = 3;
   static constexpr std::uint8_t plan_fault_end = 4;
+  static constexpr std::uint8_t delivery = 1;
+
+  // Whether x takes a message off (or copies one onto) a link whose sender runs y.
+  static bool uses_link_of(const Action& x, const Action& y) {
+    return x.kind != Action::Kind::crash && x.event == delivery && x.source == y.actor;
+  }
 
   static std::optional<Violation> stamped(Violation v, const std::string& name, const E& w) {
     if (v.invariant.empty()) v.invariant = name;
@@ -374,6 +466,7 @@ class WorldModel {
         } else {
           hash_append(h, m);
         }
+        h.mix(detail);  // the message's place on a FIFO link
       } else if (kind == timer_event) {
         if constexpr (has_symmetry && requires(typename E::Timer& x) { P::Symmetry::rename(x, rename); }) {
           typename E::Timer copy = t;
@@ -413,6 +506,8 @@ class WorldModel {
   std::shared_ptr<const Spec> spec_;
   SimConfig config_;
   WorldLimits limits_;
+  std::shared_ptr<const WorldFaultModel> faults_;
+  bool capacity_anywhere_ = false;
   std::vector<NodeId> crash_targets_;
 };
 

@@ -110,6 +110,17 @@ class TwoPhaseCommit {
   }
 
   void encode(const State& s, StateEncoder& encoder) const { encoder.u64(s); }
+  // The encoding is the word: its fingerprint is the word through a bijective mixer (MurmurHash3's
+  // 64-bit finalizer), so no two states share one, and the table's index bits are well spread.
+  std::uint64_t fingerprint(const State& s) const {
+    std::uint64_t x = s;
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
+  }
 
   // TCConsistent: no RM committed while another aborted.
   std::optional<Violation> check(const State& s) const {

@@ -13,12 +13,14 @@
 namespace corridor {
 namespace {
 
+// `faults`: added to the protocol's fault model (a budget needs its fault to be possible there).
 AnyStateMachine world_of(const std::string& protocol, std::uint32_t nodes, std::uint32_t variant = 0,
-                         WorldLimits limits = {}) {
+                         WorldLimits limits = {}, const std::string& faults = "") {
   const ProtocolEntry* entry = find_protocol(protocol);
   EXPECT_NE(entry, nullptr);
   SimConfig config = entry->default_config(variant);
   config.nodes = nodes;
+  if (!faults.empty()) apply_fault_spec(faults, config);
   return entry->make()->world_model(config, limits);
 }
 
@@ -71,7 +73,8 @@ TEST(WorldModel, FaultsAreActionsBoundedByTheirBudgets) {
     return seen;
   };
   const auto plain = count_kinds(world_of("two-phase-commit-actors", 2));
-  const auto faulty = count_kinds(world_of("two-phase-commit-actors", 2, 0, {.crashes = 1, .losses = 1, .dups = 1}));
+  const auto faulty = count_kinds(
+      world_of("two-phase-commit-actors", 2, 0, {.crashes = 1, .losses = 1, .dups = 1}, "crash=1,loss=0.01,dup=0.01"));
   EXPECT_EQ(plain.count("crash n1 (it restarts later)"), 0u);
   EXPECT_EQ(faulty.count("crash n1 (it restarts later)"), 1u);
   EXPECT_EQ(faulty.count("crash n0 (it restarts later)"), 0u);  // the TM is not a fault target

@@ -24,6 +24,7 @@ struct Case {
   // lease ends read from the clock, so the two orders differ in those readings and POR visits
   // fewer states; its verdicts must still agree.)
   bool timeless = true;
+  std::string faults;  // added to the protocol's fault model, so that the budgeted faults are possible
 };
 
 Exploration<AnyStateMachine> explore(const AnyStateMachine& m, const Case& c, bool por, bool symmetry) {
@@ -44,6 +45,7 @@ void expect_same_violations(const Case& c) {
   ASSERT_GE(variant, 0);
   SimConfig config = entry->default_config(static_cast<std::uint32_t>(variant));
   config.nodes = c.nodes;
+  if (!c.faults.empty()) apply_fault_spec(c.faults, config);
   const AnyStateMachine m = entry->make()->world_model(config, c.limits);
   const auto plain = explore(m, c, false, false);
   ASSERT_NE(plain.summary.stop_reason, "state budget");
@@ -66,12 +68,15 @@ void expect_same_violations(const Case& c) {
   }
 }
 
-TEST(WorldPor, PingPong) { expect_same_violations({"ping-pong", "correct", 2, 12, {.losses = 1, .dups = 1}}); }
+TEST(WorldPor, PingPong) {
+  expect_same_violations({"ping-pong", "correct", 2, 12, {.losses = 1, .dups = 1}, true, "loss=0.01,dup=0.01"});
+}
 
 TEST(WorldPor, TwoPhaseCommitActors) {
   expect_same_violations({"two-phase-commit-actors", "correct", 2, 40, {}});  // 3 RMs: world_model_test
   expect_same_violations({"two-phase-commit-actors", "commit-early", 3, 40, {}});
-  expect_same_violations({"two-phase-commit-actors", "correct", 2, 40, {.crashes = 1, .losses = 1, .dups = 1}});
+  expect_same_violations(
+      {"two-phase-commit-actors", "correct", 2, 40, {.crashes = 1, .losses = 1, .dups = 1}, true, "crash=1,loss=0.01,dup=0.01"});
 }
 
 TEST(WorldPor, CausalBroadcast) {
