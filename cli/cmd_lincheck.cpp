@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "invariants/lincheck/formats/history_file.hpp"
 #include "invariants/lincheck/html_report.hpp"
+#include "invariants/lincheck/jepsen_report.hpp"
 #include "invariants/lincheck/lincheck.hpp"
 #include "model/verdict.hpp"
 
@@ -22,7 +23,11 @@ struct LincheckArgs {
   std::string model;
   std::string format;
   bool json = false;
+  bool jepsen = false;
   std::string html;
+  std::string fail_means;  // empty: the format's reading
+  std::string nil_read;
+  std::string initial;
   bool no_split = false;
   bool no_prune = false;
   double time_budget_s = 60.0;
@@ -32,6 +37,28 @@ struct LincheckArgs {
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The reading of the format's own tool, with what the options override.
+lincheck::Semantics semantics_for(const LincheckArgs& args, lincheck::HistoryFormat format) {
+  lincheck::Semantics semantics = lincheck::semantics_of(format);
+  if (!args.fail_means.empty()) semantics.fail_means = *lincheck::parse_fail_means(args.fail_means);
+  if (!args.nil_read.empty()) semantics.nil_read = *lincheck::parse_nil_read(args.nil_read);
+  if (!args.initial.empty()) semantics.initial = *lincheck::parse_scalar_value(args.initial);
+  return semantics;
+}
+
+void check_semantics_args(const LincheckArgs& args) {
+  if (!args.fail_means.empty() && !lincheck::parse_fail_means(args.fail_means)) {
+    throw UsageError(fmt::format("unknown --fail-means '{}' (not-happened, observed)", args.fail_means));
+  }
+  if (!args.nil_read.empty() && !lincheck::parse_nil_read(args.nil_read)) {
+    throw UsageError(fmt::format("unknown --nil-read '{}' (unknown, value)", args.nil_read));
+  }
+  if (!args.initial.empty() && !lincheck::parse_scalar_value(args.initial)) {
+    throw UsageError(fmt::format("--initial '{}' is not a value: nil, an integer or a string", args.initial));
+  }
+  if (args.jepsen && args.json) throw UsageError("--jepsen and --json are two output formats: give one");
 }
 
 lincheck::LincheckOptions options_for(const LincheckArgs& args, const std::string& file,
@@ -50,6 +77,7 @@ lincheck::LincheckOptions options_for(const LincheckArgs& args, const std::strin
   options.describe_operations = !args.html.empty();
   options.source = file;
   options.event_lines = parsed.event_lines;
+  options.semantics = semantics_for(args, parsed.format);
   return options;
 }
 
@@ -83,6 +111,11 @@ void print_json(const std::string& file, lincheck::HistoryFormat format, const l
   std::fflush(stdout);
 }
 
+void print_jepsen(const History& history, const lincheck::LincheckOptions& options, const lincheck::LincheckResult& result) {
+  fmt::print("{}\n", lincheck::jepsen_result_edn(history, options, result));
+  std::fflush(stdout);
+}
+
 int severity(lincheck::LinVerdict verdict) {
   return verdict == lincheck::LinVerdict::not_linearizable ? 2 : verdict == lincheck::LinVerdict::unknown ? 1 : 0;
 }
@@ -94,6 +127,7 @@ int run(const LincheckArgs& args) {
   if (!args.model.empty() && !lincheck::is_model(args.model)) {
     throw UsageError(fmt::format("unknown model '{}' (models: {})", args.model, fmt::join(lincheck::model_names(), ", ")));
   }
+  check_semantics_args(args);
   lincheck::LinVerdict worst = lincheck::LinVerdict::linearizable;
   std::vector<lincheck::HtmlSection> sections;
   for (const std::string& file : args.files) {
@@ -102,11 +136,13 @@ int run(const LincheckArgs& args) {
     lincheck::ParsedHistory parsed = lincheck::parse_history(text, file, format);
     if (format == lincheck::HistoryFormat::kv) parsed.format = lincheck::HistoryFormat::kv;
     const double parse_s = seconds_since(parse_start);
+    for (const std::string& warning : parsed.warnings) fmt::print(stderr, "corridor lincheck: warning: {}\n", warning);
     lincheck::LincheckOptions options = options_for(args, file, parsed);
     const auto check_start = std::chrono::steady_clock::now();
     lincheck::LincheckResult result = lincheck::check_history(parsed.events, options);
     const double check_s = seconds_since(check_start);
     if (args.json) print_json(file, parsed.format, result, parse_s, check_s);
+    else if (args.jepsen) print_jepsen(parsed.events, options, result);
     else print_text(file, result, parse_s, check_s);
     if (severity(result.verdict) > severity(worst)) worst = result.verdict;
     if (!args.html.empty()) sections.push_back(lincheck::HtmlSection{file, std::move(parsed.events), std::move(options), std::move(result)});
@@ -130,10 +166,19 @@ void add_lincheck_command(CLI::App& app, int& exit_code) {
   cmd->add_option("files", args->files, "History files: etcd logs, Jepsen EDN, kv logs, corridor JSON Lines")
       ->required();
   cmd->add_option("--model", args->model,
-                  "register, cas-register, kv, lock, queue, set, counter (default: cas-register for etcd logs, kv "
-                  "for kv logs, otherwise inferred from the functions)");
+                  "register, cas-register, multi-register, kv, lock, queue, set, counter (default: cas-register for "
+                  "etcd logs, kv for kv logs, otherwise inferred from the functions)");
   cmd->add_option("--format", args->format, "etcd, kv, edn or jsonl (default: detected from the content)");
   cmd->add_flag("--json", args->json, "One JSON object per file: verdict, parse_seconds, check_seconds, ...");
+  cmd->add_flag("--jepsen", args->jepsen, "One EDN map per file as Jepsen's Knossos prints it (:valid?, :op, :configs)");
+  cmd->add_option("--fail-means", args->fail_means,
+                  "not-happened (a failed operation did not happen) or observed (a failed cas saw a different "
+                  "value); default: Jepsen's not-happened for EDN, observed otherwise");
+  cmd->add_option("--nil-read", args->nil_read,
+                  "unknown (a read of nil constrains nothing) or value (the register holds nil); default: "
+                  "Knossos's unknown for EDN, value otherwise");
+  cmd->add_option("--initial", args->initial,
+                  "The initial value of the register models: nil, an integer or a string (default nil)");
   cmd->add_option("--html", args->html, "Write a self-contained HTML page of the histories to this file");
   cmd->add_flag("--no-split", args->no_split, "Check all keys as one map state instead of one key at a time");
   cmd->add_flag("--no-prune", args->no_prune, "Use the plain search (no pruning of indeterminate operations)");

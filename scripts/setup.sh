@@ -21,6 +21,7 @@ packages=(
   libfmt-dev librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libboost1.81-dev libboost-graph1.81-dev nlohmann-json3-dev libcli11-dev
   libxxhash-dev libtomlplusplus-dev ccache
+  valgrind  # bench/lincheck_instructions.sh: instructions of the check, a measure load does not change
 )
 if [ "$render_tools" = 1 ]; then
   packages+=(graphviz chromium zlib1g-dev)  # zlib: the render tests read the screenshot PNG

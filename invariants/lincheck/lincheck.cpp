@@ -7,6 +7,7 @@
 #include <mutex>
 #include <cassert>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "invariants/lincheck/models/kv.hpp"
 #include "invariants/lincheck/models/lock.hpp"
 #include "invariants/lincheck/models/map.hpp"
+#include "invariants/lincheck/models/multi_register.hpp"
 #include "invariants/lincheck/models/queue.hpp"
 #include "invariants/lincheck/models/register.hpp"
 #include "invariants/lincheck/models/set.hpp"
@@ -51,6 +53,7 @@ constexpr std::size_t parallel_operations_min = 512;
 
 struct Prepared {
   ValueCodec codec;
+  ValueCode initial = nil_code;   // the register models' initial value (Semantics::initial)
   std::vector<Operation> ops;     // every compiled operation, in call order
   std::vector<std::string> keys;  // by dense key index
   std::vector<Partition> partitions;
@@ -85,7 +88,11 @@ void compile_operations(const History& history, const LincheckOptions& options, 
   ops.reserve(paired.size());
   prepared.codec.reserve(paired.size() + 1);
   result.operations.reserve(paired.size());
+  const Semantics& semantics = options.semantics;
+  if (semantics.initial) prepared.initial = prepared.codec.scalar(*semantics.initial);
   for (const PairedOperation& pair : paired) {
+    // Jepsen's reading: a failed operation did not happen, whatever its function.
+    if (pair.outcome == Outcome::fail && semantics.fail_means == FailMeans::not_happened) continue;
     const HistoryEvent& call = history[pair.call_event];
     const HistoryEvent* completion = pair.completion_event == no_event ? nullptr : &history[pair.completion_event];
     Operation op;
@@ -94,7 +101,7 @@ void compile_operations(const History& history, const LincheckOptions& options, 
     op.process = call.process;
     op.outcome = pair.outcome;
     try {
-      if (!Model::compile(OperationEvents{call, completion, pair.outcome}, prepared.codec, op)) continue;
+      if (!Model::compile(OperationEvents{call, completion, pair.outcome, semantics.nil_read}, prepared.codec, op)) continue;
     } catch (const ModelInputError& e) {
       throw InputError(fmt::format("{}: {}", event_location(options.source, options.event_lines, pair.call_event),
                                    e.what()));
@@ -120,6 +127,13 @@ void compile_operations(const History& history, const LincheckOptions& options, 
   for (std::size_t p = 0; p < prepared.partitions.size(); ++p) {
     if (split || prepared.keys.size() == 1) prepared.partitions[p].key = prepared.keys[split ? p : 0];
   }
+}
+
+// A model with an initial value (the registers) starts from the one the options give.
+template <class Model>
+Model make_model(const Prepared& prepared) {
+  if constexpr (std::is_constructible_v<Model, const ValueCodec&, ValueCode>) return Model(prepared.codec, prepared.initial);
+  else return Model(prepared.codec);
 }
 
 unsigned thread_count(const LincheckOptions& options, const Prepared& prepared) {
@@ -161,7 +175,7 @@ void run_partitions(const Prepared& prepared, const LincheckOptions& options, st
         index = queue.front();
         queue.pop_front();
       }
-      if (!jobs[index]) jobs[index] = std::make_unique<PartitionJob<Model>>(prepared.partitions[index], Model(prepared.codec), mode, budget, options.explain);
+      if (!jobs[index]) jobs[index] = std::make_unique<PartitionJob<Model>>(prepared.partitions[index], make_model<Model>(prepared), mode, budget, options.explain);
       const SearchVerdict verdict = jobs[index]->run_for(slice[index]);
       if (verdict == SearchVerdict::running) {
         slice[index] = std::min(slice[index] * 2, slice_iterations_max);
@@ -190,7 +204,7 @@ void run_whole_map(const Prepared& prepared, const LincheckOptions& options, std
   set_budget(options, budget);
   const SearchMode mode = options.prune ? SearchMode::pruned : SearchMode::plain;
   using Map = MapModel<Model>;
-  PartitionJob<Map> job(prepared.partitions[0], Map(prepared.codec, static_cast<std::uint32_t>(prepared.keys.size())),
+  PartitionJob<Map> job(prepared.partitions[0], Map(make_model<Model>(prepared), static_cast<std::uint32_t>(prepared.keys.size())),
                         mode, budget, options.explain);
   SearchVerdict verdict = SearchVerdict::running;
   while (verdict == SearchVerdict::running) verdict = job.run_for(std::uint64_t{1} << 40);
@@ -212,6 +226,10 @@ void describe_involved(const Prepared& prepared, LincheckResult& result) {
 
 template <class Model>
 LincheckResult check_with(const History& history, const LincheckOptions& options) {
+  if (options.semantics.initial && !std::is_constructible_v<Model, const ValueCodec&, ValueCode>) {
+    throw UsageError(fmt::format("an initial value is for the register models (register, cas-register, "
+                                 "multi-register), not {}", Model::name));
+  }
   LincheckResult result;
   result.model = std::string(Model::name);
   Prepared prepared;
@@ -253,6 +271,7 @@ struct ModelEntry {
 
 constexpr ModelEntry models[] = {
     {"register", &check_with<RegisterModel>}, {"cas-register", &check_with<CasRegisterModel>},
+    {"multi-register", &check_with<MultiRegisterModel>},
     {"kv", &check_with<KvModel>},             {"lock", &check_with<LockModel>},
     {"queue", &check_with<QueueModel>},       {"set", &check_with<SetModel>},
     {"counter", &check_with<CounterModel>},

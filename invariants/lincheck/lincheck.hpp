@@ -6,9 +6,12 @@
 //
 // - history: invoke / ok / fail / info events in real-time order (model/history.hpp). An
 //   invocation pairs with the next completion of the same process. `info`, or no completion at all,
-//   means the operation may or may not have taken effect. `fail` means it did not, except for cas,
-//   where it is an observation that the comparison was false.
-// - options.model: one of model_names(): register, cas-register, kv, lock, queue, set, counter.
+//   means the operation may or may not have taken effect. What `fail` and a nil read mean is
+//   options.semantics (semantics.hpp); by default corridor's own reading: a failed operation did
+//   not take effect, except a cas, where it is an observation that the comparison was false, and
+//   a nil read says the register holds nil.
+// - options.model: one of model_names(): register, cas-register, multi-register, kv, lock, queue,
+//   set, counter.
 // - the verdict: linearizable, not_linearizable, or unknown when the time or memory budget ran out.
 //   to_verdict() maps it to corridor's Verdict (pass, safety, hung) and so to the exit codes.
 // - throws InputError (model/verdict.hpp) for a history that does not fit the model (an unknown
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "invariants/lincheck/operation.hpp"
+#include "invariants/lincheck/semantics.hpp"
 #include "model/history.hpp"
 #include "model/verdict.hpp"
 
@@ -40,6 +44,7 @@ struct LincheckOptions {
   bool prune = true;          // pruning of indeterminate operations (false: the plain reference search)
   bool describe_operations = false;  // fill CheckedOperation::description for every operation
   bool explain = true;  // false: the verdict only (no violation, no explanation), as fast as it gets
+  Semantics semantics;  // how fail and nil reads are read; the initial value of register models
   // For messages: the history's name and the line of each event (empty: event numbers instead).
   std::string source = "history";
   std::vector<std::uint32_t> event_lines;

@@ -120,4 +120,65 @@ TEST(LincheckCli, MalformedFilesAndBadArgumentsGetOneSentence) {
 #endif
 }
 
+// A Knossos-shaped history: the register starts at 0 and a failed cas did not happen. Read as EDN
+// it is linearizable; with Porcupine's reading forced (--fail-means observed) it is not.
+const char* const knossos_history =
+    "[{:process 0, :type :invoke, :f :read, :value nil}\n"
+    " {:process 0, :type :ok, :f :read, :value 0}\n"
+    " {:process 1, :type :invoke, :f :cas, :value [0 3]}\n"
+    " {:process 1, :type :fail, :f :cas, :value [0 3]}\n"
+    " {:process 0, :type :invoke, :f :read, :value nil}\n"
+    " {:process 0, :type :ok, :f :read, :value nil}]\n";
+
+TEST(LincheckCli, TheReadingOptionsOverrideTheFormats) {
+  SKIP_WITHOUT_CLI_OR_DATA();
+#ifdef CORRIDOR_CLI
+  const std::string file = scratch_file("knossos.edn", knossos_history).string();
+  EXPECT_EQ(corridor("lincheck " + file + " --initial 0").exit_code, 0);
+  EXPECT_EQ(corridor("lincheck " + file).exit_code, 1) << "from nil, the read of 0 is wrong";
+  EXPECT_EQ(corridor("lincheck " + file + " --initial 0 --fail-means observed").exit_code, 1);
+  EXPECT_EQ(corridor("lincheck " + file + " --initial 0 --nil-read value").exit_code, 1);
+  EXPECT_EQ(corridor("lincheck " + file + " --initial 0 --fail-means not-happened --nil-read unknown").exit_code, 0);
+  const CliRun bad_fail = corridor("lincheck " + file + " --fail-means maybe");
+  EXPECT_EQ(bad_fail.exit_code, 64);
+  EXPECT_NE(bad_fail.out.find("unknown --fail-means 'maybe'"), std::string::npos) << bad_fail.out;
+  EXPECT_EQ(corridor("lincheck " + file + " --nil-read sometimes").exit_code, 64);
+  EXPECT_EQ(corridor("lincheck " + file + " --initial [1]").exit_code, 64);
+  EXPECT_EQ(corridor("lincheck " + porcupine + "/kv/c01-ok.txt --initial 0").exit_code, 64)
+      << "an initial value is for register models";
+#endif
+}
+
+TEST(LincheckCli, JepsenPrintsKnossossResultMap) {
+  SKIP_WITHOUT_CLI_OR_DATA();
+#ifdef CORRIDOR_CLI
+  const std::string file = scratch_file("knossos-jepsen.edn", knossos_history).string();
+  const CliRun bad = corridor("lincheck --jepsen " + file + " --initial 0 --nil-read value");
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_EQ(bad.out.rfind("{:valid? false", 0), 0u) << bad.out;
+  EXPECT_NE(bad.out.find(":op {:process 0, :type :ok, :f :read, :value nil, :index 5, :line 6}"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find(":configs [{:model {:value 0}"), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find(":last-op {:process 0, :type :ok, :f :read, :value 0, :index 1, :line 2}"), std::string::npos) << bad.out;
+  const CliRun good = corridor("lincheck --jepsen " + file + " --initial 0");
+  EXPECT_EQ(good.exit_code, 0) << good.out;
+  EXPECT_EQ(good.out.rfind("{:valid? true", 0), 0u) << good.out;
+  EXPECT_EQ(corridor("lincheck --jepsen --json " + file).exit_code, 64);
+#endif
+}
+
+TEST(LincheckCli, EventsOutOfTimeOrderGetAWarning) {
+  SKIP_WITHOUT_CLI_OR_DATA();
+#ifdef CORRIDOR_CLI
+  const std::string file = scratch_file("time.edn",
+                                        "{:process 1, :type :invoke, :f :read, :value nil, :time 30}\n"
+                                        "{:process 1, :type :ok, :f :read, :value 1, :time 40}\n"
+                                        "{:process 0, :type :invoke, :f :write, :value 1, :time 10}\n"
+                                        "{:process 0, :type :ok, :f :write, :value 1, :time 20}\n")
+                               .string();
+  const CliRun run = corridor("lincheck " + file);
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("warning: " + file + ":3: events are out of time order"), std::string::npos) << run.out;
+#endif
+}
+
 }  // namespace

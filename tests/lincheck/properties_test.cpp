@@ -63,7 +63,8 @@ struct Reference {
         queue.erase(queue.begin());
       }
     } else if (model == "set") {
-      if (op.f == "add") set.push_back(std::get<std::int64_t>(op.input));
+      const std::int64_t element = op.f == "add" ? std::get<std::int64_t>(op.input) : 0;
+      if (op.f == "add" && std::find(set.begin(), set.end(), element) == set.end()) set.push_back(element);
       else op.output = set;
     } else if (model == "counter") {
       if (op.f == "add") counter += std::get<std::int64_t>(op.input);

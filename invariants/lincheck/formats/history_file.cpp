@@ -4,12 +4,14 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <numeric>
 #include <set>
 #include <sstream>
 
 #include "invariants/lincheck/formats/edn_reader.hpp"
 #include "invariants/lincheck/formats/json_reader.hpp"
 #include "invariants/lincheck/formats/text_cursor.hpp"
+#include "invariants/lincheck/micro_op.hpp"
 #include "model/verdict.hpp"
 
 namespace corridor::lincheck {
@@ -54,6 +56,29 @@ OpType op_type(const TextCursor& cursor, const Datum& datum) {
   fail_at(cursor, datum, "a type: invoke, ok, fail or info");
 }
 
+bool is_scalar(const Datum& datum) {
+  return datum.kind == Datum::Kind::integer || datum.kind == Datum::Kind::string || datum.kind == Datum::Kind::keyword;
+}
+
+// One micro-operation [f key value] of a transaction, as micro_op.hpp spells it.
+std::string micro_op_of(const TextCursor& cursor, const Datum& datum) {
+  constexpr std::string_view expected = "a micro-operation [f key value] such as [:read :x 1]";
+  if (datum.kind != Datum::Kind::list || datum.items.size() != 3) fail_at(cursor, datum, expected);
+  const Datum& f = datum.items[0];
+  const Datum& key = datum.items[1];
+  const Datum& value = datum.items[2];
+  if (f.kind != Datum::Kind::keyword && f.kind != Datum::Kind::string) fail_at(cursor, f, "a micro-operation name such as :read");
+  if (!is_scalar(key)) fail_at(cursor, key, "a register name: a keyword, a string or an integer");
+  const std::string key_text = key.kind == Datum::Kind::integer ? std::to_string(key.integer) : key.text;
+  if (key_text.empty() || key_text.find_first_of(" \t\n") != std::string::npos) fail_at(cursor, key, "a register name without spaces");
+  std::string value_text;
+  if (value.kind == Datum::Kind::nil) value_text = "nil";
+  else if (value.kind == Datum::Kind::integer) value_text = std::to_string(value.integer);
+  else if (value.kind == Datum::Kind::string || value.kind == Datum::Kind::keyword) value_text = '"' + value.text + '"';
+  else fail_at(cursor, value, "a micro-operation value: nil, an integer or a string");
+  return micro_op_text(f.text, key_text, value_text);
+}
+
 HistoryValue history_value(const TextCursor& cursor, const Datum& datum) {
   constexpr std::string_view expected = "a value: nil, an integer, a string, or a list of integers or of strings";
   switch (datum.kind) {
@@ -61,6 +86,11 @@ HistoryValue history_value(const TextCursor& cursor, const Datum& datum) {
     case Datum::Kind::integer: return datum.integer;
     case Datum::Kind::string: case Datum::Kind::keyword: return datum.text;
     case Datum::Kind::list: {
+      if (!datum.items.empty() && datum.items[0].kind == Datum::Kind::list) {  // a transaction
+        std::vector<std::string> micro_ops;
+        for (const Datum& item : datum.items) micro_ops.push_back(micro_op_of(cursor, item));
+        return micro_ops;
+      }
       const bool integers = std::all_of(datum.items.begin(), datum.items.end(),
                                         [](const Datum& d) { return d.kind == Datum::Kind::integer; });
       if (integers) {
@@ -81,8 +111,44 @@ HistoryValue history_value(const TextCursor& cursor, const Datum& datum) {
   }
 }
 
+// What a reader learns over a file's events: whether it is a Jepsen `independent` history (every
+// value a [key value] tuple), and how many events carry a time.
+struct ReadContext {
+  bool json = false;
+  enum class Tuples : std::uint8_t { undecided, independent, plain } tuples = Tuples::undecided;
+  std::uint32_t tuples_line = 0;  // the event that decided
+  std::size_t timed_events = 0;
+};
+
+// Jepsen's independent checker runs one history per key with values [k v]: the first client
+// event with a value decides, by that value: a tuple [k v] with a scalar key, unless it is a plain
+// cas [expected new] (a cas of an independent history is [k [expected new]]). JSON Lines name
+// their key with "key" instead.
+void split_tuple(const TextCursor& cursor, const Datum& map, const Datum* value, ReadContext& context,
+                 HistoryEvent& event) {
+  if (context.json) return;
+  const bool tuple = value && value->kind == Datum::Kind::list && value->items.size() == 2 && is_scalar(value->items[0]);
+  if (context.tuples == ReadContext::Tuples::undecided && value) {
+    const bool plain_cas = tuple && event.f == "cas" && value->items[1].kind != Datum::Kind::list;
+    const bool independent = tuple && !plain_cas && !map.field("key");
+    context.tuples = independent ? ReadContext::Tuples::independent : ReadContext::Tuples::plain;
+    context.tuples_line = map.line;
+  }
+  if (context.tuples != ReadContext::Tuples::independent) return;
+  if (!tuple) {
+    if (event.type != OpType::invoke && (!value || value->kind == Datum::Kind::nil)) return;  // a completion without one
+    fail_at(cursor, value ? *value : map,
+            fmt::format("a [key value] tuple, as in every event of an independent history (line {} has one)",
+                        context.tuples_line));
+  }
+  const Datum& key = value->items[0];
+  event.key = key.kind == Datum::Kind::integer ? std::to_string(key.integer) : key.text;
+  event.value = history_value(cursor, value->items[1]);
+}
+
 // The event of one map, or nothing for an event of no client (Jepsen's :nemesis).
-std::optional<HistoryEvent> event_of(const TextCursor& cursor, const Datum& map, bool json) {
+std::optional<HistoryEvent> event_of(const TextCursor& cursor, const Datum& map, ReadContext& context) {
+  const bool json = context.json;
   if (map.kind != Datum::Kind::map) fail_at(cursor, map, json ? "a JSON object" : "a map {:process .. :type .. :f ..}");
   const char* prefix = json ? "" : ":";
   auto required = [&](std::string_view name) -> const Datum& {
@@ -107,10 +173,13 @@ std::optional<HistoryEvent> event_of(const TextCursor& cursor, const Datum& map,
     else if (key->kind != Datum::Kind::nil && name_of(*key).empty()) fail_at(cursor, *key, "a key: a string or an integer");
     else event.key = key->text;
   }
-  if (const Datum* value = map.field("value")) event.value = history_value(cursor, *value);
+  const Datum* value = map.field("value");
+  split_tuple(cursor, map, value, context, event);
+  if (value && context.tuples != ReadContext::Tuples::independent) event.value = history_value(cursor, *value);
   if (const Datum* time = map.field(json ? "time_ns" : "time")) {
     if (time->kind != Datum::Kind::integer) fail_at(cursor, *time, "a time in integer nanoseconds");
     event.true_time_ns = time->integer;
+    context.timed_events++;
   }
   return event;
 }
@@ -123,13 +192,13 @@ void add_event(ParsedHistory& out, std::optional<HistoryEvent> event, std::uint3
 
 // ---- the three parsers ----
 
-void parse_edn(TextCursor& cursor, ParsedHistory& out) {
+void parse_edn(TextCursor& cursor, ParsedHistory& out, ReadContext& context) {
   for (skip_edn_space(cursor); !cursor.at_end(); skip_edn_space(cursor)) {
     const Datum datum = read_edn(cursor);
     if (datum.kind == Datum::Kind::list) {
-      for (const Datum& item : datum.items) add_event(out, event_of(cursor, item, false), item.line);
+      for (const Datum& item : datum.items) add_event(out, event_of(cursor, item, context), item.line);
     } else {
-      add_event(out, event_of(cursor, datum, false), datum.line);
+      add_event(out, event_of(cursor, datum, context), datum.line);
     }
   }
 }
@@ -140,7 +209,7 @@ bool skipped_json_line(const Datum& object) {
   return kind && !(kind->kind == Datum::Kind::string && kind->text == "history");
 }
 
-void parse_jsonl(TextCursor& cursor, ParsedHistory& out) {
+void parse_jsonl(TextCursor& cursor, ParsedHistory& out, ReadContext& context) {
   while (!cursor.at_end()) {
     skip_json_space(cursor);
     if (cursor.peek() == '\n') {
@@ -152,7 +221,7 @@ void parse_jsonl(TextCursor& cursor, ParsedHistory& out) {
     const Datum object = read_json(cursor);
     skip_json_space(cursor);
     if (!cursor.at_end() && cursor.peek() != '\n') cursor.fail("the end of the line after the object");
-    if (!skipped_json_line(object)) add_event(out, event_of(cursor, object, true), object.line);
+    if (!skipped_json_line(object)) add_event(out, event_of(cursor, object, context), object.line);
   }
 }
 
@@ -209,14 +278,52 @@ void parse_etcd(TextCursor& cursor, ParsedHistory& out) {
   }
 }
 
+// When every event has a time and the file's order disagrees with it, the events are put in time
+// order (stable: equal times keep the file's order), with a warning: the checker takes the
+// order of events as their real-time order.
+void order_by_time(ParsedHistory& out, const ReadContext& context, const std::string& source) {
+  if (out.events.empty() || context.timed_events != out.events.size()) return;
+  const auto later = [&](std::size_t a, std::size_t b) { return out.events[a].true_time_ns > out.events[b].true_time_ns; };
+  std::size_t first_out_of_order = 0;
+  for (std::size_t i = 1; i < out.events.size() && first_out_of_order == 0; ++i) {
+    if (later(i - 1, i)) first_out_of_order = i;
+  }
+  if (first_out_of_order == 0) return;
+  std::vector<std::size_t> order(out.events.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return later(b, a); });
+  ParsedHistory sorted;
+  sorted.format = out.format;
+  sorted.warnings = std::move(out.warnings);
+  sorted.events.reserve(order.size());
+  sorted.event_lines.reserve(order.size());
+  for (const std::size_t i : order) {
+    sorted.events.push_back(std::move(out.events[i]));
+    sorted.event_lines.push_back(out.event_lines[i]);
+  }
+  sorted.warnings.push_back(fmt::format("{}:{}: events are out of time order (this one is earlier than the one before); "
+                                        "checked in time order",
+                                        source, out.event_lines[first_out_of_order]));
+  out = std::move(sorted);
+}
+
 }  // namespace
+
+Semantics semantics_of(HistoryFormat format) {
+  Semantics semantics;  // corridor's own, and Porcupine's: fail observed, nil a value
+  if (format == HistoryFormat::edn) {
+    semantics.fail_means = FailMeans::not_happened;
+    semantics.nil_read = NilRead::unknown;
+  }
+  return semantics;
+}
 
 HistoryFormat detect_format(std::string_view text, const std::string& source) {
   std::size_t i = 0;
   while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n')) i++;
   const std::string_view rest = text.substr(i);
   if (rest.starts_with("INFO")) return HistoryFormat::etcd;
-  if (rest.starts_with("[") || rest.starts_with(";")) return HistoryFormat::edn;
+  if (rest.starts_with("[") || rest.starts_with("(") || rest.starts_with(";")) return HistoryFormat::edn;
   if (rest.starts_with("{")) {
     std::size_t j = 1;
     while (j < rest.size() && (rest[j] == ' ' || rest[j] == '\t')) j++;
@@ -225,7 +332,7 @@ HistoryFormat detect_format(std::string_view text, const std::string& source) {
   }
   if (rest.empty()) return HistoryFormat::jsonl;  // an empty history: any format reads it
   throw InputError(fmt::format("{}:1:1: cannot tell the format (expected an etcd log line 'INFO ...', an EDN map "
-                               "'{{:' or vector '[', or a JSON object '{{\"'); name it with --format",
+                               "'{{:', vector '[' or list '(', or a JSON object '{{\"'); name it with --format",
                                source));
 }
 
@@ -235,12 +342,33 @@ ParsedHistory parse_history(std::string_view text, const std::string& source, st
   TextCursor cursor(text, source);
   out.events.reserve(text.size() / 48);
   out.event_lines.reserve(text.size() / 48);
+  ReadContext context;
+  context.json = out.format == HistoryFormat::jsonl;
   switch (out.format) {
     case HistoryFormat::etcd: parse_etcd(cursor, out); break;
-    case HistoryFormat::kv: case HistoryFormat::edn: parse_edn(cursor, out); break;
-    case HistoryFormat::jsonl: parse_jsonl(cursor, out); break;
+    case HistoryFormat::kv: case HistoryFormat::edn: parse_edn(cursor, out, context); break;
+    case HistoryFormat::jsonl: parse_jsonl(cursor, out, context); break;
   }
+  order_by_time(out, context, source);
   return out;
+}
+
+std::optional<HistoryValue> parse_scalar_value(std::string_view text) {
+  TextCursor cursor(text, "value");
+  try {
+    skip_edn_space(cursor);
+    const Datum datum = read_edn(cursor);
+    skip_edn_space(cursor);
+    if (!cursor.at_end()) return std::nullopt;
+    switch (datum.kind) {
+      case Datum::Kind::nil: return HistoryValue{};
+      case Datum::Kind::integer: return HistoryValue{datum.integer};
+      case Datum::Kind::string: case Datum::Kind::keyword: case Datum::Kind::symbol: return HistoryValue{datum.text};
+      default: return std::nullopt;
+    }
+  } catch (const InputError&) {
+    return std::nullopt;
+  }
 }
 
 std::string read_file(const std::string& path) {
@@ -267,6 +395,7 @@ std::string infer_model(const ParsedHistory& history) {
   auto any = [&](std::initializer_list<const char*> names) {
     return std::any_of(names.begin(), names.end(), [&](const char* name) { return functions.count(name) > 0; });
   };
+  if (any({"txn"})) return "multi-register";
   if (any({"get", "put", "append", "delete"})) return "kv";
   if (any({"acquire", "release", "lock", "unlock"})) return "lock";
   if (any({"enqueue", "dequeue"})) return "queue";

@@ -29,7 +29,7 @@ struct CounterModel {
     const std::string& f = events.call.f;
     if (f == "read") {
       op.function = read;
-      if (events.outcome != Outcome::ok) return false;
+      if (events.outcome != Outcome::ok || events.unknown_nil_result()) return false;
       op.output = integer(events.completion->value, 0, "read");
       return true;
     }

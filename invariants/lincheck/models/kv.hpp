@@ -64,7 +64,7 @@ class KvModel {
     const std::string& f = events.call.f;
     if (f == "get" || f == "read") {
       op.function = get;
-      if (events.outcome != Outcome::ok) return false;
+      if (events.outcome != Outcome::ok || events.unknown_nil_result()) return false;
       op.output = codec.scalar(events.completion->value);
       return true;
     }

@@ -23,7 +23,7 @@ class MapModel {
   using State = std::uint32_t;  // a row of the arena
   static constexpr std::string_view name = Inner::name;
 
-  MapModel(const ValueCodec& codec, std::uint32_t key_count) : inner_(Inner(codec)), key_count_(key_count) {
+  MapModel(Inner inner, std::uint32_t key_count) : inner_(std::move(inner)), key_count_(key_count) {
     assert(key_count_ > 0);
     scratch_.assign(key_count_, inner_.initial());
     std::uint64_t hash = 0;

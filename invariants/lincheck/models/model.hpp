@@ -5,6 +5,7 @@
 //     using State = ...;                      // a value type with operator==
 //     static constexpr std::string_view name = "...";
 //     explicit M(const ValueCodec& codec);    // values are codes; the codec turns them back
+//     M(const ValueCodec& codec, ValueCode initial);  // optional: a model with an initial value
 //     State initial() const;
 //     // Applies `op` to `state`: false when the recorded outcome of `op` is impossible there.
 //     // An op with Outcome::unknown may or may not take effect; the search handles "not at all",
@@ -16,7 +17,9 @@
 //     // cas): the search may then take it as soon as it fits, without trying anything else first.
 //     static bool preserves_state(const Operation& op);
 //     // Turns a history's call and completion into an Operation, or returns false to drop it
-//     // (a failed write never happened; a read with an unknown result constrains nothing).
+//     // (a failed write never happened; a read with an unknown result constrains nothing; a nil
+//     // read when events.nil_read is unknown). Failed operations under FailMeans::not_happened
+//     // are dropped before compile() sees them.
 //     // Throws ModelInputError for a value of the wrong shape or an unknown function.
 //     static bool compile(const OperationEvents& events, ValueCodec& codec, Operation& op);
 //     static std::string describe(const Operation& op, const ValueCodec& codec);
@@ -40,6 +43,7 @@
 
 #include "invariants/lincheck/hash_mix.hpp"
 #include "invariants/lincheck/operation.hpp"
+#include "invariants/lincheck/semantics.hpp"
 #include "invariants/lincheck/value_codec.hpp"
 #include "model/history.hpp"
 
@@ -55,6 +59,13 @@ struct OperationEvents {
   const HistoryEvent& call;
   const HistoryEvent* completion;  // nullptr when never completed
   Outcome outcome;
+  NilRead nil_read = NilRead::value;
+
+  // A completed read whose result is nil, read as "unknown": it constrains nothing.
+  bool unknown_nil_result() const {
+    return nil_read == NilRead::unknown && outcome == Outcome::ok &&
+           std::holds_alternative<std::monostate>(completion->value);
+  }
 };
 
 [[noreturn]] inline void unknown_function(std::string_view model, std::string_view f) {

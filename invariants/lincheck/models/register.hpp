@@ -1,6 +1,7 @@
 #pragma once
-// A read/write register, and a compare-and-set register (the etcd histories). Initially nil.
-// A failed cas is an observation: the comparison was false at some instant of the interval.
+// A read/write register, and a compare-and-set register (the etcd histories). Initially nil, or
+// the value given (Knossos's `(cas-register 0)`). A failed cas that reaches the model is an
+// observation: the comparison was false at some instant of the interval.
 #include "invariants/lincheck/models/model.hpp"
 
 namespace corridor::lincheck {
@@ -11,8 +12,9 @@ struct RegisterModelOf {
   static constexpr std::string_view name = with_cas ? "cas-register" : "register";
   enum Function : std::uint8_t { read, write, cas };
 
-  explicit RegisterModelOf(const ValueCodec& codec) : codec_(&codec) {}
-  State initial() const { return nil_code; }
+  explicit RegisterModelOf(const ValueCodec& codec, ValueCode initial = nil_code)
+      : codec_(&codec), initial_(initial) {}
+  State initial() const { return initial_; }
   std::uint64_t hash(const State& state) const { return mix64(static_cast<std::uint64_t>(state)); }
   std::string describe(const State& state) const { return codec_->describe(state); }
 
@@ -38,7 +40,8 @@ struct RegisterModelOf {
     const std::string& f = events.call.f;
     if (f == "read") {
       op.function = read;
-      if (events.outcome != Outcome::ok) return false;  // no effect, and no result to check
+      // no effect, and no result to check
+      if (events.outcome != Outcome::ok || events.unknown_nil_result()) return false;
       op.output = codec.scalar(events.completion->value);
       return true;
     }
@@ -67,6 +70,7 @@ struct RegisterModelOf {
 
  private:
   const ValueCodec* codec_;
+  ValueCode initial_;
 };
 
 using RegisterModel = RegisterModelOf<false>;

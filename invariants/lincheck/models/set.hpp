@@ -1,5 +1,6 @@
 #pragma once
-// A grow-only set: add v; read returns every element (a list, in any order).
+// A grow-only set: add v; read returns every element (a list, in any order, each element once:
+// a read with duplicates is impossible).
 #include <algorithm>
 #include <vector>
 
@@ -45,7 +46,7 @@ struct SetModel {
     }
     if (f != "read") unknown_function(name, f);
     op.function = read;
-    if (events.outcome != Outcome::ok) return false;
+    if (events.outcome != Outcome::ok || events.unknown_nil_result()) return false;
     const HistoryValue& value = events.completion->value;
     std::vector<ValueCode> elements;
     if (!std::holds_alternative<std::monostate>(value)) {
@@ -55,8 +56,9 @@ struct SetModel {
         throw ModelInputError(fmt::format("expected a list as a set read, found {}", format_history_value(value)));
       }
     }
+    // Sorted, duplicates kept: a read that returns an element twice equals no state (states hold
+    // each element once), so it is impossible, as in Porcupine's set test.
     std::sort(elements.begin(), elements.end());
-    elements.erase(std::unique(elements.begin(), elements.end()), elements.end());
     op.output = codec.list(elements);
     return true;
   }
