@@ -21,6 +21,7 @@ if command -v ccache > /dev/null; then
   export CCACHE_BASEDIR="$source_dir" CCACHE_NOHASHDIR=true
 fi
 # -O1 without debug information: the program runs a few hundred short runs, so compile time counts.
+# (Not a unity build: files of different protocols share names in their anonymous namespaces.)
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
   cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_COMPILER="$clang" \
     -DCMAKE_CXX_FLAGS="-stdlib=libc++ -O1" -DCMAKE_EXE_LINKER_FLAGS="-stdlib=libc++" \
