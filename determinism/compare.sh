@@ -23,10 +23,11 @@ fi
 # -O1 without debug information: the program runs a few hundred short runs, so compile time counts.
 # (Not a unity build: files of different protocols share names in their anonymous namespaces.)
 if [ ! -f "$build_dir/CMakeCache.txt" ]; then
+  mkdir -p "$build_dir"
   cmake -S "$source_dir" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_COMPILER="$clang" \
     -DCMAKE_CXX_FLAGS="-stdlib=libc++ -O1" -DCMAKE_EXE_LINKER_FLAGS="-stdlib=libc++" \
     -DCORRIDOR_FMT_HEADER_ONLY=ON -DCORRIDOR_BUILD_TESTS=OFF -DCORRIDOR_BUILD_CLI=OFF -DCORRIDOR_BUILD_BENCH=OFF \
-    "${launcher[@]}" > "$build_dir.configure.log" 2>&1 || { cat "$build_dir.configure.log"; exit 1; }
+    "${launcher[@]}" > "$build_dir/configure.log" 2>&1 || { cat "$build_dir/configure.log"; exit 1; }
 fi
 cmake --build "$build_dir" --target trace_digests
 if [ -z "$gcc_program" ]; then exit 0; fi
