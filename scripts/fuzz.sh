@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer programs (fuzz/) built in a clang build with CORRIDOR_BUILD_FUZZ=ON (by default
-# build-asan/, which scripts/test.sh --sanitize configures so). Each target starts from its seed
+# build-fuzz/, which scripts/test.sh --sanitize configures so). Each target starts from its seed
 # corpus (fuzz/corpus/NAME, read only) and the inputs once found (fuzz/regressions/NAME); new inputs
 # go to a scratch folder, never into the tree. A crash, hang, leak or sanitizer report fails the
 # target: its input is copied to BUILD_DIR/fuzz-artifacts/NAME/ and named on stderr. Keep it as
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-build_dir="$here/build-asan"
+build_dir="$here/build-fuzz"
 seconds=5
 runs=""
 seed=1

@@ -28,7 +28,7 @@ if [ "$render_tools" = 1 ]; then
   packages+=(graphviz chromium zlib1g-dev)  # zlib: the render tests read the screenshot PNG
 fi
 if [ "$check_tools" = 1 ]; then
-  # clang with libFuzzer and its sanitizer runtimes (fuzz/, build-asan/), libc++ for the
+  # clang with libFuzzer and its sanitizer runtimes (fuzz/, build-fuzz/), libc++ for the
   # gcc/libstdc++ vs clang/libc++ determinism check (determinism/compare.sh).
   packages+=(clang libclang-rt-14-dev libc++-dev libc++abi-dev)
 fi

@@ -3,11 +3,11 @@
 # GoogleTest suites and the install tests. With CORRIDOR_CHECK_DETERMINISM=1 in the environment,
 # also the gcc/libstdc++ vs clang/libc++ trace comparison (determinism/compare.sh, its build in
 # build-libcxx/; not yet on in CI, see README "Reliability checks").
-# With --sanitize it also
-# - builds with clang, AddressSanitizer and UndefinedBehaviorSanitizer in build-asan/ (the
-#   libFuzzer programs of fuzz/ too) and runs the tests there, then a few seconds of each fuzzer
-#   (scripts/fuzz.sh);
-# - builds the threaded tests with ThreadSanitizer in build-tsan/ and runs them.
+# With --sanitize it also builds with AddressSanitizer and UndefinedBehaviorSanitizer in
+# build-asan/ and runs the tests there, then builds the libFuzzer programs of fuzz/ with clang in
+# build-fuzz/ and runs each for a few seconds (scripts/fuzz.sh).
+# With --tsan it builds the threaded tests with ThreadSanitizer in build-tsan/ and runs them
+# (not yet in .ci/run: see README "Reliability checks").
 # Every build goes through ccache (scripts/setup.sh), so an unchanged file compiles once per
 # configuration on this machine. Each phase prints its wall time and CPU time (user + sys of
 # everything it ran), and a table of all phases closes the run.
@@ -15,10 +15,12 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 sanitize=0
+tsan=0
 for arg in "$@"; do
   case "$arg" in
     --sanitize) sanitize=1 ;;
-    *) echo "test.sh: unknown option '$arg' (expected --sanitize)" >&2; exit 64 ;;
+    --tsan) tsan=1 ;;
+    *) echo "test.sh: unknown option '$arg' (expected --sanitize or --tsan)" >&2; exit 64 ;;
   esac
 done
 
@@ -65,20 +67,30 @@ if [ "${CORRIDOR_CHECK_DETERMINISM:-0}" = 1 ]; then
 fi
 
 if [ "$sanitize" = 1 ]; then
-  # clang, not gcc: the same objects serve the ASan/UBSan test suite and the libFuzzer programs
-  # (coverage only in the readers, fuzz/coverage_allowlist.txt). Warnings are not errors here:
-  # the gcc build holds the code to -Werror, and clang's warning set differs from release to release.
   asan_dir="$here/build-asan"
   phase asan-build bash -c "
-    cmake -S '$here' -B '$asan_dir' -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
-      -DCORRIDOR_WERROR=OFF -DCORRIDOR_SANITIZE=address,undefined -DCORRIDOR_BUILD_FUZZ=ON \
-      -DCORRIDOR_BUILD_BENCH=OFF -DCORRIDOR_BUILD_DETERMINISM=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null &&
+    cmake -S '$here' -B '$asan_dir' -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCORRIDOR_WERROR=ON \
+      -DCORRIDOR_SANITIZE=address,undefined -DCORRIDOR_BUILD_BENCH=OFF -DCORRIDOR_BUILD_DETERMINISM=OFF \
+      -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null &&
     cmake --build '$asan_dir' -j '$jobs'"
   ccache_stats
   phase asan-test env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     ctest --test-dir "$asan_dir" --output-on-failure -j "$jobs" --timeout 1800
-  phase fuzz-smoke "$here/scripts/fuzz.sh" --build-dir "$asan_dir" --seconds 5
 
+  # The libFuzzer programs: clang, ASan + UBSan, only the readers and the harnesses (fuzz/CMakeLists.txt).
+  # Warnings are not errors here: the gcc builds hold the code to -Werror, and clang's set of
+  # warnings differs from release to release.
+  fuzz_dir="$here/build-fuzz"
+  phase fuzz-build bash -c "
+    cmake -S '$here' -B '$fuzz_dir' -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+      -DCORRIDOR_WERROR=OFF -DCORRIDOR_SANITIZE=address,undefined -DCORRIDOR_BUILD_FUZZ=ON \
+      -DCORRIDOR_BUILD_TESTS=OFF -DCORRIDOR_BUILD_CLI=OFF -DCORRIDOR_BUILD_BENCH=OFF \
+      -DCORRIDOR_BUILD_DETERMINISM=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null &&
+    cmake --build '$fuzz_dir' -j '$jobs'"
+  phase fuzz-smoke "$here/scripts/fuzz.sh" --build-dir "$fuzz_dir" --seconds 5
+fi
+
+if [ "$tsan" = 1 ]; then
   # ThreadSanitizer: only tests_tsan (tests/CMakeLists.txt), the seed runner's and the parallel
   # BFS's tests, and of those the ones that run more than one thread.
   tsan_dir="$here/build-tsan"
