@@ -10,4 +10,5 @@ set(corridor_fuzz_targets
   fault_plan
   fault_spec
   clock_spec
-  link_spec)
+  link_spec
+)
