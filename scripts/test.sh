@@ -86,7 +86,7 @@ if [ "$sanitize" = 1 ]; then
       -DCORRIDOR_WERROR=OFF -DCORRIDOR_SANITIZE=address,undefined -DCORRIDOR_BUILD_FUZZ=ON \
       -DCORRIDOR_BUILD_TESTS=OFF -DCORRIDOR_BUILD_CLI=OFF -DCORRIDOR_BUILD_BENCH=OFF \
       -DCORRIDOR_BUILD_DETERMINISM=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null &&
-    cmake --build '$fuzz_dir' -j '$jobs'"
+    cmake --build '$fuzz_dir' -j '$jobs' --target corridor_fuzzers"
   phase fuzz-smoke "$here/scripts/fuzz.sh" --build-dir "$fuzz_dir" --seconds 5
 fi
 
