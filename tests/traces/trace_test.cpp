@@ -143,8 +143,8 @@ TEST(Trace, NumbersOfTheWrongKindOrSizeAndUnknownActorsAreBadInput) {
     EXPECT_NE(at, std::string::npos) << from;
     return at == std::string::npos ? out : out.replace(at, from.size(), to);
   };
-  expect_input_error(with("\"step\":0,", "\"step\":1e300,"), "t.jsonl:2: field \"step\" must be an integer from 0 to");
-  expect_input_error(with("\"step\":0,", "\"step\":-1,"), "field \"step\" must be an integer from 0 to");
+  expect_input_error(with("\"step\":", "\"step\":1e300,\"was\":"), "t.jsonl:2: field \"step\" must be an integer from 0 to");
+  expect_input_error(with("\"step\":", "\"step\":-1,\"was\":"), "t.jsonl:2: field \"step\" must be an integer from 0 to");
   expect_input_error(with("\"nodes\":2,", "\"nodes\":2.5,"), "t.jsonl:1: field \"nodes\" must be an integer");
   expect_input_error(with("\"actors\":{\"nodes\":2,\"clients\":0}", "\"actors\":{\"nodes\":4294967295,\"clients\":2}"),
                      "\"actors\" must hold 1 to 4096 actors");
