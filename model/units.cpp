@@ -1,7 +1,10 @@
 #include "model/units.hpp"
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -9,11 +12,42 @@ namespace corridor {
 
 namespace {
 
+// The length of the digits at `at`.
+std::size_t digits_at(std::string_view text, std::size_t at) {
+  std::size_t n = 0;
+  while (at + n < text.size() && text[at + n] >= '0' && text[at + n] <= '9') ++n;
+  return n;
+}
+
+// A decimal number as std::from_chars reads one: [-]digits[.digits][e[+-]digits], with digits on
+// at least one side of the point. Not std::from_chars itself: libc++ (before LLVM 20) has no
+// floating-point from_chars, and a clang/libc++ build must read specs exactly as a gcc one does
+// (determinism/compare.sh). The grammar is checked here; strtod, in the C locale the program
+// never leaves, does the correctly rounded conversion in both builds.
 std::optional<double> parse_number(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  double value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(value)) return std::nullopt;
+  constexpr std::size_t length_max = 64;
+  if (text.empty() || text.size() > length_max) return std::nullopt;
+  std::size_t at = text[0] == '-' ? 1 : 0;
+  const std::size_t whole = digits_at(text, at);
+  at += whole;
+  std::size_t fraction = 0;
+  if (at < text.size() && text[at] == '.') {
+    fraction = digits_at(text, at + 1);
+    at += 1 + fraction;
+  }
+  if (whole + fraction == 0) return std::nullopt;
+  if (at < text.size() && (text[at] == 'e' || text[at] == 'E')) {
+    std::size_t sign = at + 1 < text.size() && (text[at + 1] == '+' || text[at + 1] == '-') ? 1 : 0;
+    const std::size_t exponent = digits_at(text, at + 1 + sign);
+    if (exponent == 0) return std::nullopt;
+    at += 1 + sign + exponent;
+  }
+  if (at != text.size()) return std::nullopt;
+  const std::string copy(text);  // strtod needs the terminating NUL
+  errno = 0;
+  char* end = nullptr;
+  const double value = std::strtod(copy.c_str(), &end);
+  if (errno == ERANGE || end != copy.c_str() + copy.size() || !std::isfinite(value)) return std::nullopt;
   return value;
 }
 

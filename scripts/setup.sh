@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages corridor builds with, then configures and builds it.
 # Idempotent: packages already present are not reinstalled; the build is incremental.
-# Usage: scripts/setup.sh [--no-build] [--with-render-tools]
+# Usage: scripts/setup.sh [--no-build] [--with-render-tools] [--with-check-tools]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${CORRIDOR_BUILD_DIR:-"$here/build"}
 build=1
 render_tools=0
+check_tools=0
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --with-render-tools) render_tools=1 ;;
-    *) echo "setup.sh: unknown option '$arg' (expected --no-build or --with-render-tools)" >&2; exit 64 ;;
+    --with-check-tools) check_tools=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (expected --no-build, --with-render-tools or --with-check-tools)" >&2; exit 64 ;;
   esac
 done
 
@@ -25,6 +27,11 @@ packages=(
 )
 if [ "$render_tools" = 1 ]; then
   packages+=(graphviz chromium zlib1g-dev)  # zlib: the render tests read the screenshot PNG
+fi
+if [ "$check_tools" = 1 ]; then
+  # clang with libFuzzer and its sanitizer runtimes (fuzz/, build-fuzz/), libc++ for the
+  # gcc/libstdc++ vs clang/libc++ determinism check (determinism/compare.sh).
+  packages+=(clang libclang-rt-14-dev libc++-dev libc++abi-dev)
 fi
 
 missing=()

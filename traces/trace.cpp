@@ -4,7 +4,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -248,6 +250,11 @@ void write_trace(const std::string& path, const Trace& trace) { write_file_whole
 
 namespace {
 
+template <class T>
+struct is_integer_list : std::false_type {};
+template <class U>
+struct is_integer_list<std::vector<U>> : std::bool_constant<std::is_integral_v<U> && !std::is_same_v<U, bool>> {};
+
 struct TraceParser {
   std::string_view name;
   std::size_t line_no = 0;
@@ -260,11 +267,33 @@ struct TraceParser {
   T field(const json& j, const char* key) const {
     const auto it = j.find(key);
     if (it == j.end()) fail(fmt::format("missing field \"{}\"", key));
+    if constexpr (is_integer_list<T>::value) {
+      using Item = typename T::value_type;
+      const bool all_fit = it->is_array() && std::all_of(it->begin(), it->end(), [](const json& item) { return fits<Item>(item); });
+      if (!all_fit) fail(fmt::format("field \"{}\" must be a list of integers from {} to {}", key,
+                                     std::numeric_limits<Item>::min(), std::numeric_limits<Item>::max()));
+    }
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // nlohmann converts a real or an out-of-range integer to T with a plain cast, which is
+      // undefined for 1e300 and silently wraps -1: a count, a step or a time must be an
+      // integer that fits.
+      if (!fits<T>(*it)) fail(fmt::format("field \"{}\" must be an integer from {} to {}", key,
+                                          std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+    }
     try {
       return it->get<T>();
     } catch (const json::exception&) {
       fail(fmt::format("field \"{}\" has the wrong type", key));
     }
+  }
+
+  template <class T>
+  static bool fits(const json& value) {
+    if (value.is_number_unsigned()) return value.get<std::uint64_t>() <= std::uint64_t{std::numeric_limits<T>::max()};
+    if (!value.is_number_integer()) return false;
+    const std::int64_t v = value.get<std::int64_t>();
+    if (v < 0) return std::is_signed_v<T> && v >= std::int64_t{std::numeric_limits<T>::min()};
+    return static_cast<std::uint64_t>(v) <= std::uint64_t{std::numeric_limits<T>::max()};
   }
 
   template <class T>
@@ -283,6 +312,9 @@ struct TraceParser {
     c.link.delay = *delay;
     c.link.loss = field<double>(j, "loss");
     c.link.dup = field<double>(j, "dup");
+    if (!(c.link.loss >= 0 && c.link.loss <= 1 && c.link.dup >= 0 && c.link.dup <= 1)) {
+      fail("config fields \"loss\" and \"dup\" must be probabilities from 0 to 1");
+    }
     c.link.fifo = field<bool>(j, "fifo");
     c.link.capacity = field<std::uint32_t>(j, "capacity");
     for (const std::string& text : field_or<std::vector<std::string>>(j, "links", {})) {
@@ -332,7 +364,8 @@ struct TraceParser {
     if (!j.contains("actors") || !j["actors"].is_object()) fail("missing object \"actors\"");
     h.nodes = field<std::uint32_t>(j["actors"], "nodes");
     h.clients = field<std::uint32_t>(j["actors"], "clients");
-    if (h.nodes == 0 || h.nodes + h.clients > 4096) fail("\"actors\" must hold 1 to 4096 actors");
+    // Each bounded first: their sum could wrap around.
+    if (h.nodes == 0 || h.nodes > 4096 || h.clients > 4096 - h.nodes) fail("\"actors\" must hold 1 to 4096 actors");
     std::string plan_text;
     for (const std::string& line : field<std::vector<std::string>>(j, "fault_plan")) plan_text += line + "\n";
     h.fault_plan = parse_fault_plan(plan_text, h.nodes + h.clients, fmt::format("{}:{}: fault_plan entry", name, line_no));
@@ -378,6 +411,9 @@ struct TraceParser {
     e.kind = *kind;
     e.source = field_or<NodeId>(j, "src", no_node);
     e.target = field_or<NodeId>(j, "dst", no_node);
+    for (const NodeId end : {e.source, e.target}) {
+      if (end != no_node && end >= actors) fail(fmt::format("node {} in \"src\" or \"dst\" does not exist", end));
+    }
     e.message_id = field_or<std::uint64_t>(j, "msg", 0);
     e.summary = field_or<std::string>(j, "summary", "");
     e.state = field_or<std::string>(j, "state", "");
@@ -446,6 +482,9 @@ Trace parse_trace(std::string_view text, std::string_view name) {
       v.step = parser.field<std::uint64_t>(j, "step");
       v.true_ns = parser.field<time_ns>(j, "t");
       v.nodes = parser.field_or<std::vector<NodeId>>(j, "nodes", {});
+      for (const NodeId n : v.nodes) {
+        if (n >= trace.header.nodes + trace.header.clients) parser.fail(fmt::format("violation node {} does not exist", n));
+      }
       v.operations = parser.field_or<std::vector<std::uint64_t>>(j, "operations", {});
       v.message = parser.field<std::string>(j, "message");
       trace.violation = std::move(v);

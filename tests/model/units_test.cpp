@@ -31,6 +31,21 @@ TEST(Units, RatesAndProbabilities) {
   EXPECT_FALSE(parse_probability("1.5"));
 }
 
+// Numbers are read by the grammar of std::from_chars in every build (model/units.cpp reads them
+// itself because libc++ has no floating-point from_chars): no hex, no spaces, no '+' before the
+// digits, digits on one side of the point at least, an exponent with digits.
+TEST(Units, NumbersHaveOneGrammarInEveryStandardLibrary) {
+  EXPECT_EQ(parse_duration_ns(".5s"), ms(500));
+  EXPECT_EQ(parse_duration_ns("5.s"), seconds(5));
+  EXPECT_EQ(parse_duration_ns("-1.25E3ms"), -ms(1250));
+  EXPECT_EQ(parse_duration_ns("2e-3s"), ms(2));
+  EXPECT_EQ(parse_probability("0.02"), 0.02);
+  for (const char* bad : {"0x1p-2", " 0.5", "0.5 ", ".", "-", "1e", "1e+", "--1", "1..2", "inf", "nan", "1e999"}) {
+    EXPECT_FALSE(parse_probability(bad)) << bad;
+    EXPECT_FALSE(parse_duration_ns(std::string(bad) + "s")) << bad;
+  }
+}
+
 TEST(Specs, FaultSpecGrammar) {
   SimConfig c;
   apply_fault_spec("crash=2,partition,loss=0.02,dup=0.01,delay=exp:1ms:5ms,fifo,pause=3", c);

@@ -133,6 +133,28 @@ TEST(Trace, MalformedTracesNameFileAndLine) {
   EXPECT_NE(text.rfind("{\"kind\":\"footer\""), std::string::npos);
 }
 
+// Found with the trace fuzzer's inputs (fuzz/regressions/trace/): numbers that nlohmann would
+// cast (a real into a count: undefined behaviour; -1 into an unsigned: a wrap), actor counts
+// whose sum wraps, and message ends or violation nodes that name no actor.
+TEST(Trace, NumbersOfTheWrongKindOrSizeAndUnknownActorsAreBadInput) {
+  const std::string text = trace_to_string(sample_trace());
+  const auto with = [&](const std::string& from, const std::string& to) {
+    std::string out = text;
+    const std::size_t at = out.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return at == std::string::npos ? out : out.replace(at, from.size(), to);
+  };
+  expect_input_error(with("\"step\":", "\"step\":1e300,\"was\":"), "t.jsonl:2: field \"step\" must be an integer from 0 to");
+  expect_input_error(with("\"step\":", "\"step\":-1,\"was\":"), "t.jsonl:2: field \"step\" must be an integer from 0 to");
+  expect_input_error(with("\"nodes\":2,", "\"nodes\":2.5,"), "t.jsonl:1: field \"nodes\" must be an integer");
+  expect_input_error(with("\"actors\":{\"nodes\":2,\"clients\":0}", "\"actors\":{\"nodes\":4294967295,\"clients\":2}"),
+                     "\"actors\" must hold 1 to 4096 actors");
+  expect_input_error(with("\"vc\":[", "\"vc\":[1e30,"), "field \"vc\" must be a list of integers");
+  expect_input_error(with("\"loss\":0.0", "\"loss\":5.0"), "\"loss\" and \"dup\" must be probabilities");
+  expect_input_error(with("\"src\":", "\"src\":77,\"was\":"), "node 77 in \"src\" or \"dst\" does not exist");
+  expect_input_error(with("\"nodes\":[0,1]", "\"nodes\":[0,9]"), "violation node 9 does not exist");
+}
+
 TEST(Timeline, ShowsLanesEventsAndTheViolation) {
   const Trace t = sample_trace();
   const std::string text = render_timeline(t, {});
