@@ -2,9 +2,10 @@
 # Instructions executed inside check_history (callgrind) for five checks of every Porcupine file,
 # one line per bench_lincheck row: a before/after measure that the machine's load does not change.
 #   bench/lincheck_instructions.sh build/bench/bench_lincheck_instructions > after.tsv
+# The histories: $CORRIDOR_SHARED_DATA/histories/porcupine (default: ../shared/data beside the checkout).
 set -euo pipefail
 BIN=$1
-DATA=$(dirname "$0")/../../shared/data/histories/porcupine
+DATA=${CORRIDOR_SHARED_DATA:-$(dirname "$0")/../../shared/data}/histories/porcupine
 run() {
   local n
   n=$(valgrind --tool=callgrind --toggle-collect='corridor::lincheck::check_history*' --callgrind-out-file=/dev/null \
