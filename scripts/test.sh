@@ -4,8 +4,8 @@
 # also the gcc/libstdc++ vs clang/libc++ trace comparison (determinism/compare.sh, its build in
 # build-libcxx/; not yet on in CI, see README "Reliability checks").
 # With --sanitize it also builds with AddressSanitizer and UndefinedBehaviorSanitizer in
-# build-asan/ and runs the tests there, then builds the libFuzzer programs of fuzz/ with clang in
-# build-fuzz/ and runs each for a few seconds (scripts/fuzz.sh).
+# build-asan/ and runs the tests there. With --fuzz it builds the libFuzzer programs of fuzz/ with
+# clang in build-fuzz/ and runs each for a few seconds (scripts/fuzz.sh; not yet in .ci/run).
 # With --tsan it builds the threaded tests with ThreadSanitizer in build-tsan/ and runs them
 # (not yet in .ci/run: see README "Reliability checks").
 # Every build goes through ccache (scripts/setup.sh), so an unchanged file compiles once per
@@ -16,11 +16,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 sanitize=0
 tsan=0
+fuzz=0
 for arg in "$@"; do
   case "$arg" in
     --sanitize) sanitize=1 ;;
     --tsan) tsan=1 ;;
-    *) echo "test.sh: unknown option '$arg' (expected --sanitize or --tsan)" >&2; exit 64 ;;
+    --fuzz) fuzz=1 ;;
+    *) echo "test.sh: unknown option '$arg' (expected --sanitize, --tsan or --fuzz)" >&2; exit 64 ;;
   esac
 done
 
@@ -77,6 +79,9 @@ if [ "$sanitize" = 1 ]; then
   phase asan-test env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     ctest --test-dir "$asan_dir" --output-on-failure -j "$jobs" --timeout 1800
 
+fi
+
+if [ "$fuzz" = 1 ]; then
   # The libFuzzer programs: clang, ASan + UBSan, only the readers and the harnesses (fuzz/CMakeLists.txt).
   # Warnings are not errors here: the gcc builds hold the code to -Werror, and clang's set of
   # warnings differs from release to release.

@@ -23,7 +23,7 @@ struct Burst {
     std::uint64_t seq = 0;
   };
   using Message = std::variant<Data>;
-  using Ctx = Context<Message>;
+  using Ctx = Context<Burst>;
   struct Node {
     std::vector<std::uint64_t> received;
     void on_start(Ctx& ctx) {
@@ -31,7 +31,6 @@ struct Burst {
       for (std::uint64_t seq = 0; seq < 3; ++seq) ctx.send(1, Data{seq});
     }
     void on_message(Ctx&, NodeId, const Message& m) { received.push_back(std::get<Data>(m).seq); }
-    void on_timer(Ctx&, std::uint64_t) {}  // sets none
   };
 };
 
@@ -55,7 +54,7 @@ std::optional<Violation> out_of_order(const BurstEngine& w) {
 // "within-capacity": never more messages in flight from node 0 to node 1 than the link holds.
 std::optional<Violation> over_capacity(const BurstEngine& w) {
   std::uint32_t in_flight = 0;
-  w.for_each_pending([&](std::uint8_t kind, NodeId, NodeId, std::uint64_t, const Burst::Message&) { in_flight += kind == 1; });
+  w.for_each_pending([&](std::uint8_t kind, NodeId, NodeId, std::uint64_t, const Burst::Message&, const auto&) { in_flight += kind == 1; });
   if (in_flight <= 2) return std::nullopt;
   Violation v;
   v.invariant = "within-capacity";
@@ -114,7 +113,7 @@ struct Relay {
     std::uint64_t from = 0;
   };
   using Message = std::variant<Ping, Data>;
-  using Ctx = Context<Message>;
+  using Ctx = Context<Relay>;
   struct Node {
     std::uint64_t held = 0;  // node 0: the first pinger, until the second pings
     std::vector<std::uint64_t> received;
@@ -132,7 +131,6 @@ struct Relay {
       ctx.send(3, Data{from});
       held = 0;
     }
-    void on_timer(Ctx&, std::uint64_t) {}  // sets none
   };
 };
 

@@ -12,7 +12,7 @@ using namespace corridor;
 struct Counter {
   struct Count { std::uint64_t n = 0; };
   using Message = std::variant<Count>;
-  using Ctx = Context<Message>;
+  using Ctx = Context<Counter>;
   struct Node {
     std::uint64_t seen = 0;
     void on_start(Ctx& ctx) {
@@ -23,7 +23,6 @@ struct Counter {
       CORRIDOR_ASSERT(seen > 0);
       ctx.send(from, Count{seen + 1});
     }
-    void on_timer(Ctx&, std::uint64_t) {}
   };
 };
 
@@ -35,7 +34,7 @@ SimulationFactory counter_factory() {
         .install = [](Engine<Counter>& e, std::vector<std::unique_ptr<RunObserver>>&, const SimConfig&) {
           e.add_state_invariant({"below-three", [](const Engine<Counter>& engine) -> std::optional<Violation> {
                                    if (engine.node(0).seen < 3 && engine.node(1).seen < 3) return std::nullopt;
-                                   return Violation{"", Verdict::safety, 0, 0, {0, 1}, {}, "a node saw 3"};
+                                   return Violation{.verdict = Verdict::safety, .nodes = {0, 1}, .message = "a node saw 3"};
                                  }});
         },
     });

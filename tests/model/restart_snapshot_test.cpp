@@ -15,7 +15,7 @@ namespace {
 struct Restartable {
   struct Hello {};
   using Message = std::variant<Hello>;
-  using Ctx = Context<Message>;
+  using Ctx = Context<Restartable>;
   struct Node {
     NodeId id = no_node;
     std::uint32_t hellos = 0;
@@ -26,7 +26,6 @@ struct Restartable {
       ctx.send((id + 1) % ctx.node_count(), Hello{});
     }
     void on_message(Ctx&, NodeId, const Message&) { ++hellos; }
-    void on_timer(Ctx&, std::uint64_t) {}
   };
 };
 
