@@ -14,55 +14,13 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/explorable.hpp"
 #include "explorers/exhaustive.hpp"
 #include "model/world_model.hpp"
 #include "model/units.hpp"
 #include "protocols/two_phase_commit/two_phase_commit.hpp"
 
 namespace corridor::cli {
-
-namespace {
-
-// What an explored model hands back: the summary, and with a counterexample the state before the
-// first action and after each one, rendered for people (empty where a model cannot render).
-struct ExploreReport {
-  ExhaustiveSummary summary;
-  std::vector<std::string> states;
-};
-
-// A protocol `corridor explore` can search.
-struct ExplorableProtocol {
-  std::string name;
-  std::string description;
-  std::vector<VariantInfo> variants;  // variants[0] is the correct one
-  std::uint32_t default_nodes = 3;
-  std::uint32_t min_nodes = 1;
-  std::uint32_t max_nodes = 16;
-  bool symmetry = false;  // has a canonicalize hook
-  bool world = false;     // the simulated world: --crashes, --losses, --dups apply
-  std::function<ExploreReport(std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions&)> explore;
-};
-
-// Any StateMachine, searched by the template (full speed), with the counterexample's states
-// rendered by `render` when given.
-template <StateMachine M>
-ExploreReport explore_model(const M& model, const ExhaustiveOptions& options,
-                            const std::function<std::string(const typename M::State&)>& render) {
-  Exploration<M> exploration = explore_exhaustive(model, options);
-  ExploreReport report{std::move(exploration.summary), {}};
-  if (!render || exploration.path.empty()) return report;
-  std::vector<typename M::State> initial;
-  model.initial_states(initial);
-  // The path starts at whichever initial state leads along it; with one initial state, that one.
-  if (initial.size() != 1) return report;
-  typename M::State state = initial.front();
-  report.states.push_back(render(state));
-  for (const auto& action : exploration.path) {
-    state = model.next(state, action);
-    report.states.push_back(render(state));
-  }
-  return report;
-}
 
 ExplorableProtocol two_phase_commit_explorable() {
   using protocols::TwoPhaseCommit;
@@ -76,6 +34,7 @@ ExplorableProtocol two_phase_commit_explorable() {
   p.min_nodes = 1;
   p.max_nodes = TwoPhaseCommit::rms_max;
   p.symmetry = true;
+  p.invariants = {"tc-consistent"};
   p.explore = [](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
     const TwoPhaseCommit model(nodes, variant == 0 ? TwoPhaseCommit::Variant::correct
                                                    : TwoPhaseCommit::Variant::commit_without_all_prepared);
@@ -83,6 +42,8 @@ ExplorableProtocol two_phase_commit_explorable() {
   };
   return p;
 }
+
+namespace {
 
 // Every protocol `corridor explore` knows. Protocols of the simulated world (protocols/registry)
 // join here through their StateMachine adapter: add an ExplorableProtocol per registry entry whose
@@ -115,7 +76,7 @@ ExplorableProtocol world_explorable(const ProtocolEntry& entry) {
 
 const std::vector<ExplorableProtocol>& explorable_protocols() {
   static const std::vector<ExplorableProtocol> protocols = [] {
-    std::vector<ExplorableProtocol> all = {two_phase_commit_explorable()};
+    std::vector<ExplorableProtocol> all = explore_only_models();
     for (const ProtocolEntry& entry : protocol_registry()) all.push_back(world_explorable(entry));
     return all;
   }();

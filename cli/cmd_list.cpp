@@ -1,11 +1,14 @@
 // corridor list: what corridor knows (protocols, variants, invariants, fault and clock options,
 // explorers), for people or, with --json, for tools.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/explorable.hpp"
 #include "model/units.hpp"
 #include "protocols/registry.hpp"
+#include "traces/trace.hpp"
 
 namespace corridor::cli {
 
@@ -34,9 +37,21 @@ nlohmann::json list_json() {
                          {"default_clock", e.info.default_clock},
                          {"time_limit", format_duration(e.info.default_time_limit_ns)}});
   }
+  nlohmann::json models = nlohmann::json::array();
+  for (const ExplorableProtocol& m : explore_only_models()) {
+    nlohmann::json variants = nlohmann::json::array();
+    for (const VariantInfo& v : m.variants) {
+      variants.push_back({{"name", v.name}, {"correct", !v.planted_bug}, {"planted_bug", v.planted_bug},
+                          {"description", v.description}});
+    }
+    models.push_back({{"name", m.name}, {"description", m.description}, {"variants", variants},
+                      {"invariants", m.invariants}, {"default_nodes", m.default_nodes}, {"min_nodes", m.min_nodes},
+                      {"max_nodes", m.max_nodes}, {"symmetry", m.symmetry}});
+  }
   nlohmann::json explorers = nlohmann::json::array();
   for (const auto& x : explorers_text) explorers.push_back({{"name", x[0]}, {"description", x[1]}});
-  return {{"protocols", protocols}, {"explorers", explorers}, {"faults", fault_spec_help}, {"clock", clock_spec_help}};
+  return {{"tool", trace_tool_text(trace_tool_name())}, {"protocols", protocols}, {"explore_only_models", models},
+          {"explorers", explorers}, {"faults", fault_spec_help}, {"clock", clock_spec_help}};
 }
 
 void print_list() {
@@ -54,6 +69,15 @@ void print_list() {
       for (std::size_t i = 0; i < e.info.invariants.size(); ++i) fmt::print("{}{}", i ? ", " : "", e.info.invariants[i]);
       fmt::print("\n");
     }
+  }
+  fmt::print("\nExplore-only models ({} explore NAME; no simulated world to run):\n", trace_tool_name());
+  for (const ExplorableProtocol& m : explore_only_models()) {
+    fmt::print("\n  {}: {}\n", m.name, m.description);
+    fmt::print("    nodes: {} (from {} to {}){}\n", m.default_nodes, m.min_nodes, m.max_nodes, m.symmetry ? ", symmetry" : "");
+    for (const VariantInfo& v : m.variants) {
+      fmt::print("    variant {:<22} {} {}\n", v.name, v.planted_bug ? "[planted bug]" : "[correct]    ", v.description);
+    }
+    if (!m.invariants.empty()) fmt::print("    invariants: {}\n", fmt::join(m.invariants, ", "));
   }
   fmt::print("\nExplorers:\n");
   for (const auto& x : explorers_text) fmt::print("  {:<10} {}\n", x[0], x[1]);

@@ -47,8 +47,26 @@ struct ProtocolEntry {
   SimConfig demo_config(std::uint32_t variant) const;
 };
 
-// Every registered protocol, in a fixed order.
+// Every registered protocol, in a fixed order: the built-in ones first, then those a program
+// added (register_protocol), sorted by name, so that the order does not depend on the order in
+// which the linker runs static initialisers. The first call freezes the registry.
 const std::vector<ProtocolEntry>& protocol_registry();
 const ProtocolEntry* find_protocol(std::string_view name);
+
+// Adds a protocol of one's own (a corridor_add_tool program's, a test's) to the registry. Call it
+// before the first protocol_registry() call, which is what ProtocolRegistrar does:
+//
+//   static const corridor::ProtocolRegistrar paxos{paxos_entry};  // in the tool's own sources
+//
+// A name registered twice, or a registration after the registry was frozen, is a defect of the
+// program that does it: CORRIDOR_ASSERT stops it at start-up with the name.
+void register_protocol(ProtocolEntry entry);
+
+struct ProtocolRegistrar {
+  explicit ProtocolRegistrar(ProtocolEntry (*make_entry)()) { register_protocol(make_entry()); }
+};
+
+// How many registry entries came from register_protocol (the rest are built in).
+std::size_t registered_protocol_count();
 
 }  // namespace corridor
