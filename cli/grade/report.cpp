@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#define XXH_INLINE_ALL  // header-only, as traces/trace.cpp uses it
 #include <xxhash.h>
 
 #include "cli/grade/sandbox.hpp"

@@ -105,8 +105,10 @@ IsolationLayers probe_layers() {
   return layers;
 }
 
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::string& cwd, const ChildLimits& limits,
-                             int out_fd, int err_fd, bool netns, bool seccomp) {
+// Between fork and exec only async-signal-safe calls: the grader has threads, and one may hold the
+// allocator's lock at the fork, so `args` is built before it.
+[[noreturn]] void exec_child(char* const* args, const std::string& cwd, const ChildLimits& limits, int out_fd, int err_fd,
+                             bool netns, bool seccomp) {
   ::setpgid(0, 0);
   ::dup2(out_fd, 1);
   ::dup2(err_fd, 2);
@@ -118,10 +120,7 @@ IsolationLayers probe_layers() {
   if (limits.isolate_network && netns) enter_network_namespace();
   apply_limits(limits);
   if (limits.isolate_network && seccomp) install_socket_filter();
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  ::execv(args[0], args.data());
+  ::execv(args[0], args);
   ::_exit(127);
 }
 
@@ -151,10 +150,13 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::string& c
   int out[2];
   int err[2];
   CORRIDOR_ASSERT(::pipe2(out, O_CLOEXEC) == 0 && ::pipe2(err, O_CLOEXEC) == 0);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = ::fork();
   CORRIDOR_ASSERT_MSG(pid >= 0, "fork failed");
-  if (pid == 0) exec_child(argv, cwd, limits, out[1], err[1], layers.network_namespace, layers.seccomp_socket);
+  if (pid == 0) exec_child(args.data(), cwd, limits, out[1], err[1], layers.network_namespace, layers.seccomp_socket);
   ::setpgid(pid, pid);  // also here, so that the kill below never races the child's own setpgid
   ::close(out[1]);
   ::close(err[1]);

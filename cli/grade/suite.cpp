@@ -7,7 +7,8 @@
 #include <string_view>
 
 #include <fmt/format.h>
-#include <toml++/toml.hpp>
+#include <toml++/toml.h>
+#define XXH_INLINE_ALL  // header-only, as traces/trace.cpp uses it
 #include <xxhash.h>
 
 #include "model/fault_plan.hpp"

@@ -25,7 +25,7 @@ export CCACHE_BASEDIR=$work CCACHE_NOHASHDIR=true
 
 cd "$source_dir/examples/grading"
 score() {  # score DIR SUBMISSION
-  python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['score'])" "$1/$2/results.json"
+  python3 -c "import json,sys; print('%g' % json.load(open(sys.argv[1]))['score'])" "$1/$2/results.json"
 }
 
 # 1. The worked example, twice.
@@ -76,7 +76,7 @@ cp "$source_dir/examples/grading/submissions/lease-no-margin/"* "$root/submissio
 AUTOGRADER_ROOT=$root CORRIDOR_PREFIX=$prefix bash "$source_dir/examples/grading/gradescope/setup.sh" > "$work/setup.log"
 grep -q "already installed" "$work/setup.log" || fail "setup.sh did not find the installed corridor"
 AUTOGRADER_ROOT=$root CORRIDOR_PREFIX=$prefix bash "$source_dir/examples/grading/gradescope/run_autograder" > "$work/autograder.log" 2>&1
-[[ $(python3 -c "import json; print(json.load(open('$root/results/results.json'))['score'])") == "${expected[lease-no-margin]}" ]] \
+[[ $(python3 -c "import json; print('%g' % json.load(open('$root/results/results.json'))['score'])") == "${expected[lease-no-margin]}" ]] \
   || { cat "$work/autograder.log"; fail "run_autograder's results.json has the wrong score"; }
 rm -rf "$root/submission"/*
 AUTOGRADER_ROOT=$root CORRIDOR_PREFIX=$prefix bash "$source_dir/examples/grading/gradescope/run_autograder" > "$work/autograder-empty.log" 2>&1
