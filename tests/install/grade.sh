@@ -34,7 +34,7 @@ for run in 1 2; do
     > "$work/g$run.log" 2>&1 || { cat "$work/g$run.log"; fail "grading the example (run $run) failed"; }
 done
 cat "$work/g1.log"
-declare -A expected=([reference]=70 [commit-early]=EXPECT_COMMIT_EARLY [lease-no-margin]=EXPECT_LEASE [forgets-log]=EXPECT_FORGETS)
+declare -A expected=([reference]=60 [commit-early]=40 [lease-no-margin]=50 [forgets-log]=50)
 for sub in "${!expected[@]}"; do
   got=$(score "$work/g1" "$sub")
   [[ $got == "${expected[$sub]}" ]] || fail "$sub scored $got, not ${expected[$sub]}"

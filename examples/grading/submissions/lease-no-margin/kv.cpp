@@ -70,6 +70,7 @@ struct Kv {
     std::vector<Slot> learnt;             // a candidate's merge of the promises
     std::vector<std::uint64_t> acks;      // per slot, bit per node
     std::uint64_t commit = 0;             // slots [0, commit) committed
+    std::uint64_t recovered = 0;          // slots a new leader took over; lease reads wait for them
     std::uint64_t round = 0;
     time_ns round_sent_ns = 0;
     std::uint64_t round_acks = 0;
@@ -139,6 +140,7 @@ struct Kv {
         s.ballot = ballot;
       }
       commit = 0;
+      recovered = l.size();
       applied = 0;
       x = -1;
       sessions.assign(clients, {});
@@ -185,8 +187,10 @@ struct Kv {
         return;
       }
       std::vector<Slot>& l = log(ctx);
-      if (r.op == 1 && ctx.monotonic() < lease_until_ns && commit == l.size() && applied == commit) {
-        ctx.send(from, Reply{r.request, x});  // a lease read: no other leader can have committed since
+      if (r.op == 1 && ctx.monotonic() < lease_until_ns && commit >= recovered && applied == commit) {
+        // A lease read: no other leader can have committed since, and writes still open may
+        // take effect after it.
+        ctx.send(from, Reply{r.request, x});
         return;
       }
       for (std::uint64_t slot = commit; slot < l.size(); ++slot) {
