@@ -39,7 +39,6 @@ echo "2. child processes against one process, same seeds, one core:"
 t0=$(now)
 "$corridor" grade suite.toml submissions/reference --out "$work/one-job" --jobs 1 --corridor-prefix "$prefix" > "$work/one-job.log"
 t1=$(now)
-children=$(python3 -c "import json; print(json.load(open('$work/one-job/reference/timings.json'))['run_seconds'])")
 tool="$work/one-job/build/reference/build/reference"
 # The same tests, each as one unsandboxed grade-child over all its seeds, one after another.
 python3 - "$tool" "$work/one-job/reference/timings.json" <<'PY'
