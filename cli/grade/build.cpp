@@ -64,6 +64,7 @@ std::string compiler_errors(const std::string& out, const std::string& src_dir, 
       continue;
     }
     replace_all(line, src_dir + "/", "");
+    if (line.starts_with("../src/")) line.erase(0, 7);  // ccache's CCACHE_BASEDIR makes paths relative to the build folder
     replace_all(line, prefix + "/include/corridor/", "<corridor>/");
     replace_all(line, prefix, "<corridor>");
     kept += line + "\n";
