@@ -158,6 +158,10 @@ int execute(const GradeCommand& c) {
                                                                         : std::vector<std::string>(c.paths.begin() + 1, c.paths.end());
   if (mode == "failure-tests" && !suite.failure_tests.present) throw InputError(fmt::format("{}:1: the suite has no [failure_tests] table (points_per_bug, max_points)", suite.path));
   if (mode == "claims" && !suite.claims.present) throw InputError(fmt::format("{}:1: the suite has no [claims] table (points_per_claim, max_points)", suite.path));
+  // A wrong submission path is the first thing to say, before where the package is.
+  if (mode == "protocol") {
+    for (const std::string& s : submissions) grade::find_sources(s);
+  }
   grade::GradeOptions options{.out_dir = c.out_dir, .jobs = jobs_of(c.jobs), .check_determinism = c.check_determinism,
                               .prefix = grade::find_corridor_prefix(c.prefix)};
   fs::create_directories(c.out_dir);
