@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/regression_corpus.hpp"
+#include "cli/shard.hpp"
 #include "cli/shrink_trace.hpp"
 #include <mutex>
 
@@ -157,6 +158,42 @@ WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& confi
 
 }  // namespace
 
+nlohmann::json campaign_summary(const SummaryFacts& f) {
+  const double runs_per_s = f.seconds > 0 ? static_cast<double>(f.runs) / f.seconds : 0;
+  const double events_per_s = f.seconds > 0 ? static_cast<double>(f.events) / f.seconds : 0;
+  nlohmann::json summary{{"protocol", f.protocol},
+                         {"variant", f.variant},
+                         {"planted_bug", f.planted_bug},
+                         {"nodes", f.nodes},
+                         {"faults", f.faults},
+                         {"clock", f.clock},
+                         {"master_seed", fmt::format("{:#x}", f.master_seed)},
+                         {"runs", f.runs},
+                         {"failed", f.failed},
+                         {"events", f.events},
+                         {"seconds", f.seconds},
+                         {"runs_per_s", runs_per_s},
+                         {"events_per_s", events_per_s},
+                         {"jobs", f.jobs},
+                         {"verdict", to_string(f.verdict)},
+                         {"failures", f.failures},
+                         {"corpus", {{"replayed", f.corpus_replayed}, {"still_failing", f.corpus_failing}}}};
+  if (f.badges && f.badges->badges() > 0) {
+    const invariants::BadgeStats& b = *f.badges;
+    summary["badges"] = {{"count", b.badges()},
+                         {"runs_drifted", b.runs_drifted()},
+                         {"per_1000_events", b.per_1000_events()},
+                         {"per_simulated_second", b.per_simulated_second()},
+                         {"per_node", b.per_node()},
+                         {"by_monitor", b.per_monitor()},
+                         {"emitters", b.emitters()},
+                         {"evenness", b.evenness()},
+                         {"first_drift_median_ns", b.first_drift_median_ns().value_or(-1)},
+                         {"trend", to_string(b.trend())}};
+  }
+  return summary;
+}
+
 CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& config, const CampaignConfig& campaign,
                               const ReportOptions& o) {
   const std::string variant_name = entry.info.variants.at(config.variant).name;
@@ -164,7 +201,9 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
   // Printed before anything runs, so that a crash inside protocol code still leaves it on screen.
   fmt::print(o.human, "corridor run {} --variant {}: {} nodes, {}, {} simulated per run\n", entry.info.name, variant_name,
              config.nodes,
-             campaign.only_seed ? fmt::format("seed {:#x}", *campaign.only_seed) : fmt::format("{} seeds", campaign.runs),
+             campaign.only_seed ? fmt::format("seed {:#x}", *campaign.only_seed)
+             : o.shard          ? describe_shard(*o.shard, campaign)
+                                : fmt::format("{} seeds", campaign.runs),
              format_duration(config.time_limit_ns));
   fmt::print(o.human, "  faults: {}   clock: {}\n", config.faults_text.empty() ? "none" : config.faults_text,
              config.clock_text.empty() ? "ideal" : config.clock_text);
@@ -232,34 +271,27 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
   const bool badges_complete = campaign.keep_going || result.failures.empty();
   if (badges_complete && badge_stats.badges() > 0) fmt::print(o.human, "{}", badge_stats_text(badge_stats));
 
-  report.summary = {{"protocol", entry.info.name},
-                    {"variant", variant_name},
-                    {"planted_bug", entry.info.variants.at(config.variant).planted_bug},
-                    {"nodes", config.nodes},
-                    {"faults", config.faults_text},
-                    {"clock", config.clock_text},
-                    {"master_seed", fmt::format("{:#x}", campaign.master_seed)},
-                    {"runs", result.runs_done},
-                    {"failed", result.failures_total},
-                    {"events", result.events},
-                    {"seconds", result.seconds},
-                    {"runs_per_s", runs_per_s},
-                    {"events_per_s", events_per_s},
-                    {"jobs", result.jobs},
-                    {"verdict", to_string(report.verdict)},
-                    {"failures", failures},
-                    {"corpus", {{"replayed", report.corpus_replayed}, {"still_failing", report.corpus_failing}}}};
-  if (badges_complete && badge_stats.badges() > 0) {
-    report.summary["badges"] = {{"count", badge_stats.badges()},
-                                {"runs_drifted", badge_stats.runs_drifted()},
-                                {"per_1000_events", badge_stats.per_1000_events()},
-                                {"per_simulated_second", badge_stats.per_simulated_second()},
-                                {"per_node", badge_stats.per_node()},
-                                {"by_monitor", badge_stats.per_monitor()},
-                                {"emitters", badge_stats.emitters()},
-                                {"evenness", badge_stats.evenness()},
-                                {"first_drift_median_ns", badge_stats.first_drift_median_ns().value_or(-1)},
-                                {"trend", to_string(badge_stats.trend())}};
+  SummaryFacts facts{entry.info.name,
+                     variant_name,
+                     entry.info.variants.at(config.variant).planted_bug,
+                     config.nodes,
+                     config.faults_text,
+                     config.clock_text,
+                     campaign.master_seed,
+                     result.runs_done,
+                     result.failures_total,
+                     result.events,
+                     result.seconds,
+                     result.jobs,
+                     report.verdict,
+                     failures,
+                     report.corpus_replayed,
+                     report.corpus_failing,
+                     badges_complete ? &badge_stats : nullptr};
+  report.summary = campaign_summary(facts);
+  if (o.shard) {
+    report.summary["shard"] = shard_json(*o.shard, campaign, result, o.traces_written_max, campaign_digest(entry, config, campaign, o),
+                                         corpus_verdict, badge_stats);
   }
   const std::string summary_path = fmt::format("{}/{}/{}/summary.json", o.out_dir, entry.info.name, variant_name);
   std::filesystem::create_directories(std::filesystem::path(summary_path).parent_path());

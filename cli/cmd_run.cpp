@@ -28,7 +28,22 @@ struct RunCommand {
   bool quiet = false;
   bool no_shrink = false;
   std::string shrink_budget = "30s";
+  std::optional<std::string> shard;
 };
+
+// --shard I/N: this process runs shard I's block of the campaign's run indexes (cli/shard.hpp).
+std::optional<ShardPlan> apply_shard(const RunCommand& c, CampaignConfig& campaign) {
+  if (!c.shard) return std::nullopt;
+  if (c.seed) throw UsageError("--shard cuts a campaign of --seeds into parts; it does not go with --seed");
+  if (!c.master_seed) {
+    throw UsageError("--shard needs --master-seed: every shard must run the same campaign, so its seed cannot be drawn fresh");
+  }
+  const ShardPlan plan{parse_shard_spec(*c.shard), campaign.runs};
+  const IndexRange range = shard_range(plan.spec, plan.runs_total);
+  campaign.index_first = range.first;
+  campaign.runs = range.end - range.first;
+  return plan;
+}
 
 int execute(const RunCommand& c) {
   const ProtocolEntry& entry = require_protocol(c.args.protocol);
@@ -42,12 +57,14 @@ int execute(const RunCommand& c) {
   campaign.check_determinism = c.check_determinism;
   if (c.seed) campaign.only_seed = parse_seed(*c.seed, "--seed");
   campaign.master_seed = c.master_seed ? parse_seed(*c.master_seed, "--master-seed") : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
+  const std::optional<ShardPlan> shard = apply_shard(c, campaign);
   ReportOptions options;
   options.out_dir = c.out_dir;
   options.human = c.json ? stderr : stdout;
   options.progress = !c.quiet;
   options.show_timeline = !c.json;
   options.shrink = !c.no_shrink;
+  options.shard = shard;
   const auto shrink_ns = parse_duration_ns(c.shrink_budget);
   if (!shrink_ns || *shrink_ns <= 0) {
     throw UsageError(fmt::format("--shrink-budget '{}' is not a positive duration (e.g. 30s)", c.shrink_budget));
@@ -85,6 +102,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--time-limit", c.args.time_limit, "Simulated time per run (e.g. 10s)");
   cmd->add_option("--max-steps", c.args.max_steps, "Steps per run before it counts as hung (exit 4)");
   cmd->add_option("--out", c.out_dir, "Results folder: failing traces and summary.json (default: results)");
+  cmd->add_option("--shard", c.shard, "Run only shard I of N of the campaign (I/N, counted from 0; needs --master-seed); "
+                  "combine the shards' --out folders with 'corridor merge'");
   cmd->add_flag("--keep-going", c.keep_going, "Run every seed even after a failure");
   cmd->add_flag("--json", c.json, "Print the summary as JSON on stdout (people's text goes to stderr)");
   cmd->add_flag("--check-determinism", c.check_determinism, "Run each seed twice and name the first step where they differ");

@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   corridor::cli::add_shrink_command(app, exit_code);
   corridor::cli::add_scale_command(app, exit_code);
   corridor::cli::add_explore_command(app, exit_code);
+  corridor::cli::add_merge_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

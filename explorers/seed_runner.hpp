@@ -3,7 +3,9 @@
 // derive_seed(master, i), so the whole sweep replays from the one printed master seed. Results
 // come back in seed order, and "stop at the first failure" means the failure with the lowest
 // index, whatever the number of threads: runs below it always finish, runs above it are not
-// started (or are discarded), so the answer is the same with --jobs 1 and --jobs 64.
+// started (or are discarded), so the answer is the same with --jobs 1 and --jobs 64. The counts
+// (runs, failures, events) are those of the runs up to that failure only, so they too are the same
+// for any number of threads, and for a campaign cut into shards (index_first) and merged.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -18,11 +20,12 @@ namespace corridor {
 struct CampaignConfig {
   std::uint64_t master_seed = 0;
   std::uint64_t runs = 1;                   // how many seeds
+  std::uint64_t index_first = 0;            // run indexes index_first .. index_first + runs - 1 (a shard's)
   std::optional<std::uint64_t> only_seed;   // run exactly this seed (runs is then 1)
   unsigned jobs = 0;                        // 0: every core
   bool keep_going = false;                  // run every seed even after failures
   bool check_determinism = false;           // run every seed twice and compare event streams
-  std::size_t failures_kept_max = 1000;     // with keep_going, failures beyond this are counted only
+  std::size_t failures_kept_max = 1000;     // with keep_going, the lowest this many are kept, the rest counted
 };
 
 struct SeedFailure {
@@ -30,10 +33,13 @@ struct SeedFailure {
   RunOutcome outcome;
 };
 
+// Without keep_going and with a failure, runs_done, failures_total (1) and events count the runs
+// from index_first up to the failing one, whatever else had finished: a pure function of the
+// campaign, like the rest.
 struct CampaignResult {
   std::uint64_t runs_done = 0;
   std::uint64_t failures_total = 0;
-  std::uint64_t events = 0;           // engine steps over all runs
+  std::uint64_t events = 0;           // engine steps over the runs counted
   double seconds = 0;
   unsigned jobs = 1;
   std::vector<SeedFailure> failures;  // by index; without keep_going at most one, the lowest

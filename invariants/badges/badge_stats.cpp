@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <stdexcept>
 
 namespace corridor::invariants {
 
@@ -18,6 +19,27 @@ const char* to_string(BadgeTrend trend) {
 
 BadgeStats::BadgeStats(std::uint32_t nodes) : nodes_(nodes), per_node_(nodes, 0), per_window_(windows_count, 0) {
   assert(nodes > 0);
+}
+
+BadgeStats::Parts BadgeStats::parts() const {
+  return {nodes_, runs_, badges_, events_, duration_ns_, per_node_, per_window_, per_monitor_, first_ns_};
+}
+
+BadgeStats BadgeStats::from_parts(Parts parts) {
+  if (parts.nodes == 0 || parts.per_node.size() != parts.nodes || parts.per_window.size() != windows_count ||
+      parts.first_ns.size() > parts.runs || parts.duration_ns < 0) {
+    throw std::invalid_argument("badge statistics whose sizes do not fit together");
+  }
+  BadgeStats stats(parts.nodes);
+  stats.runs_ = parts.runs;
+  stats.badges_ = parts.badges;
+  stats.events_ = parts.events;
+  stats.duration_ns_ = parts.duration_ns;
+  stats.per_node_ = std::move(parts.per_node);
+  stats.per_window_ = std::move(parts.per_window);
+  stats.per_monitor_ = std::move(parts.per_monitor);
+  stats.first_ns_ = std::move(parts.first_ns);
+  return stats;
 }
 
 void BadgeStats::add_run(const std::vector<Badge>& badges, std::uint64_t events, time_ns duration_ns) {

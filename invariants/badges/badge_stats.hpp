@@ -28,6 +28,22 @@ class BadgeStats {
   static constexpr std::uint32_t windows_count = 10;
 
   explicit BadgeStats(std::uint32_t nodes);
+  // The whole state, so that a campaign cut into shards merges into the same figures as one run
+  // of it: each shard writes its parts, `corridor merge` reads them back and merges.
+  struct Parts {
+    std::uint32_t nodes = 1;
+    std::uint64_t runs = 0;
+    std::uint64_t badges = 0;
+    std::uint64_t events = 0;
+    time_ns duration_ns = 0;
+    std::vector<std::uint64_t> per_node;
+    std::vector<std::uint64_t> per_window;
+    std::map<std::string, std::uint64_t> per_monitor;
+    std::vector<time_ns> first_ns;
+  };
+  Parts parts() const;
+  // Throws std::invalid_argument when the parts cannot be a BadgeStats (sizes, counts).
+  static BadgeStats from_parts(Parts parts);
   // One run's badges; `events` engine steps over `duration_ns` of simulated time.
   void add_run(const std::vector<Badge>& badges, std::uint64_t events, time_ns duration_ns);
   void merge(const BadgeStats& other);
