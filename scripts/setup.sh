@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages corridor builds with, then configures and builds it.
 # Idempotent: packages already present are not reinstalled; the build is incremental.
-# Usage: scripts/setup.sh [--no-build] [--with-render-tools]
+# Usage: scripts/setup.sh [--no-build] [--with-render-tools] [--with-mpi]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 build_dir=${CORRIDOR_BUILD_DIR:-"$here/build"}
 build=1
 render_tools=0
+mpi=0
 for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --with-render-tools) render_tools=1 ;;
-    *) echo "setup.sh: unknown option '$arg' (expected --no-build or --with-render-tools)" >&2; exit 64 ;;
+    --with-mpi) mpi=1 ;;
+    *) echo "setup.sh: unknown option '$arg' (expected --no-build, --with-render-tools or --with-mpi)" >&2; exit 64 ;;
   esac
 done
 
@@ -24,6 +26,9 @@ packages=(
 )
 if [ "$render_tools" = 1 ]; then
   packages+=(graphviz chromium zlib1g-dev)  # zlib: the render tests read the screenshot PNG
+fi
+if [ "$mpi" = 1 ]; then
+  packages+=(libopenmpi-dev openmpi-bin)  # corridor-mpi-explore, the distributed search, and its tests
 fi
 
 missing=()

@@ -14,8 +14,9 @@ for arg in "$@"; do
 done
 
 jobs=$(nproc 2>/dev/null || echo 2)
-# --with-render-tools: graphviz and chromium, for the tests that draw pictures (tests/render).
-CORRIDOR_WERROR=ON "$here/scripts/setup.sh" --with-render-tools
+# --with-render-tools: graphviz and chromium, for the tests that draw pictures (tests/render);
+# --with-mpi: Open MPI, for the distributed search and its tests (tests/mpi).
+CORRIDOR_WERROR=ON "$here/scripts/setup.sh" --with-render-tools --with-mpi
 ctest --test-dir "$here/build" --output-on-failure -j "$jobs" --timeout 900
 
 if [ "$sanitize" = 1 ]; then
