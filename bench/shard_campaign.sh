@@ -12,7 +12,7 @@ repeats=${4:-3}
 corridor="$build/corridor"
 work=$(mktemp -d "${TMPDIR:-/tmp}/corridor-bench-shard.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-args=(run token-ring --seeds "$seeds" --master-seed 0x5 --quiet --no-shrink --jobs 2)
+args=(run ping-pong --seeds "$seeds" --master-seed 0x5 --quiet --no-shrink --jobs 2)
 now() { date +%s.%N; }
 
 echo "corridor ${args[*]}: whole vs $shards shards one after another (+ merge), $repeats times"

@@ -4,7 +4,7 @@
 #
 # Usage: corridor-shard.sh INDEX COUNT
 #   CORRIDOR_RUN_ARGS  the campaign, as `corridor` takes it, with --master-seed (required), e.g.
-#                      "run token-ring --variant double-token --seeds 1000000 --master-seed 0x5"
+#                      "run leader-lease --variant no-drift-margin --clock drift=50000ppm --seeds 1000000 --master-seed 0x5"
 #   CORRIDOR_RESULTS   the folder every shard writes below, one results folder each:
 #                      $CORRIDOR_RESULTS/shard-INDEX (default: results)
 #   CORRIDOR           the corridor program (default: corridor on PATH)
@@ -30,7 +30,7 @@ if [ "$index" -ge "$count" ]; then
   exit 64
 fi
 if [ -z "${CORRIDOR_RUN_ARGS:-}" ]; then
-  echo "corridor-shard.sh: CORRIDOR_RUN_ARGS is empty: set it to the campaign, e.g. 'run token-ring --seeds 100000 --master-seed 0x5'" >&2
+  echo "corridor-shard.sh: CORRIDOR_RUN_ARGS is empty: set it to the campaign, e.g. 'run leader-lease --seeds 100000 --master-seed 0x5'" >&2
   exit 64
 fi
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Queues a campaign of SHARDS array tasks and its merge.
-# Usage: CORRIDOR_RUN_ARGS="run token-ring --seeds 1000000 --master-seed 0x5" deploy/slurm/submit.sh SHARDS
+# Usage: CORRIDOR_RUN_ARGS="run leader-lease --seeds 1000000 --master-seed 0x5" deploy/slurm/submit.sh SHARDS
 #   (from the corridor checkout; CORRIDOR_RESULTS must be on a file system every node sees)
 set -euo pipefail
 if [ "$#" -ne 1 ] || [ -z "${CORRIDOR_RUN_ARGS:-}" ]; then
