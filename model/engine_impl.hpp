@@ -145,9 +145,15 @@ template <class M, class D, class T>
 void Core<M, D, T>::enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const {
   CORRIDOR_ASSERT(untimed_);
   const std::size_t first = out.size();
+  // Every actor starts at time 0, before anything but a time-0 plan entry can be due (a timed run
+  // fires them first): while a start is pending, only what is due at time 0 is enabled. Without
+  // this a search could deliver a message to a node that has not started, which no timed run does.
+  const bool starting = std::any_of(slots_.begin(), slots_.end(),
+                                    [](const Pending& p) { return p.in_use && p.kind == PendingKind::start; });
   for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
     const Pending& p = slots_[slot];
     if (!p.in_use || p.due_ns > limit_ns) continue;
+    if (starting && p.due_ns > 0) continue;
     const bool waits = p.kind == PendingKind::deliver || p.kind == PendingKind::timer;
     if (waits && status_[p.target] == ActorStatus::paused) continue;
     if (p.kind == PendingKind::deliver && fifo_rank(slot) > 0) continue;

@@ -63,7 +63,7 @@ const PlantedBugCase planted_bugs[] = {
     {"chandy-lamport", "record-after-marker", std::nullopt},
     {"chandy-lamport", "no-in-flight", std::nullopt},
     {"heartbeat-register", "apply-any-order", std::nullopt},
-    {"lamport-total-order", "deliver-on-arrival", 5},
+    {"lamport-total-order", "deliver-on-arrival", 8},
     {"multi-paxos-kv", "reply-before-majority", std::nullopt, true},
     {"multi-paxos-kv", "no-dedup", std::nullopt, true},
     {"multi-paxos-kv", "accept-below-promise", std::nullopt, true},

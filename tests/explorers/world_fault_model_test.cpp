@@ -224,6 +224,58 @@ TEST(WorldFaultModel, FaultsAreOfferedOnlyWhereTheFaultModelMakesThemPossible) {
   }(), {.losses = 1}));
 }
 
+// Node 0 sends to node 1 when it starts; node 1 counts what it receives.
+struct EarlyBird {
+  struct Hello {};
+  using Message = std::variant<Hello>;
+  using Ctx = Context<EarlyBird>;
+  struct Node {
+    bool started = false;
+    std::uint32_t received = 0;
+    void on_start(Ctx& ctx) {
+      started = true;
+      if (ctx.self() == 0) ctx.send(1, Hello{});
+    }
+    void on_message(Ctx&, NodeId, const Message&) { ++received; }
+  };
+};
+
+TEST(WorldFaultModel, NoMessageArrivesAtANodeBeforeItStarts) {
+  // Every node starts at time 0 in a timed run, before any message can arrive. The untimed world
+  // once let the search postpone a start past a delivery, so the message met a node that was not
+  // up and vanished with no loss in the budget; that gave lamport-total-order's correct variant
+  // a false causal-delivery counterexample.
+  using E = Engine<EarlyBird>;
+  const SimulationSpec<EarlyBird> spec{
+      .layout = [](const SimConfig&) { return E::Layout{2, 0}; },
+      .targets = [](const SimConfig&) { return every_node_targets(2); },
+      .install =
+          [](E& e, std::vector<std::unique_ptr<RunObserver>>&, const SimConfig&) {
+            e.add_state_invariant({"nothing-lost-without-a-loss", [](const E& w) -> std::optional<Violation> {
+                                     std::uint32_t in_flight = 0;
+                                     w.for_each_pending([&](std::uint8_t kind, NodeId, NodeId, std::uint64_t,
+                                                            const EarlyBird::Message&, const auto&) { in_flight += kind == 1; });
+                                     if (!w.node(0).started || in_flight > 0 || w.node(1).received > 0) return std::nullopt;
+                                     Violation v;
+                                     v.invariant = "nothing-lost-without-a-loss";
+                                     v.message = "node 0's hello is neither in flight nor received";
+                                     return v;
+                                   }});
+          },
+  };
+  SimConfig config;
+  config.nodes = 2;
+  apply_fault_spec("delay=const:1ms,dup=0.1", config);
+  for (bool por : {false, true}) {
+    ExhaustiveOptions o;
+    o.jobs = 1;
+    o.por = por;
+    const ExhaustiveSummary s = explore_exhaustive(WorldModel<EarlyBird>(spec, config, {.dups = 1}), o).summary;
+    EXPECT_EQ(s.verdict, ExhaustiveVerdict::held) << invariant_of(s) << (por ? " with POR" : "");
+    EXPECT_GE(s.unique_states, 4u);  // both starts, the delivery and its copy were explored
+  }
+}
+
 TEST(WorldFaultModel, BudgetsOutsideTheFaultModelAreRefusedWithASentence) {
   SimConfig config;
   apply_fault_spec("delay=exp:1ms:10ms,fifo,dup=0.05,pause=1", config);
