@@ -12,6 +12,13 @@ constexpr std::array<const char*, 16> event_kind_names = {
 
 const char* to_string(EventKind kind) { return event_kind_names.at(static_cast<std::size_t>(kind)); }
 
+std::string kind_and_summary(EventKind kind, std::string_view summary) {
+  const std::string_view name = to_string(kind);
+  if (summary.empty()) return std::string(name);
+  if (summary.starts_with(name) && (summary.size() == name.size() || summary[name.size()] == ' ')) return std::string(summary);
+  return std::string(name) + ": " + std::string(summary);
+}
+
 std::optional<EventKind> event_kind_from_string(std::string_view name) {
   for (std::size_t i = 0; i < event_kind_names.size(); ++i) {
     if (name == event_kind_names[i]) return static_cast<EventKind>(i);

@@ -37,6 +37,9 @@ enum class EventKind : std::uint8_t {
 };
 
 const char* to_string(EventKind kind);
+// "note: deliver 0:1" for people: the kind, then the summary, unless the summary already starts
+// with the kind's name (a timer's summary is "timer Election{}"; its label is not "timer: timer ...").
+std::string kind_and_summary(EventKind kind, std::string_view summary);
 std::optional<EventKind> event_kind_from_string(std::string_view name);
 
 // Drop reasons, kept short because they go in traces.

@@ -79,7 +79,7 @@ class MermaidWriter {
       case EventKind::heal:
       case EventKind::loss_burst: return note_all(e.step, fmt::format("{}: {}", to_string(e.kind), e.summary));
       default:
-        if (shown(e.actor)) note(e.step, e.actor, fmt::format("{}: {}", to_string(e.kind), e.summary));
+        if (shown(e.actor)) note(e.step, e.actor, kind_and_summary(e.kind, e.summary));
         return;
     }
   }

@@ -27,12 +27,8 @@ std::string describe_event(const EventRecord& e, std::uint32_t nodes, std::size_
       return fmt::format("{} <- {} #{} {}", who, actor_name(e.source, nodes), e.message_id, text);
     case EventKind::drop:
       return fmt::format("drop #{} {} -> {} ({})", e.message_id, actor_name(e.source, nodes), actor_name(e.target, nodes), text);
-    case EventKind::timer:
-    case EventKind::note:
-    case EventKind::history:
-      return fmt::format("{} {}: {}", who, to_string(e.kind), text);
     default:
-      return text.empty() ? fmt::format("{} {}", who, to_string(e.kind)) : fmt::format("{} {}: {}", who, to_string(e.kind), text);
+      return fmt::format("{} {}", who, kind_and_summary(e.kind, text));
   }
 }
 

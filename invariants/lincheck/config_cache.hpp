@@ -4,12 +4,12 @@
 // A configuration's hash is the XOR of per-operation random words (Zobrist) mixed with the state,
 // so the search updates it in O(1) per step and can ask about "this set minus one operation"
 // without building that set.
-#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
 #include "invariants/lincheck/models/model.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -17,7 +17,7 @@ class ConfigCache {
  public:
   // `expected` configurations fit without growing (the table grows as needed).
   ConfigCache(std::size_t words_per_set, std::size_t expected) : words_(words_per_set) {
-    assert(words_ > 0);
+    CORRIDOR_ASSERT(words_ > 0);
     std::size_t capacity = 16;
     while (capacity < 2 * expected) capacity *= 2;
     slots_.assign(capacity, Slot{});

@@ -2,12 +2,12 @@
 // A flat open-addressing map from 64-bit keys to 32-bit values: linear probing, power-of-two
 // capacity, at most half full. The key all-ones is reserved as "empty". No allocation per insert
 // except when the table doubles.
-#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "invariants/lincheck/hash_mix.hpp"
+#include "model/hash_mix.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -20,7 +20,7 @@ class FlatTable64 {
 
   // The value for `key`, or nullptr.
   const std::uint32_t* find(std::uint64_t key) const {
-    assert(key != empty_key);
+    CORRIDOR_ASSERT(key != empty_key);
     if (count_ == 0) return nullptr;
     for (std::size_t i = mix64(key) & mask_;; i = (i + 1) & mask_) {
       if (slots_[i].key == key) return &slots_[i].value;
@@ -29,7 +29,7 @@ class FlatTable64 {
   }
 
   void insert(std::uint64_t key, std::uint32_t value) {
-    assert(key != empty_key);
+    CORRIDOR_ASSERT(key != empty_key);
     if ((count_ + 1) * 2 > slots_.size()) resize(slots_.empty() ? 16 : slots_.size() * 2);
     place(key, value);
     count_++;
@@ -53,7 +53,7 @@ class FlatTable64 {
 
   void place(std::uint64_t key, std::uint32_t value) {
     for (std::size_t i = mix64(key) & mask_;; i = (i + 1) & mask_) {
-      assert(slots_[i].key != key);
+      CORRIDOR_ASSERT(slots_[i].key != key);
       if (slots_[i].key == empty_key) {
         slots_[i] = Slot{key, value};
         return;
@@ -62,7 +62,7 @@ class FlatTable64 {
   }
 
   void resize(std::size_t capacity) {
-    assert((capacity & (capacity - 1)) == 0);
+    CORRIDOR_ASSERT((capacity & (capacity - 1)) == 0);
     std::vector<Slot> old;
     old.swap(slots_);
     slots_.assign(capacity, Slot{});

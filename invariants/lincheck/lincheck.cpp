@@ -5,7 +5,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <cassert>
 #include <thread>
 #include <type_traits>
 #include <unordered_map>

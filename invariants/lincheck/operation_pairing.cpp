@@ -1,7 +1,6 @@
 #include "invariants/lincheck/operation_pairing.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <unordered_map>
 
 #include <fmt/format.h>

@@ -13,6 +13,7 @@
 #include "invariants/lincheck/search.hpp"
 #include "invariants/lincheck/state_store.hpp"
 #include "invariants/lincheck/value_codec.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -38,7 +39,7 @@ std::optional<Violation> explain_violation(const Partition& partition, StateStor
   for (const std::uint32_t i : prefix) {
     StateKey next = 0;
     const bool ok = store.step(state, ops[i], i, next);
-    assert(ok);
+    CORRIDOR_ASSERT(ok);
     if (!ok) return std::nullopt;
     state = next;
     linearized[i] = 1;

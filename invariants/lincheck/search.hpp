@@ -14,7 +14,6 @@
 //   either with its effect or with none. Slower; kept as the reference the pruned mode is tested
 //   against.
 #include <algorithm>
-#include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <span>
@@ -25,6 +24,7 @@
 #include "invariants/lincheck/config_cache.hpp"
 #include "invariants/lincheck/operation.hpp"
 #include "invariants/lincheck/state_store.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -61,7 +61,7 @@ class WglSearch {
   // checker interleaves the partitions of a history this way, so that an easy violation in one
   // partition is found before a hard partition is searched to its end.
   SearchVerdict resume(std::uint64_t iterations) {
-    assert(iterations > 0);
+    CORRIDOR_ASSERT(iterations > 0);
     if (!started_) {
       started_ = true;
       if (start()) return SearchVerdict::linearizable;
@@ -205,7 +205,7 @@ class WglSearch {
   std::uint32_t forced_entry(bool state_changed) {
     std::uint32_t first_return = entries_[head_].next;
     while (entries_[first_return].call) first_return = entries_[first_return].next;
-    assert(first_return != tail_);
+    CORRIDOR_ASSERT(first_return != tail_);
     const std::uint32_t frontier = ops_[entries_[first_return].op].return_event;
     for (std::uint32_t e = entries_[head_].next; entries_[e].call; e = entries_[e].next) {
       const std::uint32_t op = entries_[e].op;
@@ -293,10 +293,10 @@ class WglSearch {
     order.reserve(2 * n);
     for (std::uint32_t i = 0; i < n; ++i) {
       const Operation& op = ops_[i];
-      assert(i == 0 || ops_[i - 1].call_event < op.call_event);
+      CORRIDOR_ASSERT(i == 0 || ops_[i - 1].call_event < op.call_event);
       order.emplace_back(op.call_event, 2 * i);
       if (!op.indeterminate()) {
-        assert(op.return_event > op.call_event);
+        CORRIDOR_ASSERT(op.return_event > op.call_event);
         order.emplace_back(op.return_event, 2 * i + 1);
         definite_count_++;
       } else if (!prune_) {

@@ -3,7 +3,6 @@
 // bytes (a register's value, a lock, a counter) is its own key and a step is a direct call. A
 // larger state (a string, a queue, a map) is interned: its key is a dense id, and every step is
 // memoised by (state id, operation), so that revisiting a transition costs one table lookup.
-#include <cassert>
 #include <cstdint>
 #include <cstring>
 #include <limits>
@@ -14,6 +13,7 @@
 
 #include "invariants/lincheck/flat_table.hpp"
 #include "invariants/lincheck/operation.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -49,7 +49,7 @@ class StateStore {
       next = encode(after);
       return ok;
     } else {
-      assert(state < states_.size());
+      CORRIDOR_ASSERT(state < states_.size());
       const std::uint64_t transition = (state << 32) | op_index;
       if (const std::uint32_t* cached = transitions_.find(transition)) {
         if (*cached == rejected) return false;
@@ -136,7 +136,7 @@ class StateStore {
       if (states_[id] == state) return id;
     }
     const auto id = static_cast<std::uint32_t>(states_.size());
-    assert(id != rejected);
+    CORRIDOR_ASSERT(id != rejected);
     if constexpr (requires { state.size(); }) payload_bytes_ += state.size() * sizeof(state[0]);
     if constexpr (requires { state.text.size(); }) payload_bytes_ += state.text.size();
     states_.push_back(std::move(state));

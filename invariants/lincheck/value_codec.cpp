@@ -1,6 +1,5 @@
 #include "invariants/lincheck/value_codec.hpp"
 
-#include <cassert>
 #include <cstring>
 
 #define XXH_INLINE_ALL
@@ -8,7 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "invariants/lincheck/hash_mix.hpp"
+#include "model/hash_mix.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -73,28 +73,28 @@ ValueCode ValueCodec::scalar(const HistoryValue& value) {
 }
 
 bool ValueCodec::is_integer(ValueCode code) const {
-  assert(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
+  CORRIDOR_ASSERT(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
   return entries_[static_cast<std::size_t>(code)].kind == Kind::integer;
 }
 
 std::int64_t ValueCodec::integer_of(ValueCode code) const {
-  assert(is_integer(code));
+  CORRIDOR_ASSERT(is_integer(code));
   return entries_[static_cast<std::size_t>(code)].integer;
 }
 
 std::string_view ValueCodec::text_of(ValueCode code) const {
-  assert(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
+  CORRIDOR_ASSERT(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
   const Entry& entry = entries_[static_cast<std::size_t>(code)];
   return entry.text;  // integers store their decimal text too (see integer())
 }
 
 const std::vector<ValueCode>& ValueCodec::list_of(ValueCode code) const {
-  assert(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
+  CORRIDOR_ASSERT(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
   return entries_[static_cast<std::size_t>(code)].list;
 }
 
 std::string ValueCodec::describe(ValueCode code) const {
-  assert(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
+  CORRIDOR_ASSERT(code >= 0 && static_cast<std::size_t>(code) < entries_.size());
   const Entry& entry = entries_[static_cast<std::size_t>(code)];
   switch (entry.kind) {
     case Kind::nil: return "nil";

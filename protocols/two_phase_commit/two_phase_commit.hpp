@@ -12,12 +12,13 @@
 // "Prepared(rm) in msgs"), then 2 bits TM state and the Commit and Abort message bits. Up to 15
 // RMs fit. The encoding is the word itself.
 #include <array>
-#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "model/assert.hpp"
+#include "model/hash_mix.hpp"
 #include "model/state_encoder.hpp"
 #include "model/violation.hpp"
 
@@ -55,7 +56,7 @@ class TwoPhaseCommit {
   };
 
   explicit TwoPhaseCommit(std::uint32_t rms, Variant variant = Variant::correct) : rms_(rms), variant_(variant) {
-    assert(rms >= 1 && rms <= rms_max);
+    CORRIDOR_ASSERT(rms >= 1 && rms <= rms_max);
   }
 
   std::uint32_t rms() const { return rms_; }
@@ -84,43 +85,35 @@ class TwoPhaseCommit {
   State next(const State& s, const Action& a) const {
     switch (a.kind) {
       case Kind::tm_rcv_prepared:
-        assert(tm_state(s) == tm_init && prepared_msg(s, a.rm));
+        CORRIDOR_ASSERT(tm_state(s) == tm_init && prepared_msg(s, a.rm));
         return s | (std::uint64_t{4} << (4 * a.rm));
       case Kind::tm_commit:
-        assert(commit_enabled(s));
+        CORRIDOR_ASSERT(commit_enabled(s));
         return with_tm(s, tm_committed) | commit_msg_bit;
       case Kind::tm_abort:
-        assert(tm_state(s) == tm_init);
+        CORRIDOR_ASSERT(tm_state(s) == tm_init);
         return with_tm(s, tm_aborted) | abort_msg_bit;
       case Kind::rm_prepare:
-        assert(rm_state(s, a.rm) == working);
+        CORRIDOR_ASSERT(rm_state(s, a.rm) == working);
         return with_rm(s, a.rm, prepared) | (std::uint64_t{8} << (4 * a.rm));
       case Kind::rm_choose_to_abort:
-        assert(rm_state(s, a.rm) == working);
+        CORRIDOR_ASSERT(rm_state(s, a.rm) == working);
         return with_rm(s, a.rm, aborted);
       case Kind::rm_rcv_commit_msg:
-        assert(s & commit_msg_bit);
+        CORRIDOR_ASSERT(s & commit_msg_bit);
         return with_rm(s, a.rm, committed);
       case Kind::rm_rcv_abort_msg:
-        assert(s & abort_msg_bit);
+        CORRIDOR_ASSERT(s & abort_msg_bit);
         return with_rm(s, a.rm, aborted);
     }
-    assert(false);
+    CORRIDOR_ASSERT(false);
     return s;
   }
 
   void encode(const State& s, StateEncoder& encoder) const { encoder.u64(s); }
-  // The encoding is the word: its fingerprint is the word through a bijective mixer (MurmurHash3's
-  // 64-bit finalizer), so no two states share one, and the table's index bits are well spread.
-  std::uint64_t fingerprint(const State& s) const {
-    std::uint64_t x = s;
-    x ^= x >> 33;
-    x *= 0xFF51AFD7ED558CCDULL;
-    x ^= x >> 33;
-    x *= 0xC4CEB9FE1A85EC53ULL;
-    x ^= x >> 33;
-    return x;
-  }
+  // The encoding is the word: its fingerprint is the word through a bijective mixer, so no two
+  // states share one, and the table's index bits are well spread.
+  std::uint64_t fingerprint(const State& s) const { return mix64(s); }
 
   // TCConsistent: no RM committed while another aborted.
   std::optional<Violation> check(const State& s) const {
@@ -175,7 +168,7 @@ class TwoPhaseCommit {
     for (std::uint32_t nibble = 0; nibble < 16; ++nibble) {
       for (std::uint8_t k = 0; k < count[nibble]; ++k, ++at) sorted |= State{nibble} << (4 * at);
     }
-    assert(at == rms_);
+    CORRIDOR_ASSERT(at == rms_);
     s = sorted;
   }
 

@@ -167,3 +167,17 @@ TEST(Timeline, ShowsLanesEventsAndTheViolation) {
   const std::string window = render_timeline(t, {.from_step = 5, .to_step = 6});
   EXPECT_LT(std::count(window.begin(), window.end(), '\n'), 12);
 }
+
+// A timer's summary already names its kind ("timer Election{}"): the timeline and the Mermaid
+// notes once printed "timer: timer Election{}".
+TEST(Timeline, NamesAnEventsKindOnce) {
+  EXPECT_EQ(kind_and_summary(EventKind::timer, "timer Election{}"), "timer Election{}");
+  EXPECT_EQ(kind_and_summary(EventKind::note, "deliver 0:1"), "note: deliver 0:1");
+  EXPECT_EQ(kind_and_summary(EventKind::timer, "timers{}"), "timer: timers{}");  // a prefix of a word is not the kind
+  EXPECT_EQ(kind_and_summary(EventKind::start, ""), "start");
+  EventRecord timer;
+  timer.kind = EventKind::timer;
+  timer.actor = 2;
+  timer.summary = "timer Election{}";
+  EXPECT_EQ(describe_event(timer, 3, 80), "n2 timer Election{}");
+}

@@ -1,7 +1,7 @@
 #include "invariants/lincheck/formats/edn_reader.hpp"
 
-#include <cassert>
 #include <charconv>
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -34,7 +34,7 @@ std::string_view read_token(TextCursor& cursor) {
 }
 
 void read_string(TextCursor& cursor, std::string& out) {
-  assert(cursor.peek() == '"');
+  CORRIDOR_ASSERT(cursor.peek() == '"');
   cursor.next();
   for (;;) {
     if (cursor.at_end()) cursor.fail("a closing '\"'");

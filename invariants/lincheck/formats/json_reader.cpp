@@ -1,7 +1,7 @@
 #include "invariants/lincheck/formats/json_reader.hpp"
 
-#include <cassert>
 #include <charconv>
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -70,7 +70,7 @@ void read_escape(TextCursor& cursor, std::string& out) {
 }
 
 void read_string(TextCursor& cursor, std::string& out) {
-  assert(cursor.peek() == '"');
+  CORRIDOR_ASSERT(cursor.peek() == '"');
   cursor.next();
   for (;;) {
     if (cursor.at_end() || cursor.peek() == '\n') cursor.fail("a closing '\"'");

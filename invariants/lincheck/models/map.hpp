@@ -7,13 +7,13 @@
 // flat arena, hashed incrementally (a sum of per-key mixes). So the search sees a 4-byte state; a
 // step is the inner model's step, plus one interning when it changes the row. (Memoising steps by
 // (state, operation) here was slower: that table outgrows the caches, the inner tables do not.)
-#include <cassert>
 #include <limits>
 #include <vector>
 
 #include "invariants/lincheck/flat_table.hpp"
 #include "invariants/lincheck/models/model.hpp"
 #include "invariants/lincheck/state_store.hpp"
+#include "model/assert.hpp"
 
 namespace corridor::lincheck {
 
@@ -24,7 +24,7 @@ class MapModel {
   static constexpr std::string_view name = Inner::name;
 
   MapModel(Inner inner, std::uint32_t key_count) : inner_(std::move(inner)), key_count_(key_count) {
-    assert(key_count_ > 0);
+    CORRIDOR_ASSERT(key_count_ > 0);
     scratch_.assign(key_count_, inner_.initial());
     std::uint64_t hash = 0;
     for (std::uint32_t key = 0; key < key_count_; ++key) hash += cell_hash(key, scratch_[key]);
@@ -45,7 +45,7 @@ class MapModel {
   }
 
   bool step(const State& state, const Operation& op, std::uint32_t op_index, State& next) const {
-    assert(op.key < key_count_);
+    CORRIDOR_ASSERT(op.key < key_count_);
     StateKey after = 0;
     const StateKey before = row(state)[op.key];
     if (!inner_.step(before, op, op_index, after)) return false;
@@ -90,7 +90,7 @@ class MapModel {
       if (std::equal(scratch_.begin(), scratch_.end(), row(id))) return id;
     }
     const auto id = static_cast<State>(hashes_.size());
-    assert(id != rejected);
+    CORRIDOR_ASSERT(id != rejected);
     arena_.insert(arena_.end(), scratch_.begin(), scratch_.end());
     hashes_.push_back(hash);
     if (first) {

@@ -41,7 +41,7 @@
 
 #include <fmt/format.h>
 
-#include "invariants/lincheck/hash_mix.hpp"
+#include "model/hash_mix.hpp"
 #include "invariants/lincheck/operation.hpp"
 #include "invariants/lincheck/semantics.hpp"
 #include "invariants/lincheck/value_codec.hpp"
