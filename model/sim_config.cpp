@@ -159,8 +159,14 @@ LinkOverride parse_link_override(std::string_view text, const LinkSpec& base) {
   }
   const std::string_view from = ends.substr(0, arrow);
   const std::string_view to = ends.substr(arrow + (arrow_both != std::string_view::npos ? 3 : 2));
-  const auto from_id = from.size() > 1 && from[0] == 'n' ? parse_count(from.substr(1)) : std::nullopt;
-  const auto to_id = to.size() > 1 && to[0] == 'n' ? parse_count(to.substr(1)) : std::nullopt;
+  // Written as a function rather than `cond ? parse_count(...) : std::nullopt`: gcc 12 at -O1 took
+  // that for a read of an uninitialised optional (-Wmaybe-uninitialized, an error with -Werror).
+  const auto node_id = [](std::string_view end) -> std::optional<std::uint64_t> {
+    if (end.size() < 2 || end[0] != 'n') return std::nullopt;
+    return parse_count(end.substr(1));
+  };
+  const std::optional<std::uint64_t> from_id = node_id(from);
+  const std::optional<std::uint64_t> to_id = node_id(to);
   if (!from_id || !to_id || *from_id > 4095 || *to_id > 4095) {
     throw UsageError(fmt::format("--link '{}' names no nodes (expected e.g. n0->n1)", text));
   }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Grading's costs, on this machine (bench/RESULTS.md has the figures):
+#  1. grading the example suite (examples/grading: every scenario, the seeds it declares) for one
+#     submission, wall time and the share spent building it: once with the compile cached
+#     (ccache warm, as on a regrade) and once with ccache off (CCACHE_DISABLE=1, a first build);
+#  2. running seeds through sandboxed child processes (`corridor grade --jobs 1`) against the same
+#     seeds in one process (`TOOL grade-child ... --keep-going`, no sandbox, same single core).
+# Usage: bench/grade.sh BUILD_DIR  (corridor built there; it is installed into BUILD_DIR/grade-prefix)
+set -euo pipefail
+source_dir=$(cd "$(dirname "$0")/.." && pwd)
+build_dir=$(cd "$1" && pwd)
+prefix="$build_dir/grade-prefix"
+work="$build_dir/bench-grade"
+rm -rf "$work"
+mkdir -p "$work"
+cmake --install "$build_dir" --prefix "$prefix" > "$work/install.log"
+corridor="$prefix/bin/corridor"
+cd "$source_dir/examples/grading"
+now() { date +%s.%N; }
+
+grade_once() {  # OUT [env...]
+  local out=$1; shift
+  local t0 t1
+  t0=$(now)
+  env "$@" "$corridor" grade suite.toml submissions/reference --out "$out" --jobs 2 --corridor-prefix "$prefix" > "$out.log"
+  t1=$(now)
+  python3 - "$out/reference/timings.json" "$t0" "$t1" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1])); wall = float(sys.argv[3]) - float(sys.argv[2])
+print(f"wall {wall:.1f} s, building {t['build_seconds']:.1f} s ({100 * t['build_seconds'] / wall:.0f}%), "
+      f"running {t['run_seconds']:.1f} s")
+PY
+}
+echo "1. the example suite for one submission (2 jobs):"
+echo -n "   ccache warm: "; grade_once "$work/warm" CCACHE_BASEDIR="$work" CCACHE_NOHASHDIR=true
+echo -n "   ccache off:  "; grade_once "$work/cold" CCACHE_DISABLE=1
+
+echo "2. child processes against one process, same seeds, one core:"
+t0=$(now)
+"$corridor" grade suite.toml submissions/reference --out "$work/one-job" --jobs 1 --corridor-prefix "$prefix" > "$work/one-job.log"
+t1=$(now)
+tool="$work/one-job/build/reference/build/reference"
+# The same tests, each as one unsandboxed grade-child over all its seeds, one after another.
+python3 - "$tool" "$work/one-job/reference/timings.json" <<'PY'
+import json, subprocess, sys, time
+tool, timings = sys.argv[1], json.load(open(sys.argv[2]))
+children = sum(t["seconds"] for t in timings["tests"].values())
+t0 = time.monotonic()
+for name, t in timings["tests"].items():
+    subprocess.run([tool] + t["arguments"] + ["--seeds", ",".join(t["seeds"]), "--keep-going"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+one = time.monotonic() - t0
+print(f"   sandboxed children (grade --jobs 1): {children:.2f} s; one process per test, no sandbox: {one:.2f} s; "
+      f"ratio {children / one:.2f}x")
+PY
