@@ -4,7 +4,10 @@
 #     submission, wall time and the share spent building it: once with the compile cached
 #     (ccache warm, as on a regrade) and once with ccache off (CCACHE_DISABLE=1, a first build);
 #  2. running seeds through sandboxed child processes (`corridor grade --jobs 1`) against the same
-#     seeds in one process (`TOOL grade-child ... --keep-going`, no sandbox, same single core).
+#     seeds in one process per test (`TOOL grade-child ... --keep-going`, no sandbox, same single
+#     core), twice: with the suite as it is (each seed's trace written by the child and its history
+#     re-checked by the grader) and with the re-check off (the suite without history_model), so
+#     that the cost of isolation and the cost of the re-check show apart.
 # Usage: bench/grade.sh BUILD_DIR  (corridor built there; it is installed into BUILD_DIR/grade-prefix)
 set -euo pipefail
 source_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,21 +38,23 @@ echo "1. the example suite for one submission (2 jobs):"
 echo -n "   ccache warm: "; grade_once "$work/warm" CCACHE_BASEDIR="$work" CCACHE_NOHASHDIR=true
 echo -n "   ccache off:  "; grade_once "$work/cold" CCACHE_DISABLE=1
 
-echo "2. child processes against one process, same seeds, one core:"
-t0=$(now)
-"$corridor" grade suite.toml submissions/reference --out "$work/one-job" --jobs 1 --corridor-prefix "$prefix" > "$work/one-job.log"
-t1=$(now)
-tool="$work/one-job/build/reference/build/reference"
-# The same tests, each as one unsandboxed grade-child over all its seeds, one after another.
-python3 - "$tool" "$work/one-job/reference/timings.json" <<'PY'
+echo "2. child processes against one process per test, same seeds, one core:"
+grep -v '^history_model' suite.toml > "$work/suite-no-recheck.toml"
+children_vs_one() {  # LABEL SUITE
+  local label=$1 suite=$2 out="$work/one-job-$1"
+  "$corridor" grade "$suite" "$PWD/submissions/reference" --out "$out" --jobs 1 --corridor-prefix "$prefix" > "$out.log"
+  python3 - "$label" "$out/build/reference/build/reference" "$out/reference/timings.json" <<'PY'
 import json, subprocess, sys, time
-tool, timings = sys.argv[1], json.load(open(sys.argv[2]))
+label, tool, timings = sys.argv[1], sys.argv[2], json.load(open(sys.argv[3]))
 children = sum(t["seconds"] for t in timings["tests"].values())
 t0 = time.monotonic()
 for name, t in timings["tests"].items():
     subprocess.run([tool] + t["arguments"] + ["--seeds", ",".join(t["seeds"]), "--keep-going"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
 one = time.monotonic() - t0
-print(f"   sandboxed children (grade --jobs 1): {children:.2f} s; one process per test, no sandbox: {one:.2f} s; "
-      f"ratio {children / one:.2f}x")
+print(f"   {label}: sandboxed children (grade --jobs 1) {children:.2f} s; one process per test, no sandbox, "
+      f"no re-check {one:.2f} s; ratio {children / one:.2f}x")
 PY
+}
+children_vs_one "re-check on " "$PWD/suite.toml"
+children_vs_one "re-check off" "$work/suite-no-recheck.toml"

@@ -120,25 +120,23 @@ struct ShardJob {
   HistoryRecheck recheck;  // with a trace_dir: every seed's history is checked again here
 };
 
-// A seed the child said passed, checked again from its trace by the grader itself; the trace of a
-// seed that holds is not kept (only failures' traces are outputs).
-void recheck_passed_seed(SeedOutcome& o, const ShardJob& job) {
+// A seed the child said passed, checked again by the grader itself from the history the child
+// wrote; that file is not kept (only failures' traces are outputs).
+void recheck_passed_seed(SeedOutcome& o, const std::string& history, const ShardJob& job) {
   if (o.klass != "pass" || !job.recheck.enabled() || job.trace_dir.empty()) return;
-  if (o.trace.empty()) {
+  if (history.empty()) {
     o.klass = "crash";
-    o.sentence = "the program said the seed passed but wrote no trace for the grader to re-check its history";
+    o.sentence = "the program said the seed passed but wrote no history for the grader to re-check";
     return;
   }
-  const fs::path path = fs::path(job.cwd) / o.trace;
-  if (const std::optional<RecheckFinding> f = recheck_trace(path.string(), job.recheck)) {
-    o.klass = f->unreadable ? "crash" : "safety";
-    o.invariant = f->invariant;
-    o.sentence = f->sentence + " (the program said the seed passed)";
-    return;
-  }
+  const fs::path path = fs::path(job.cwd) / history;
+  const std::optional<RecheckFinding> f = recheck_history_file(path.string(), job.recheck);
   std::error_code ec;
   fs::remove(path, ec);
-  o.trace.clear();
+  if (!f) return;
+  o.klass = f->unreadable ? "crash" : "safety";
+  o.invariant = f->invariant;
+  o.sentence = f->sentence + " (the program said the seed passed)";
 }
 
 // Runs seeds [from, to) of a test; restarts the child after one that died on a seed when every
@@ -153,7 +151,7 @@ std::map<std::size_t, SeedOutcome> run_shard(const ShardJob& job) {
     if (!job.trace_dir.empty()) argv.insert(argv.end(), {"--out", job.trace_dir});
     if (job.keep_going) argv.push_back("--keep-going");
     if (job.check_determinism) argv.push_back("--check-determinism");
-    if (job.recheck.enabled() && !job.trace_dir.empty()) argv.push_back("--trace-every-seed");
+    if (job.recheck.enabled() && !job.trace_dir.empty()) argv.push_back("--history-every-seed");
     const ChildResult c = run_child(argv, job.cwd, child_limits(job.limits), "{\"start\"", startup_seconds + job.limits.wall_seconds_per_seed);
     std::optional<std::size_t> running;
     bool failed = false;
@@ -175,7 +173,7 @@ std::map<std::size_t, SeedOutcome> run_shard(const ShardJob& job) {
       o.shrunk = j.value("shrunk", "");
       o.events = j.value("events", std::uint64_t{0});
       o.shrunk_events = j.value("shrunk_events", std::uint64_t{0});
-      recheck_passed_seed(o, job);
+      recheck_passed_seed(o, j.value("history", ""), job);
       failed = failed || o.klass != "pass";
       outcomes[*running] = o;
       running.reset();

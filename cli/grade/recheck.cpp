@@ -7,7 +7,7 @@
 
 #include "invariants/linearizability.hpp"
 #include "model/assert.hpp"
-#include "traces/trace.hpp"
+#include "invariants/lincheck/formats/history_file.hpp"
 
 namespace corridor::grade {
 
@@ -17,22 +17,23 @@ HistoryRecheck history_recheck_for(const std::vector<std::string>& invariants, c
   return {history_model};
 }
 
-std::optional<RecheckFinding> recheck_trace(const std::string& path, const HistoryRecheck& recheck) {
+std::optional<RecheckFinding> recheck_history_file(const std::string& path, const HistoryRecheck& recheck) {
   CORRIDOR_ASSERT(recheck.enabled());
-  Trace trace;
+  History history;
   try {
-    trace = read_trace(path);
+    history = lincheck::parse_history(lincheck::read_file(path), path, lincheck::HistoryFormat::jsonl).events;
   } catch (const std::exception& e) {
-    return RecheckFinding{"linearizable", fmt::format("the grader could not read the trace to re-check its history: {}", e.what()),
+    return RecheckFinding{"linearizable", fmt::format("the grader could not read the history to re-check it: {}", e.what()),
                           true};
   }
   const HistoryChecker checker = invariants::linearizability({.model = recheck.model});
   CORRIDOR_ASSERT(checker.name == "linearizable");
-  const std::optional<Violation> v = checker.check(trace.history);
+  const std::optional<Violation> v = checker.check(history);
   if (!v) return std::nullopt;
   return RecheckFinding{checker.name,
-                        fmt::format("the grader's own check of the history in the trace ({} operations, model {}): {}",
-                                    trace.history.size(), recheck.model, v->message),
+                        fmt::format("the grader's own check of the history the program wrote ({} history events, model "
+                                    "{}): {}",
+                                    history.size(), recheck.model, v->message),
                         false};
 }
 

@@ -2,9 +2,10 @@
 // The grader's own check of a seed's history (issue 13, item 3): a child runs the student's code,
 // checkers included, so its "pass" is the student's word. For every seed of a scenario that names
 // a history invariant the grader knows (today: "linearizable", with the suite's history_model),
-// the child writes the run's trace and the grader, in its own process, reads the client history
-// from it and runs the checker again. What it re-checks is the history the child wrote down: this
-// catches a checker the submission broke or skipped, not a child that forges its whole trace.
+// the child writes the run's client history (a passing seed's as a JSON Lines history file, a
+// failing seed's inside its trace) and the grader, in its own process, reads it and runs the
+// checker again. What it re-checks is the history the child wrote down: this catches a checker
+// the submission broke or skipped, not a child that forges the history it writes.
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,7 +26,7 @@ struct RecheckFinding {
   bool unreadable = false;  // the trace was missing or malformed, not a violation found in it
 };
 
-// Reads the trace at `path` and checks its history; nullopt when it holds.
-std::optional<RecheckFinding> recheck_trace(const std::string& path, const HistoryRecheck& recheck);
+// Reads the history file (or trace) at `path` and checks it; nullopt when it holds.
+std::optional<RecheckFinding> recheck_history_file(const std::string& path, const HistoryRecheck& recheck);
 
 }  // namespace corridor::grade

@@ -132,7 +132,8 @@ std::string report_md(const SubmissionGrade& g, const Suite& suite, const Report
                     points_text(g.max_score), context.mode, context.suite_path, suite.master_seed);
   md += fmt::format("Isolation of the submission's code: {}.\n\n", describe(isolation_layers()));
   if (!suite.history_model.empty() && context.mode == "protocol") {
-    md += fmt::format("History re-checked by the grader in its own process, from each seed's trace: linearizable "
+    md += fmt::format("History re-checked by the grader in its own process, from the history each passing seed wrote: "
+                      "linearizable "
                       "(model {}), for the scenarios that name it.\n\n", suite.history_model);
   }
   if (!g.problem.empty()) md += g.problem + "\n\n";

@@ -140,16 +140,21 @@ TEST(GradeCli, GradeChildPrintsEachSeedBeforeAndAfter) {
   EXPECT_NE(r.out.find("{\"start\":\"0x2\"}"), std::string::npos) << r.out;
 }
 
-// With --trace-every-seed a passing seed's trace is written too, for the grader's re-check.
-TEST(GradeCli, GradeChildWritesPassingSeedsTracesForTheRecheck) {
+// With --history-every-seed a passing seed's client history is written, for the grader's re-check.
+TEST(GradeCli, GradeChildWritesPassingSeedsHistoriesForTheRecheck) {
   const fs::path out = scratch() / "child-traces";
   fs::remove_all(out);
   fs::create_directories(out);
-  const auto r = run_cli(CORRIDOR_CLI, "grade-child ping-pong --seeds 0x1 --trace-every-seed --out " + out.string(), false);
+  const auto r =
+      run_cli(CORRIDOR_CLI, "grade-child multi-paxos-kv --seeds 0x1 --history-every-seed --out " + out.string(), false);
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  const std::string trace = (out / "seed-0000000000000001.trace.jsonl").string();
-  EXPECT_NE(r.out.find("\"trace\":\"" + trace + "\""), std::string::npos) << r.out;
-  EXPECT_TRUE(fs::is_regular_file(trace)) << trace;
+  const std::string history = (out / "seed-0000000000000001.history.jsonl").string();
+  EXPECT_NE(r.out.find("\"history\":\"" + history + "\""), std::string::npos) << r.out;
+  std::ifstream in(history);
+  std::string first;
+  std::getline(in, first);
+  EXPECT_NE(first.find("\"kind\":\"history\""), std::string::npos) << first;
+  EXPECT_NE(first.find("\"type\":\"invoke\""), std::string::npos) << first;
 }
 
 // An explore-only model is registered like every protocol: `list` shows it, `run` refuses it.

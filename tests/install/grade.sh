@@ -76,10 +76,10 @@ cd "$source_dir/tests/install/grade_recheck"
 cat "$work/recheck.log"
 [[ $(score "$work/recheck" honest) == 2 ]] || fail "honest scored $(score "$work/recheck" honest), not 2"
 [[ $(score "$work/recheck" unchecked) == 0 ]] || fail "unchecked scored $(score "$work/recheck" unchecked), not 0"
-grep -q "1.1 write-then-read, 1 node: safety (the grader's own check of the history in the trace" "$work/recheck.log" \
+grep -q "1.1 write-then-read, 1 node: safety (the grader's own check of the history the program wrote" "$work/recheck.log" \
   || fail "the stale read was not found by the grader's re-check"
 grep -q "History re-checked by the grader" "$work/recheck/unchecked/report.md" || fail "the report does not say histories are re-checked"
-[[ -z $(find "$work/recheck/honest/traces" -name '*.trace.jsonl' 2> /dev/null) ]] || fail "traces of passing seeds were kept"
+[[ -z $(find "$work/recheck/honest/traces" -name "*.history.jsonl" 2> /dev/null) ]] || fail "histories of passing seeds were kept"
 
 # 3. Gradescope, on a fake /autograder folder.
 root="$work/autograder"
