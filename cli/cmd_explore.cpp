@@ -19,6 +19,7 @@
 #include "explorers/memory_budget.hpp"
 #include "model/world_model.hpp"
 #include "model/units.hpp"
+#include "traces/trace.hpp"
 
 namespace corridor::cli {
 
@@ -280,7 +281,7 @@ int execute(const ExploreCommand& c) {
   if (p.check_limits) p.check_limits(variant, c.limits);
   world_limits() = c.limits;
   std::FILE* human = c.json ? stderr : stdout;
-  fmt::print(human, "corridor explore {} --variant {} --nodes {}: {}{}{}, {} job{}, memory budget {}\n", p.name,
+  fmt::print(human, "{} explore {} --variant {} --nodes {}: {}{}{}, {} job{}, memory budget {}\n", trace_tool_name(), p.name,
              p.variants[variant].name, nodes, options.order == SearchOrder::bfs ? "BFS" : "DFS",
              options.symmetry ? ", symmetry" : "", options.por ? ", POR (sleep sets)" : "", options.jobs,
              options.jobs == 1 ? "" : "s", format_bytes(options.memory_bytes_max));

@@ -2,7 +2,8 @@
 #
 # Builds the program NAME: every corridor subcommand (list run replay shrink render explore scale
 # demo ...) over the protocols its SOURCES register (protocols/registry.hpp: a static
-# corridor::ProtocolRegistrar; cli/explorable.hpp for explore-only models) and the built-in ones.
+# corridor::ProtocolRegistrar over the entry register_protocol<P> makes, or for an explore-only
+# model the entry cli/explorable.hpp's register_model<M> makes) and the built-in ones.
 # Its traces name NAME in their header, so the stock `corridor` sends a user to NAME for them.
 # Available from the installed package (find_package(corridor)) and in corridor's own tree.
 function(corridor_add_tool name)
