@@ -71,3 +71,9 @@ PY
 }
 children_vs_one "re-check on " "$PWD/suite.toml"
 children_vs_one "re-check off" "$work/suite-no-recheck.toml"
+# The same with ten times the seeds per scenario: how the fixed cost of a child (fork, exec, the
+# sandbox, the registry at start-up) spreads over more seeds.
+sed -E 's/^seeds = ([0-9]+)/seeds = \10/' suite.toml > "$work/suite-10x.toml"
+grep -v '^history_model' "$work/suite-10x.toml" > "$work/suite-10x-no-recheck.toml"
+children_vs_one "10x seeds, re-check on " "$work/suite-10x.toml"
+children_vs_one "10x seeds, re-check off" "$work/suite-10x-no-recheck.toml"

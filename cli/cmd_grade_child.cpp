@@ -9,7 +9,8 @@
 //   {"seed":"0x2a...","verdict":"safety","invariant":"log-agreement","message":"...","step":40,
 //    "trace":"DIR/seed-2a....trace.jsonl","shrunk":"DIR/seed-2a....shrunk.trace.jsonl","shrunk_events":17}
 //   {"seed":"0x2a...","verdict":"nondeterministic","message":"step 12 differs: ..."}   (--check-determinism)
-//   {"seed":"0x3b...","verdict":"pass","steps":790,"history":"DIR/seed-3b....history.jsonl"}   (--history-every-seed)
+//
+// With --history-file FILE each passing seed's client history goes to FILE (see HistoryFile).
 //
 // With --keep-going it runs every seed of its shard; otherwise it stops at the first failure.
 #include <cstdio>
@@ -36,7 +37,7 @@ struct GradeChildCommand {
   std::string out_dir;
   bool keep_going = false;
   bool check_determinism = false;
-  bool history_every_seed = false;  // the grader re-checks each history itself (cli/grade/recheck.hpp)
+  std::string history_file;  // the grader re-checks each passing seed's history itself (cli/grade/recheck.hpp)
   std::uint64_t shrink_replays = 2000;
 };
 
@@ -65,28 +66,47 @@ void write_failure(const ProtocolEntry& entry, const SimConfig& config, std::uin
   line["shrunk_steps"] = s.trace.footer.steps;
 }
 
-// A passing seed's client history, for the grader to check again: a JSON Lines history file
-// (invariants/lincheck/formats/history_file.hpp) of the trace's history lines. The run is not
-// recorded for it (a recorded run costs about 25 times a plain one here, and its trace about 1 MB):
-// the history is kept by every run, for the history checkers.
-std::string write_history(const History& history, const std::string& out_dir, std::uint64_t seed) {
-  std::vector<EventRecord> records;
-  records.reserve(history.size());
-  for (const HistoryEvent& h : history) {
-    records.push_back(EventRecord{.step = h.step, .true_ns = h.true_time_ns, .kind = EventKind::history});
+// The passing seeds' client histories, for the grader to check again, in one file per child:
+// for each seed a line {"seed":"0x..."} and then its history as the trace's history lines (JSON
+// Lines, invariants/lincheck/formats/history_file.hpp). The run is not recorded for it (a recorded
+// run costs about 25 times a plain one here, and its trace about 1 MB): every run keeps its history
+// for the history checkers. One file, flushed after each seed, rather than one per seed: creating a
+// file cost more than the seed's run.
+class HistoryFile {
+ public:
+  explicit HistoryFile(const std::string& path) : path_(path) {
+    if (path.empty()) return;
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    file_ = std::fopen(path.c_str(), "w");
+    if (!file_) throw UsageError(fmt::format("grade-child: cannot write {}", path));
   }
-  const std::string path = fmt::format("{}/seed-{:016x}.history.jsonl", out_dir, seed);
-  std::error_code ec;
-  std::filesystem::create_directories(out_dir, ec);
-  std::FILE* file = std::fopen(path.c_str(), "w");
-  if (!file) throw UsageError(fmt::format("grade-child: cannot write {}", path));
-  for (const std::string& text : event_lines(records, history)) {
-    std::fputs(text.c_str(), file);
-    std::fputc('\n', file);
+  ~HistoryFile() {
+    if (file_) std::fclose(file_);
   }
-  if (std::fclose(file) != 0) throw UsageError(fmt::format("grade-child: cannot write {}", path));
-  return path;
-}
+  HistoryFile(const HistoryFile&) = delete;
+  HistoryFile& operator=(const HistoryFile&) = delete;
+
+  bool enabled() const { return file_ != nullptr; }
+
+  void write(std::uint64_t seed, const History& history) {
+    CORRIDOR_ASSERT(enabled());
+    std::vector<EventRecord> records;
+    records.reserve(history.size());
+    for (const HistoryEvent& h : history) {
+      records.push_back(EventRecord{.step = h.step, .true_ns = h.true_time_ns, .kind = EventKind::history});
+    }
+    std::string text = fmt::format("{{\"seed\":\"{:#x}\"}}\n", seed);
+    for (const std::string& line : event_lines(records, history)) text += line + "\n";
+    if (std::fwrite(text.data(), 1, text.size(), file_) != text.size() || std::fflush(file_) != 0) {
+      throw UsageError(fmt::format("grade-child: cannot write {}", path_));
+    }
+  }
+
+ private:
+  std::string path_;
+  std::FILE* file_ = nullptr;
+};
 
 int execute(const GradeChildCommand& c) {
   const ProtocolEntry& entry = require_protocol(c.args.protocol);
@@ -95,6 +115,7 @@ int execute(const GradeChildCommand& c) {
   if (c.seeds.empty()) throw UsageError("grade-child needs --seeds");
   CORRIDOR_ASSERT(c.seeds.size() <= 1'000'000);
   int failures = 0;
+  HistoryFile histories(c.history_file);
   for (const std::string& text : c.seeds) {
     const std::uint64_t seed = parse_seed(text, "--seeds");
     const std::string hex = fmt::format("{:#x}", seed);
@@ -123,8 +144,8 @@ int execute(const GradeChildCommand& c) {
     if (outcome.verdict != Verdict::pass) {
       ++failures;
       if (!c.out_dir.empty()) write_failure(entry, config, seed, line, c.out_dir, c.shrink_replays);
-    } else if (c.history_every_seed && !c.out_dir.empty()) {
-      line["history"] = write_history(sim->history(), c.out_dir, seed);
+    } else if (histories.enabled()) {
+      histories.write(seed, sim->history());
     }
     emit(line);
     if (failures > 0 && !c.keep_going) break;
@@ -153,8 +174,8 @@ void add_grade_child_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--shrink-replays", c.shrink_replays, "Replays the shrinker may spend per failure");
   cmd->add_flag("--keep-going", c.keep_going, "Run every seed even after a failure");
   cmd->add_flag("--check-determinism", c.check_determinism, "Run each seed twice first and compare");
-  cmd->add_flag("--history-every-seed", c.history_every_seed,
-                "Write a passing seed's client history (to --out), for the grader's re-check");
+  cmd->add_option("--history-file", c.history_file,
+                  "Write each passing seed's client history to this file, for the grader's re-check");
   cmd->callback([&exit_code] { exit_code = execute(c); });
 }
 

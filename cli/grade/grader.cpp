@@ -121,18 +121,17 @@ struct ShardJob {
 };
 
 // A seed the child said passed, checked again by the grader itself from the history the child
-// wrote; that file is not kept (only failures' traces are outputs).
-void recheck_passed_seed(SeedOutcome& o, const std::string& history, const ShardJob& job) {
+// wrote (`histories`: the child's history file, by seed).
+void recheck_passed_seed(SeedOutcome& o, const std::map<std::uint64_t, std::string>& histories, const ShardJob& job) {
   if (o.klass != "pass" || !job.recheck.enabled() || job.trace_dir.empty()) return;
-  if (history.empty()) {
+  const auto it = histories.find(o.seed);
+  if (it == histories.end()) {
     o.klass = "crash";
     o.sentence = "the program said the seed passed but wrote no history for the grader to re-check";
     return;
   }
-  const fs::path path = fs::path(job.cwd) / history;
-  const std::optional<RecheckFinding> f = recheck_history_file(path.string(), job.recheck);
-  std::error_code ec;
-  fs::remove(path, ec);
+  const std::optional<RecheckFinding> f =
+      recheck_history(it->second, fmt::format("the history of seed {:#x}", o.seed), job.recheck);
   if (!f) return;
   o.klass = f->unreadable ? "crash" : "safety";
   o.invariant = f->invariant;
@@ -151,8 +150,18 @@ std::map<std::size_t, SeedOutcome> run_shard(const ShardJob& job) {
     if (!job.trace_dir.empty()) argv.insert(argv.end(), {"--out", job.trace_dir});
     if (job.keep_going) argv.push_back("--keep-going");
     if (job.check_determinism) argv.push_back("--check-determinism");
-    if (job.recheck.enabled() && !job.trace_dir.empty()) argv.push_back("--history-every-seed");
+    // The child's history file is not an output: it is read once the child ends, then deleted.
+    const bool recheck = job.recheck.enabled() && !job.trace_dir.empty();
+    const std::string history_file = fmt::format("{}/histories-{}.jsonl", job.trace_dir, next);
+    if (recheck) argv.insert(argv.end(), {"--history-file", history_file});
     const ChildResult c = run_child(argv, job.cwd, child_limits(job.limits), "{\"start\"", startup_seconds + job.limits.wall_seconds_per_seed);
+    std::map<std::uint64_t, std::string> histories;
+    if (recheck) {
+      const fs::path path = fs::path(job.cwd) / history_file;
+      histories = read_history_file(path.string());
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
     std::optional<std::size_t> running;
     bool failed = false;
     for (const std::string& line : c.lines) {
@@ -173,7 +182,7 @@ std::map<std::size_t, SeedOutcome> run_shard(const ShardJob& job) {
       o.shrunk = j.value("shrunk", "");
       o.events = j.value("events", std::uint64_t{0});
       o.shrunk_events = j.value("shrunk_events", std::uint64_t{0});
-      recheck_passed_seed(o, j.value("history", ""), job);
+      recheck_passed_seed(o, histories, job);
       failed = failed || o.klass != "pass";
       outcomes[*running] = o;
       running.reset();

@@ -79,7 +79,7 @@ cat "$work/recheck.log"
 grep -q "1.1 write-then-read, 1 node: safety (the grader's own check of the history the program wrote" "$work/recheck.log" \
   || fail "the stale read was not found by the grader's re-check"
 grep -q "History re-checked by the grader" "$work/recheck/unchecked/report.md" || fail "the report does not say histories are re-checked"
-[[ -z $(find "$work/recheck/honest/traces" -name "*.history.jsonl" 2> /dev/null) ]] || fail "histories of passing seeds were kept"
+[[ -z $(find "$work/recheck/honest/traces" -name "histories-*.jsonl" 2> /dev/null) ]] || fail "histories of passing seeds were kept"
 
 # 3. Gradescope, on a fake /autograder folder.
 root="$work/autograder"
