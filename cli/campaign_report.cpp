@@ -149,7 +149,7 @@ WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& confi
       fmt::print(o.human, "  shrunk: not shrunk: {}\n", e.what());
     }
   }
-  fmt::print(o.human, "  replay: corridor replay {}\n  rerun:  {}\n", shell_quote(replay_path),
+  fmt::print(o.human, "  replay: {} replay {}\n  rerun:  {}\n", trace_tool_name(), shell_quote(replay_path),
              rerun_command(entry, config, f.outcome.seed));
   fmt::print(o.human, "  picture: {}\n", write_trace_picture(replay_path, *pictured));
   return w;

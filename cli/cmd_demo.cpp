@@ -71,6 +71,7 @@ int execute(const DemoCommand& c) {
   const std::uint64_t master = parse_seed(c.master_seed, "--master-seed");
   std::vector<Row> rows;
   for (const ProtocolEntry& entry : protocol_registry()) {
+    if (!entry.make) continue;  // an explore-only model has no runs to demonstrate
     if (!c.only.empty() && std::find(c.only.begin(), c.only.end(), entry.info.name) == c.only.end()) continue;
     for (std::uint32_t v = 0; v < entry.info.variants.size(); ++v) rows.push_back(demo_variant(c, entry, v, master));
   }

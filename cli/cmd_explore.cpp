@@ -14,22 +14,16 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/explorable.hpp"
 #include "explorers/exhaustive.hpp"
 #include "explorers/memory_budget.hpp"
 #include "model/world_model.hpp"
 #include "model/units.hpp"
-#include "protocols/two_phase_commit/two_phase_commit.hpp"
+#include "traces/trace.hpp"
 
 namespace corridor::cli {
 
 namespace {
-
-// What an explored model hands back: the summary, and with a counterexample the state before the
-// first action and after each one, rendered for people (empty where a model cannot render).
-struct ExploreReport {
-  ExhaustiveSummary summary;
-  std::vector<std::string> states;
-};
 
 // A protocol `corridor explore` can search.
 struct ExplorableProtocol {
@@ -46,54 +40,24 @@ struct ExplorableProtocol {
   std::function<void(std::uint32_t variant, const WorldLimits&)> check_limits;
 };
 
-// Any StateMachine, searched by the template (full speed), with the counterexample's states
-// rendered by `render` when given.
-template <StateMachine M>
-ExploreReport explore_model(const M& model, const ExhaustiveOptions& options,
-                            const std::function<std::string(const typename M::State&)>& render) {
-  Exploration<M> exploration = explore_exhaustive(model, options);
-  ExploreReport report{std::move(exploration.summary), {}};
-  if (!render || exploration.path.empty()) return report;
-  std::vector<typename M::State> initial;
-  model.initial_states(initial);
-  // The path starts at whichever initial state leads along it; with one initial state, that one.
-  if (initial.size() != 1) return report;
-  typename M::State state = initial.front();
-  report.states.push_back(render(state));
-  for (const auto& action : exploration.path) {
-    state = model.next(state, action);
-    report.states.push_back(render(state));
-  }
-  return report;
-}
-
-ExplorableProtocol two_phase_commit_explorable() {
-  using protocols::TwoPhaseCommit;
-  ExplorableProtocol p;
-  p.name = "two-phase-commit";
-  p.description = "Lamport's TwoPhase TLA+ spec as a state machine: --nodes resource managers and one transaction manager";
-  p.variants = {correct_variant(TwoPhaseCommit::Variant::correct, "The TM commits once every RM has prepared."),
-                planted_bug(TwoPhaseCommit::Variant::commit_without_all_prepared,
-                            "The TM commits once all but one RM have prepared, so the last may abort on its own.",
-                            "tc-consistent")};
-  p.default_nodes = 3;
-  p.min_nodes = 1;
-  p.max_nodes = TwoPhaseCommit::rms_max;
-  p.symmetry = true;
-  p.explore = [](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
-    const TwoPhaseCommit model(nodes, static_cast<TwoPhaseCommit::Variant>(variant));
-    return explore_model<TwoPhaseCommit>(model, options, [&model](const TwoPhaseCommit::State& s) { return model.render(s); });
-  };
-  return p;
-}
-
-// Every protocol `corridor explore` knows. Protocols of the simulated world (protocols/registry)
-// join here through their StateMachine adapter: add an ExplorableProtocol per registry entry whose
-// `explore` builds the adapter and calls explore_model on it (or on an AnyStateMachine).
 // The faults an untimed search of the simulated world may choose (--crashes, --losses, --dups).
 WorldLimits& world_limits() {
   static WorldLimits limits;
   return limits;
+}
+
+// An explore-only model of the registry (cli/explorable.hpp), searched as it was registered.
+ExplorableProtocol model_explorable(const ProtocolEntry& entry) {
+  ExplorableProtocol p;
+  p.name = entry.info.name;
+  p.description = entry.info.description;
+  p.variants = entry.info.variants;
+  p.default_nodes = entry.info.default_nodes;
+  p.min_nodes = entry.info.min_nodes;
+  p.max_nodes = entry.info.max_nodes;
+  p.symmetry = entry.explore_only->symmetry;
+  p.explore = entry.explore_only->explore;
+  return p;
 }
 
 // A registry protocol, explored as the simulated world under untimed semantics (model/world_model.hpp).
@@ -123,8 +87,14 @@ ExplorableProtocol world_explorable(const ProtocolEntry& entry) {
 
 const std::vector<ExplorableProtocol>& explorable_protocols() {
   static const std::vector<ExplorableProtocol> protocols = [] {
-    std::vector<ExplorableProtocol> all = {two_phase_commit_explorable()};
-    for (const ProtocolEntry& entry : protocol_registry()) all.push_back(world_explorable(entry));
+    // Explore-only models first: two-phase-commit was the first protocol `explore` knew.
+    std::vector<ExplorableProtocol> all;
+    for (const ProtocolEntry& entry : protocol_registry()) {
+      if (entry.explore_only) all.push_back(model_explorable(entry));
+    }
+    for (const ProtocolEntry& entry : protocol_registry()) {
+      if (entry.make) all.push_back(world_explorable(entry));
+    }
     return all;
   }();
   return protocols;
@@ -311,7 +281,7 @@ int execute(const ExploreCommand& c) {
   if (p.check_limits) p.check_limits(variant, c.limits);
   world_limits() = c.limits;
   std::FILE* human = c.json ? stderr : stdout;
-  fmt::print(human, "corridor explore {} --variant {} --nodes {}: {}{}{}, {} job{}, memory budget {}\n", p.name,
+  fmt::print(human, "{} explore {} --variant {} --nodes {}: {}{}{}, {} job{}, memory budget {}\n", trace_tool_name(), p.name,
              p.variants[variant].name, nodes, options.order == SearchOrder::bfs ? "BFS" : "DFS",
              options.symmetry ? ", symmetry" : "", options.por ? ", POR (sleep sets)" : "", options.jobs,
              options.jobs == 1 ? "" : "s", format_bytes(options.memory_bytes_max));

@@ -1,11 +1,14 @@
 // corridor list: what corridor knows (protocols, variants, invariants, fault and clock options,
 // explorers), for people or, with --json, for tools.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/explorable.hpp"
 #include "model/units.hpp"
 #include "protocols/registry.hpp"
+#include "traces/trace.hpp"
 
 namespace corridor::cli {
 
@@ -17,13 +20,21 @@ const char* const explorers_text[][2] = {
 
 nlohmann::json list_json() {
   nlohmann::json protocols = nlohmann::json::array();
+  nlohmann::json models = nlohmann::json::array();
   for (const ProtocolEntry& e : protocol_registry()) {
     nlohmann::json variants = nlohmann::json::array();
     for (const VariantInfo& v : e.info.variants) {
       variants.push_back({{"name", v.name}, {"correct", !v.planted_bug}, {"planted_bug", v.planted_bug},
                           {"description", v.description}});
     }
-    protocols.push_back({{"name", e.info.name},
+    if (e.explore_only) {
+      models.push_back({{"name", e.info.name}, {"description", e.info.description}, {"variants", variants},
+                        {"invariants", e.info.invariants}, {"default_nodes", e.info.default_nodes},
+                        {"min_nodes", e.info.min_nodes}, {"max_nodes", e.info.max_nodes},
+                        {"symmetry", e.explore_only->symmetry}, {"built_in", e.built_in}});
+      continue;
+    }
+    protocols.push_back({{"name", e.info.name}, {"built_in", e.built_in},
                          {"description", e.info.description},
                          {"variants", variants},
                          {"invariants", e.info.invariants},
@@ -36,13 +47,15 @@ nlohmann::json list_json() {
   }
   nlohmann::json explorers = nlohmann::json::array();
   for (const auto& x : explorers_text) explorers.push_back({{"name", x[0]}, {"description", x[1]}});
-  return {{"protocols", protocols}, {"explorers", explorers}, {"faults", fault_spec_help}, {"clock", clock_spec_help}};
+  return {{"tool", trace_tool_text(trace_tool_name())}, {"protocols", protocols}, {"explore_only_models", models},
+          {"explorers", explorers}, {"faults", fault_spec_help}, {"clock", clock_spec_help}};
 }
 
 void print_list() {
   fmt::print("Protocols:\n");
   for (const ProtocolEntry& e : protocol_registry()) {
-    fmt::print("\n  {}: {}\n", e.info.name, e.info.description);
+    if (!e.make) continue;
+    fmt::print("\n  {}: {}{}\n", e.info.name, e.built_in ? "" : "[own] ", e.info.description);
     fmt::print("    nodes: {} (from {} to {}), fault model: --faults {} {}\n", e.info.default_nodes, e.info.min_nodes,
                e.info.max_nodes, e.info.default_faults.empty() ? "none" : e.info.default_faults,
                e.info.default_clock.empty() ? "" : "--clock " + e.info.default_clock);
@@ -54,6 +67,18 @@ void print_list() {
       for (std::size_t i = 0; i < e.info.invariants.size(); ++i) fmt::print("{}{}", i ? ", " : "", e.info.invariants[i]);
       fmt::print("\n");
     }
+  }
+  fmt::print("\nExplore-only models ({} explore NAME; no simulated world to run):\n", trace_tool_name());
+  for (const ProtocolEntry& e : protocol_registry()) {
+    if (!e.explore_only) continue;
+    const ProtocolInfo& m = e.info;
+    fmt::print("\n  {}: {}{}\n", m.name, e.built_in ? "" : "[own] ", m.description);
+    fmt::print("    nodes: {} (from {} to {}){}\n", m.default_nodes, m.min_nodes, m.max_nodes,
+               e.explore_only->symmetry ? ", symmetry" : "");
+    for (const VariantInfo& v : m.variants) {
+      fmt::print("    variant {:<22} {} {}\n", v.name, v.planted_bug ? "[planted bug]" : "[correct]    ", v.description);
+    }
+    if (!m.invariants.empty()) fmt::print("    invariants: {}\n", fmt::join(m.invariants, ", "));
   }
   fmt::print("\nExplorers:\n");
   for (const auto& x : explorers_text) fmt::print("  {:<10} {}\n", x[0], x[1]);

@@ -28,7 +28,8 @@ int execute(const ShrinkCommand& c) {
   const Violation& v = s.result.violation;
   fmt::print("shrunk {}: {}\n", c.file, describe(s.result));
   fmt::print("same violation: {} at step {}, t={}: {}\n", v.invariant, v.step, format_duration_short(v.true_ns), v.message);
-  fmt::print("  trace:  {} ({} events)\n  replay: corridor replay {}\n", s.path, s.trace.events.size(), shell_quote(s.path));
+  fmt::print("  trace:  {} ({} events)\n  replay: {} replay {}\n", s.path, s.trace.events.size(), trace_tool_name(),
+             shell_quote(s.path));
   return static_cast<int>(v.verdict);
 }
 

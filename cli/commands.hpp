@@ -16,5 +16,7 @@ void add_demo_command(CLI::App& app, int& exit_code);
 void add_shrink_command(CLI::App& app, int& exit_code);
 void add_scale_command(CLI::App& app, int& exit_code);
 void add_explore_command(CLI::App& app, int& exit_code);
+// Hidden: the child process of `corridor grade` (cli/cmd_grade_child.cpp).
+void add_grade_child_command(CLI::App& app, int& exit_code);
 
 }  // namespace corridor::cli

@@ -16,10 +16,31 @@
 namespace corridor::cli {
 
 const ProtocolEntry& require_protocol(const std::string& name) {
-  if (const ProtocolEntry* entry = find_protocol(name)) return *entry;
+  if (const ProtocolEntry* entry = find_protocol(name)) {
+    if (!entry->make) {
+      throw UsageError(fmt::format("'{}' is an explore-only model: it has no simulated world to run (use '{} explore {}')",
+                                   name, trace_tool_name(), name));
+    }
+    return *entry;
+  }
   std::string known;
-  for (const ProtocolEntry& e : protocol_registry()) known += (known.empty() ? "" : ", ") + e.info.name;
-  throw UsageError(fmt::format("unknown protocol '{}' (known: {}; see 'corridor list')", name, known));
+  for (const ProtocolEntry& e : protocol_registry()) {
+    if (e.make) known += (known.empty() ? "" : ", ") + e.info.name;
+  }
+  throw UsageError(fmt::format("unknown protocol '{}' (known: {}; see '{} list')", name, known, trace_tool_name()));
+}
+
+const ProtocolEntry& require_trace_protocol(const Trace& trace, const std::string& name) {
+  if (const ProtocolEntry* entry = find_protocol(trace.header.protocol); entry && entry->make) return *entry;
+  const std::string writer = tool_program_of(trace.header.tool);
+  if (!writer.empty() && writer != trace_tool_name()) {
+    throw InputError(fmt::format("{}:1: protocol '{}' is not known to {}; the trace was written by '{}': replay, "
+                                 "shrink and render it with that program ({} replay {})",
+                                 name, trace.header.protocol, trace_tool_name(), trace.header.tool, writer,
+                                 shell_quote(name)));
+  }
+  throw InputError(fmt::format("{}:1: unknown protocol '{}' in the header (see '{} list')", name,
+                               trace.header.protocol, trace_tool_name()));
 }
 
 std::uint32_t require_variant(const ProtocolEntry& entry, const std::string& name) {
@@ -133,8 +154,7 @@ std::string first_difference(const std::vector<std::string>& recorded, const std
 }  // namespace
 
 ReplayResult replay_and_verify(const Trace& trace, const std::string& name) {
-  const ProtocolEntry* entry = find_protocol(trace.header.protocol);
-  if (!entry) throw InputError(fmt::format("{}:1: unknown protocol '{}' in the header", name, trace.header.protocol));
+  const ProtocolEntry* entry = &require_trace_protocol(trace, name);
   const int variant = entry->variant_index(trace.header.variant);
   if (variant < 0 || static_cast<std::uint32_t>(variant) != trace.header.config.variant) {
     throw InputError(fmt::format("{}:1: protocol {} has no variant '{}' at index {}", name, trace.header.protocol,
@@ -180,7 +200,7 @@ std::string shell_quote(const std::string& text) {
 bool is_terminal(int fd) { return ::isatty(fd) == 1; }
 
 std::string rerun_command(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed) {
-  std::string cmd = fmt::format("corridor run {} --variant {} --nodes {} --seed {:#x}", entry.info.name,
+  std::string cmd = fmt::format("{} run {} --variant {} --nodes {} --seed {:#x}", trace_tool_name(), entry.info.name,
                                 entry.info.variants.at(config.variant).name, config.nodes, seed);
   cmd += fmt::format(" --faults {}", shell_quote(config.faults_text.empty() ? "none" : config.faults_text));
   if (!config.clock_text.empty()) cmd += fmt::format(" --clock {}", shell_quote(config.clock_text));

@@ -30,6 +30,9 @@ struct RunArgs {
 };
 
 const ProtocolEntry& require_protocol(const std::string& name);
+// The registered protocol a trace's header names; InputError (exit 65) otherwise, naming the
+// program that wrote the trace (its header's "tool"), which is where that protocol is known.
+const ProtocolEntry& require_trace_protocol(const Trace& trace, const std::string& name);
 std::uint32_t require_variant(const ProtocolEntry& entry, const std::string& name);
 // Decimal or 0x-prefixed hex; throws UsageError naming the option.
 std::uint64_t parse_seed(const std::string& text, const char* option);

@@ -23,8 +23,7 @@ std::string shrunk_path(const std::string& input, const std::optional<std::strin
 ShrunkTrace shrink_and_write(const Trace& trace, const std::string& name, const std::string& path,
                              const ShrinkBudget& budget) {
   if (!trace.violation) throw InputError(fmt::format("{}: the trace ends without a violation: there is nothing to shrink", name));
-  const ProtocolEntry* entry = find_protocol(trace.header.protocol);
-  if (!entry) throw InputError(fmt::format("{}:1: unknown protocol '{}' in the header", name, trace.header.protocol));
+  const ProtocolEntry* entry = &require_trace_protocol(trace, name);
   auto sim = entry->make();
   const FailingRun failing{trace.header.config, trace.header.seed, trace.header.fault_plan, trace.header.choices};
   ShrunkTrace out;

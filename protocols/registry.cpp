@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "model/assert.hpp"
 #include "model/units.hpp"
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
 #include "protocols/heartbeat_register/heartbeat_register.hpp"
@@ -76,8 +77,25 @@ SimConfig ProtocolEntry::under_demo_faults(std::uint32_t variant) const {
   return config;
 }
 
-const std::vector<ProtocolEntry>& protocol_registry() {
-  static const std::vector<ProtocolEntry> registry = {
+namespace {
+
+// Construct-on-first-use: registrars run during static initialisation, in an order the linker
+// picks, possibly before this file's own statics exist.
+struct RegistryState {
+  std::vector<ProtocolEntry> built_in;  // by add_protocol(.., built_in), in call order
+  std::vector<ProtocolEntry> own;       // by add_protocol(.., own), in call order
+  std::vector<ProtocolEntry> all;       // filled on freeze
+  std::size_t own_count = 0;
+  bool frozen = false;
+};
+
+RegistryState& registry_state() {
+  static RegistryState state;
+  return state;
+}
+
+std::vector<ProtocolEntry> built_in_protocols() {
+  return {
       protocols::ping_pong_entry(),
       protocols::leader_lease_entry(),
       protocols::causal_broadcast_entry(),
@@ -88,7 +106,49 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::two_phase_commit_actors_entry(),
       protocols::token_ring_entry(),
   };
-  return registry;
+}
+
+void freeze(RegistryState& state) {
+  std::vector<ProtocolEntry> all = built_in_protocols();
+  for (ProtocolEntry& entry : state.built_in) all.push_back(std::move(entry));
+  std::vector<ProtocolEntry> own = std::move(state.own);
+  std::sort(own.begin(), own.end(),
+            [](const ProtocolEntry& a, const ProtocolEntry& b) { return a.info.name < b.info.name; });
+  const std::size_t built_in_count = all.size();
+  for (ProtocolEntry& entry : own) all.push_back(std::move(entry));
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    all[i].built_in = i < built_in_count;
+    for (std::size_t j = 0; j < i; ++j) {
+      CORRIDOR_ASSERT_MSG(all[j].info.name != all[i].info.name, "a protocol name is registered twice");
+    }
+  }
+  state.own_count = own.size();
+  state.all = std::move(all);
+  state.frozen = true;
+}
+
+}  // namespace
+
+void add_protocol(ProtocolEntry entry, ProtocolOrigin origin) {
+  RegistryState& state = registry_state();
+  CORRIDOR_ASSERT_MSG(!state.frozen, "add_protocol after the registry was first read");
+  CORRIDOR_ASSERT_MSG(!entry.info.name.empty(), "a registered protocol needs a name");
+  CORRIDOR_ASSERT_MSG(!entry.info.variants.empty(), "a registered protocol needs variants[0], its correct variant");
+  CORRIDOR_ASSERT_MSG(static_cast<bool>(entry.make) != static_cast<bool>(entry.explore_only),
+                      "a registered protocol is either of the simulated world (`make`) or explore-only");
+  CORRIDOR_ASSERT(state.built_in.size() + state.own.size() < 1024);
+  (origin == ProtocolOrigin::built_in ? state.built_in : state.own).push_back(std::move(entry));
+}
+
+const std::vector<ProtocolEntry>& protocol_registry() {
+  RegistryState& state = registry_state();
+  if (!state.frozen) freeze(state);
+  return state.all;
+}
+
+std::size_t registered_protocol_count() {
+  protocol_registry();
+  return registry_state().own_count;
 }
 
 const ProtocolEntry* find_protocol(std::string_view name) {

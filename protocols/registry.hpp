@@ -56,9 +56,17 @@ struct ProtocolInfo {
   std::vector<BadgeDeclaration> badge_monitors;
 };
 
+// An explore-only model's search (cli/explorable.hpp defines it: what a search hands back
+// belongs to explorers/, which protocols/ may not include, DESIGN.md's layering).
+struct ExploreOnlyModel;
+
 struct ProtocolEntry {
   ProtocolInfo info;
+  // A protocol of the simulated world: how to make a Simulation of it. Empty for an explore-only
+  // model (a StateMachine written TLA+ style), which has `explore_only` instead.
   std::function<std::unique_ptr<Simulation>()> make;
+  std::shared_ptr<const ExploreOnlyModel> explore_only;
+  bool built_in = true;  // false for what a program added as its own (add_protocol)
 
   // Index of a variant by name; -1 if none.
   int variant_index(std::string_view name) const;
@@ -90,8 +98,30 @@ ProtocolEntry register_protocol(ProtocolInfo info, SimulationSpec<P> spec) {
   return entry;
 }
 
-// Every registered protocol, in a fixed order.
+// Every registered protocol, in a fixed order: the built-in ones first, then those a program
+// added (add_protocol), sorted by name, so that the order does not depend on the order in which
+// the linker runs static initialisers. The first call freezes the registry.
 const std::vector<ProtocolEntry>& protocol_registry();
 const ProtocolEntry* find_protocol(std::string_view name);
+
+// Adds a protocol of one's own (a corridor_add_tool program's, a test's) to the registry: the
+// entry register_protocol<P> (or, for an explore-only model, cli/explorable.hpp's
+// register_model<M>) made, so that every name is still written once. Call it before the first
+// protocol_registry() call, which is what a static ProtocolRegistrar in the tool's sources does:
+//
+//   corridor::ProtocolEntry paxos_entry() { return corridor::register_protocol<Paxos>({...}, {...}); }
+//   static const corridor::ProtocolRegistrar paxos{paxos_entry};
+//
+// A name registered twice, or a registration after the registry was frozen, is a defect of the
+// program that does it: CORRIDOR_ASSERT stops it at start-up with the name.
+enum class ProtocolOrigin { built_in, own };
+void add_protocol(ProtocolEntry entry, ProtocolOrigin origin = ProtocolOrigin::own);
+
+struct ProtocolRegistrar {
+  explicit ProtocolRegistrar(ProtocolEntry (*make_entry)()) { add_protocol(make_entry()); }
+};
+
+// How many registry entries a program added as its own (the rest are built in).
+std::size_t registered_protocol_count();
 
 }  // namespace corridor

@@ -49,6 +49,9 @@ struct Suite {
   std::string results_dir = "corridor-results";  // CORRIDOR_RESULTS overrides
   ShrinkBudget shrink_budget{.replays_max = 20'000, .seconds_max = 30.0};
   unsigned jobs = 0;                   // threads; 0: every core
+  // The corridor_add_tool program that registers `protocol` (cmake/corridorTool.cmake): trace
+  // headers name it, and a failure prints its replay line too. Empty: the test binary wrote them.
+  std::string tool;
 };
 
 // What a suite found; `holds` turns it into a GoogleTest assertion.
@@ -95,7 +98,9 @@ inline std::string replay_command(const std::string& trace_path) {
 inline Trace run_trace(const Suite& suite, Simulation& sim, const FailingRun& run, bool from_log) {
   const RunOutcome out = from_log ? run_once(sim, run.config, run.seed, {.record = true, .plan = &run.plan, .replay = &run.choices})
                                   : run_once(sim, run.config, run.seed, {.record = true});
-  return trace_of_run(suite.protocol, suite.variant, run.config, run.seed, sim, out.violation, out.steps, out.end_ns);
+  Trace trace = trace_of_run(suite.protocol, suite.variant, run.config, run.seed, sim, out.violation, out.steps, out.end_ns);
+  if (!suite.tool.empty()) trace.header.tool = trace_tool_text(suite.tool);
+  return trace;
 }
 
 inline SuiteOutcome replay_file(const Suite& suite, const std::string& path) {
@@ -189,7 +194,9 @@ inline ::testing::AssertionResult holds(const Suite& suite) {
     failure << "\n  trace:  " << o.trace_path;
   }
   // Ends the line: GoogleTest closes the message with ')' and the command must stay copyable.
-  return failure << "\n  replay: " << o.replay_command << "\n";
+  failure << "\n  replay: " << o.replay_command;
+  if (!suite.tool.empty() && !o.shrunk_path.empty()) failure << "\n  or:     " << suite.tool << " replay " << o.shrunk_path;
+  return failure << "\n";
 }
 
 }  // namespace corridor::property

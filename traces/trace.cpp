@@ -14,6 +14,7 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include "model/assert.hpp"
 #include "model/units.hpp"
 #include "model/verdict.hpp"
 
@@ -178,11 +179,34 @@ std::string digest_of_lines(const std::vector<std::string>& lines) {
   return fmt::format("xxh3:{:016x}", hash);
 }
 
+namespace {
+std::string& tool_name_storage() {
+  static std::string name = "corridor";
+  return name;
+}
+}  // namespace
+
+void set_trace_tool_name(std::string name) {
+  CORRIDOR_ASSERT_MSG(!name.empty() && name.find(' ') == std::string::npos, "a tool name is one word");
+  tool_name_storage() = std::move(name);
+}
+
+const std::string& trace_tool_name() { return tool_name_storage(); }
+
+std::string trace_tool_text(std::string_view tool_name) {
+  if (tool_name == "corridor") return fmt::format("corridor {}", CORRIDOR_VERSION);
+  return fmt::format("{} (corridor {})", tool_name, CORRIDOR_VERSION);
+}
+
+std::string tool_program_of(std::string_view tool_text) {
+  return std::string(tool_text.substr(0, tool_text.find(' ')));
+}
+
 Trace trace_of_run(std::string protocol, std::string variant, const SimConfig& config, std::uint64_t seed,
                    const Simulation& sim, const std::optional<Violation>& violation, std::uint64_t steps,
                    time_ns end_ns) {
   Trace trace;
-  trace.header.tool = fmt::format("corridor {}", CORRIDOR_VERSION);
+  trace.header.tool = trace_tool_text(trace_tool_name());
   trace.header.protocol = std::move(protocol);
   trace.header.variant = std::move(variant);
   trace.header.seed = seed;

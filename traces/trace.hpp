@@ -89,6 +89,16 @@ Trace trace_of_run(std::string protocol, std::string variant, const SimConfig& c
                    const Simulation& sim, const std::optional<Violation>& violation, std::uint64_t steps,
                    time_ns end_ns);
 
+// The program that writes traces: "corridor", or the name a corridor_add_tool program was given.
+// Its main sets it once, before any thread starts; every header's "tool" names it, so that a trace
+// of a protocol only that program knows says where to replay it.
+void set_trace_tool_name(std::string name);
+const std::string& trace_tool_name();
+// The header's "tool" text: "corridor 0.1.0", or "pset3 (corridor 0.1.0)" for a tool of one's own.
+std::string trace_tool_text(std::string_view tool_name);
+// The program named by a header's "tool" text (its first word): "corridor", "pset3".
+std::string tool_program_of(std::string_view tool_text);
+
 // Node names for people: n0.. for nodes, c0.. for clients.
 std::string actor_name(NodeId actor, std::uint32_t nodes);
 

@@ -1,62 +1,12 @@
-// A token ring written outside corridor: one token travels round the ring; the invariant says at
-// most one node holds it. `--buggy` makes a node keep a copy when it passes the token on.
-// Exit 0 when 200 seeds pass (correct) or when the bug is found (buggy); 1 otherwise.
+// The token ring (token_ring.hpp) driven by hand, without the corridor program: 200 seeds through
+// run_once. `--buggy` runs the planted bug. Exit 0 when 200 seeds pass (correct) or when the bug
+// is found (buggy); 1 otherwise.
 #include <cstdio>
 #include <cstring>
-#include <variant>
 
 #include "explorers/random_explorer.hpp"
 #include "model/prng.hpp"
-#include "model/simulation.hpp"
-
-namespace ring {
-
-using namespace corridor;
-
-struct TokenRing {
-  struct Token { std::uint64_t hops = 0; };
-  using Message = std::variant<Token>;
-  enum class Variant { correct, keeps_copy };  // keeps_copy: a node sometimes keeps a copy
-  enum class Timer { pass_on };                // the holder passes the token on
-  using Ctx = Context<TokenRing>;
-
-  struct Node {
-    bool holding = false;
-    void on_start(Ctx& ctx) {
-      if (ctx.self() == 0) {
-        holding = true;
-        ctx.set_timer(Timer::pass_on, ms(1));
-      }
-    }
-    void on_message(Ctx& ctx, NodeId, const Message&) {
-      holding = true;
-      ctx.set_timer(Timer::pass_on, ms(1));
-    }
-    void on_timer(Ctx& ctx, const Timer&) {
-      holding = ctx.variant() == Variant::keeps_copy && ctx.random(10) == 0;  // the bug
-      ctx.send((ctx.self() + 1) % ctx.node_count(), Token{});
-    }
-  };
-};
-
-SimulationSpec<TokenRing> spec() {
-  return {
-      .layout = [](const SimConfig& c) { return Engine<TokenRing>::Layout{c.nodes, 0}; },
-      .targets = [](const SimConfig& c) { return FaultTargets{{}, c.nodes}; },
-      .install = [](Engine<TokenRing>& engine, std::vector<std::unique_ptr<RunObserver>>&, const SimConfig&) {
-        engine.add_state_invariant({"single-token", [](const Engine<TokenRing>& e) -> std::optional<Violation> {
-                                      std::vector<NodeId> holders;
-                                      for (NodeId n = 0; n < e.layout_nodes(); ++n) {
-                                        if (e.node(n).holding) holders.push_back(n);
-                                      }
-                                      if (holders.size() <= 1) return std::nullopt;
-                                      return Violation{.nodes = holders, .message = "two nodes hold the token"};
-                                    }});
-      },
-  };
-}
-
-}  // namespace ring
+#include "token_ring.hpp"
 
 int main(int argc, char** argv) {
   using namespace corridor;

@@ -10,57 +10,15 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "model/simulation.hpp"
 #include "testing/generators.hpp"
 #include "testing/property_suite.hpp"
+#include "token_ring.hpp"
 
 namespace {
 
 using namespace corridor;
-
-struct TokenRing {
-  struct Token {};
-  using Message = std::variant<Token>;
-  enum class Variant { correct, buggy };  // buggy: a node sometimes keeps a copy of the token
-  enum class Timer { pass_on };
-  using Ctx = Context<TokenRing>;
-
-  struct Node {
-    bool holding = false;
-    void on_start(Ctx& ctx) {
-      if (ctx.self() == 0) take(ctx);
-    }
-    void on_message(Ctx& ctx, NodeId, const Message&) { take(ctx); }
-    void on_timer(Ctx& ctx, const Timer&) {
-      holding = ctx.variant() == Variant::buggy && ctx.random(10) == 0;  // the planted bug
-      ctx.send((ctx.self() + 1) % ctx.node_count(), Token{});
-    }
-    void take(Ctx& ctx) {
-      holding = true;
-      ctx.set_timer(Timer::pass_on, ms(1));
-    }
-  };
-};
-
-std::unique_ptr<Simulation> make_token_ring() {
-  return std::make_unique<SimulationOf<TokenRing>>(SimulationSpec<TokenRing>{
-      .layout = [](const SimConfig& c) { return Engine<TokenRing>::Layout{c.nodes, 0}; },
-      .targets =
-          [](const SimConfig& c) { return every_node_targets(c.nodes); },
-      .install =
-          [](Engine<TokenRing>& engine, std::vector<std::unique_ptr<RunObserver>>&, const SimConfig&) {
-            engine.add_state_invariant({"single-token", [](const Engine<TokenRing>& e) -> std::optional<Violation> {
-                                          std::vector<NodeId> holders;
-                                          for (NodeId n = 0; n < e.layout_nodes(); ++n) {
-                                            if (e.node(n).holding) holders.push_back(n);
-                                          }
-                                          if (holders.size() <= 1) return std::nullopt;
-                                          return Violation{.nodes = holders, .message = fmt::format("nodes {} hold the token at once",
-                                                                                         fmt::join(holders, " and "))};
-                                        }});
-          },
-  });
-}
+using ring::make_token_ring;
+using ring::TokenRing;
 
 bool buggy() {
   const char* v = std::getenv("TOKEN_RING_VARIANT");
@@ -79,11 +37,12 @@ SimConfig ring_config() {
 }  // namespace
 
 TEST(TokenRing, OneTokenForEverySeed) {
-  const corridor::property::Suite suite{.protocol = "token-ring",
+  const corridor::property::Suite suite{.protocol = "my-token-ring",
                                         .variant = buggy() ? "buggy" : "correct",
                                         .make = make_token_ring,
                                         .config = ring_config(),
-                                        .seeds = 200};
+                                        .seeds = 200,
+                                        .tool = "ring"};
   EXPECT_TRUE(corridor::property::holds(suite));
 }
 

@@ -27,7 +27,7 @@ if TOKEN_RING_VARIANT=buggy CORRIDOR_RESULTS="$work/results" "$work/suite/token_
   echo "property suite example: the planted bug was not found"
   exit 1
 fi
-for expected in "single-token" "shrunk: $work/results/token-ring/buggy/seed-" "replay: CORRIDOR_REPLAY=" "reproduce="; do
+for expected in "single-token" "shrunk: $work/results/my-token-ring/buggy/seed-" "replay: CORRIDOR_REPLAY=" "reproduce="; do
   if ! grep -qF "$expected" "$work/buggy.log"; then
     cat "$work/buggy.log"
     echo "property suite example: the failure output lacks '$expected'"
@@ -40,4 +40,20 @@ if eval "$replay_line" > "$work/replay.log" 2>&1 || ! grep -q "single-token" "$w
   echo "property suite example: the replay line did not reproduce the violation: $replay_line"
   exit 1
 fi
-echo "property suite example: the correct variant passes; the planted bug fails with a shrunk trace that replays"
+# The shrunk trace names ring, the example's corridor_add_tool program, which replays, shrinks and
+# renders it; the stock corridor sends the user there (exit 65).
+shrunk=$(grep -o "shrunk: [^ ]*" "$work/buggy.log" | head -n 1 | cut -d' ' -f2)
+head -n 1 "$shrunk" | grep -q '"tool":"ring (corridor ' || { echo "property suite example: $shrunk does not name ring"; exit 1; }
+grep -qF "or:     ring replay $shrunk" "$work/buggy.log" || { cat "$work/buggy.log"; echo "property suite example: no 'ring replay' line"; exit 1; }
+rc=0; "$work/suite/ring" replay "$shrunk" > "$work/ring-replay.log" 2>&1 || rc=$?
+if [[ $rc != 1 ]] || ! grep -q "same violation: single-token" "$work/ring-replay.log"; then
+  cat "$work/ring-replay.log"; echo "property suite example: ring replay exited $rc"; exit 1
+fi
+"$work/suite/ring" shrink "$shrunk" --out "$work/reshrunk" > "$work/ring-shrink.log" 2>&1 || true
+grep -q "replay: ring replay" "$work/ring-shrink.log" || { cat "$work/ring-shrink.log"; echo "property suite example: ring shrink"; exit 1; }
+"$work/suite/ring" render "$shrunk" --format html --out "$work/shrunk.html"
+rc=0; "$work/prefix/bin/corridor" replay "$shrunk" > "$work/stock.log" 2>&1 || rc=$?
+if [[ $rc != 65 ]] || ! grep -q "written by 'ring (corridor " "$work/stock.log"; then
+  cat "$work/stock.log"; echo "property suite example: corridor replay of ring's trace exited $rc"; exit 1
+fi
+echo "property suite example: the correct variant passes; the planted bug fails with a shrunk trace that replays (test binary and ring)"
