@@ -125,7 +125,13 @@ class SimulationOf final : public Simulation {
   void fire(std::uint32_t slot) override { engine_->fire(slot); }
   Chooser& chooser() override { return engine_->chooser(); }
   AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const override {
-    return AnyStateMachine(WorldModel<P>(spec_, config, limits));
+    if constexpr (requires { P::stateless_only; }) {
+      // Coroutine frames (corridor::co) cannot be copied, so a world cannot be branched.
+      throw UsageError("this protocol is written as coroutines: stateful exhaustive search cannot copy its frames; "
+                       "use `corridor explore --stateless`");
+    } else {
+      return AnyStateMachine(WorldModel<P>(spec_, config, limits));
+    }
   }
 
   std::vector<std::string> invariant_names(const SimConfig& config) const override {

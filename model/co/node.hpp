@@ -330,6 +330,8 @@ struct Protocol : detail::ClientsOf<S> {
   using Variant = variant_t<S>;
   using Durable = durable_t<S>;
   using Node = Actor<S, typename S::Node>;
+  // Frames cannot be copied: exhaustive search of this protocol is the stateless one.
+  static constexpr bool stateless_only = true;
 };
 
 }  // namespace corridor::co
