@@ -7,6 +7,7 @@
 #include "protocols/heartbeat_register/heartbeat_register.hpp"
 #include "protocols/chandy_lamport/chandy_lamport.hpp"
 #include "protocols/co_ping_pong/co_ping_pong.hpp"
+#include "protocols/co_token_ring/co_token_ring.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
@@ -89,6 +90,7 @@ const std::vector<ProtocolEntry>& protocol_registry() {
       protocols::two_phase_commit_actors_entry(),
       protocols::token_ring_entry(),
       protocols::co_ping_pong_entry(),
+      protocols::co_token_ring_entry(),
   };
   return registry;
 }
