@@ -15,6 +15,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/explorable.hpp"
+#include "cli/explore_stateless.hpp"
 #include "explorers/exhaustive.hpp"
 #include "explorers/memory_budget.hpp"
 #include "model/world_model.hpp"
@@ -146,6 +147,9 @@ struct ExploreCommand {
   bool json = false;
   bool quiet = false;
   WorldLimits limits;  // simulated-world protocols only
+  bool stateless = false;  // cli/cmd_explore_stateless.cpp
+  bool no_sleep_sets = false;
+  std::optional<std::uint64_t> max_executions;
 };
 
 std::uint32_t require_explorable_variant(const ExplorableProtocol& p, const std::string& name) {
@@ -268,6 +272,7 @@ nlohmann::json to_json(const ExploreCommand& c, const ExplorableProtocol& p, std
 }
 
 int execute(const ExploreCommand& c) {
+  if (c.stateless) return execute_stateless({c.protocol, c.variant, c.nodes, c.depth, c.max_executions, c.jobs, c.no_sleep_sets});
   const ExplorableProtocol& p = require_explorable(c.protocol);
   const std::uint32_t variant = require_explorable_variant(p, c.variant);
   const std::uint32_t nodes = c.nodes.value_or(p.default_nodes);
@@ -325,6 +330,10 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--crashes", c.limits.crashes, "Simulated world: crash-restarts the search may choose (default 0)");
   cmd->add_option("--losses", c.limits.losses, "Simulated world: in-flight messages the search may lose (default 0)");
   cmd->add_option("--dups", c.limits.dups, "Simulated world: in-flight messages the search may duplicate (default 0)");
+  cmd->add_flag("--stateless", c.stateless, "Depth-bounded DFS replaying each branch's choice-log prefix (any registered "
+                "protocol, coroutine ones included; complete only up to --depth)");
+  cmd->add_flag("--no-sleep-sets", c.no_sleep_sets, "--stateless: run every interleaving, without sleep-set pruning");
+  cmd->add_option("--max-executions", c.max_executions, "--stateless: replays from the start in all (default 2,000,000)");
   cmd->add_flag("--json", c.json, "Print the summary as JSON on stdout (people's text goes to stderr)");
   cmd->add_flag("--quiet,-q", c.quiet, "No progress line");
   cmd->callback([&exit_code] { exit_code = execute(c); });

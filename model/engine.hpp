@@ -681,6 +681,9 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
       } else if constexpr (has_clients) {
         fn(clients_[a - this->layout_.nodes], ctx);
       }
+    } catch (const HungError& e) {
+      this->set_violation({.invariant = "step-budget", .verdict = Verdict::hung, .step = this->step_,
+                           .true_ns = this->now_ns_, .nodes = {a}, .message = e.what()});
     } catch (const std::exception& e) {
       this->set_violation({.invariant = "protocol-crash", .verdict = Verdict::crashed, .step = this->step_,
                            .true_ns = this->now_ns_, .nodes = {a}, .message = fmt::format("node {} threw: {}", a, e.what())});

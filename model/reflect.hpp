@@ -114,6 +114,12 @@ template <class T, std::size_t N> struct is_std_array<std::array<T, N>> : std::t
 template <class T> struct is_std_pair : std::false_type {};
 template <class A, class B> struct is_std_pair<std::pair<A, B>> : std::true_type {};
 
+// A type that shows another value in its place: `const X& reflected() const`. A coroutine node
+// (model/co/node.hpp) shows its fields, not its frames, so its traces and fingerprints read as a
+// handler node's would.
+template <class T>
+concept reflects_as = requires(const T& value) { value.reflected(); };
+
 // `Sink` is a Hasher, or anything with mix(u64) and mix_bytes(string_view) (an untimed
 // explorer writes the same fields into a state encoding).
 template <class T, class Sink = Hasher>
@@ -145,6 +151,8 @@ void hash_append(Sink& h, const T& value) {
   } else if constexpr (is_std_variant<T>::value) {
     h.mix(value.index());
     std::visit([&h](const auto& alt) { hash_append(h, alt); }, value);
+  } else if constexpr (reflects_as<T>) {
+    hash_append(h, value.reflected());
   } else {
     static_assert(std::is_aggregate_v<T>, "states and messages must be aggregates of hashable fields");
     boost::pfr::for_each_field(value, [&h](const auto& field) { hash_append(h, field); });
@@ -211,6 +219,8 @@ void format_append(std::string& out, const T& value) {
     if (value) format_append(out, *value); else out += "none";
   } else if constexpr (is_std_variant<T>::value) {
     std::visit([&out](const auto& alt) { format_append(out, alt); }, value);
+  } else if constexpr (reflects_as<T>) {
+    format_append(out, value.reflected());
   } else {
     static_assert(std::is_aggregate_v<T>, "states and messages must be aggregates of printable fields");
     out += type_name<T>();
@@ -275,6 +285,8 @@ bool equal(const T& a, const T& b) {
                                            else return false;
                                          },
                                          a, b);
+  } else if constexpr (reflects_as<T>) {
+    return equal(a.reflected(), b.reflected());
   } else {
     static_assert(std::is_aggregate_v<T>, "states and messages must be aggregates of comparable fields");
     return equal_fields(a, b, std::make_index_sequence<boost::pfr::tuple_size_v<T>>{});

@@ -55,6 +55,8 @@ class Simulation {
   virtual Chooser& chooser() = 0;
   // The same protocol as a StateMachine for exhaustive search (model/world_model.hpp).
   virtual AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const = 0;
+  // Whether world_model can branch this protocol's world (coroutine frames cannot be copied).
+  virtual bool copyable_world() const = 0;
   // The names of the invariants a run under `config` checks, read from what the protocol's set-up
   // installs (state invariants, then monitors, then history checkers), so a list written by hand
   // cannot disagree with the checks.
@@ -124,8 +126,15 @@ class SimulationOf final : public Simulation {
   }
   void fire(std::uint32_t slot) override { engine_->fire(slot); }
   Chooser& chooser() override { return engine_->chooser(); }
+  bool copyable_world() const override { return !requires { P::stateless_only; }; }
   AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const override {
-    return AnyStateMachine(WorldModel<P>(spec_, config, limits));
+    if constexpr (requires { P::stateless_only; }) {
+      // Coroutine frames (corridor::co) cannot be copied, so a world cannot be branched.
+      throw UsageError("this protocol is written as coroutines: stateful exhaustive search cannot copy its frames; "
+                       "use `corridor explore --stateless`");
+    } else {
+      return AnyStateMachine(WorldModel<P>(spec_, config, limits));
+    }
   }
 
   std::vector<std::string> invariant_names(const SimConfig& config) const override {

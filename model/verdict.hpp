@@ -30,4 +30,10 @@ struct InputError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Thrown by protocol-side code that found a step spinning (corridor::co's per-step resumption
+// budget): the engine records the run as hung (exit 4) instead of crashed.
+struct HungError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace corridor

@@ -7,6 +7,8 @@
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
 #include "protocols/heartbeat_register/heartbeat_register.hpp"
 #include "protocols/chandy_lamport/chandy_lamport.hpp"
+#include "protocols/co_ping_pong/co_ping_pong.hpp"
+#include "protocols/co_token_ring/co_token_ring.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
@@ -105,6 +107,8 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::multi_paxos_kv_entry(),
       protocols::two_phase_commit_actors_entry(),
       protocols::token_ring_entry(),
+      protocols::co_ping_pong_entry(),
+      protocols::co_token_ring_entry(),
   };
 }
 
