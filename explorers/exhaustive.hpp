@@ -584,7 +584,13 @@ class Search {
     const std::uint64_t headroom =
         std::uint64_t{options_.jobs} * (batch_entries + 1) * std::max<std::uint64_t>(actions_max_.load(), 16) +
         std::uint64_t{options_.jobs} * index_block;
-    if (table_.needs_growth(unique_.load(), headroom)) {
+    // The table's capacity is read under the shared lock: another worker may be growing it
+    // (ThreadSanitizer found the unlocked read racing with grow()).
+    const bool grow = [&] {
+      std::shared_lock lock(table_mutex_);
+      return table_.needs_growth(unique_.load(), headroom);
+    }();
+    if (grow) {
       std::unique_lock lock(table_mutex_);
       const std::uint64_t stored = unique_.load();
       if (table_.needs_growth(stored, headroom)) {
