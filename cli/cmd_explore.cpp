@@ -70,7 +70,10 @@ ExplorableProtocol world_explorable(const ProtocolEntry& entry) {
   p.default_nodes = entry.info.default_nodes;
   p.min_nodes = entry.info.min_nodes;
   p.max_nodes = entry.info.max_nodes;
-  p.symmetry = entry.make()->world_model(entry.default_config(0), {}).supports_symmetry();
+  // A coroutine protocol has no copyable world: it is listed, and exploring it statefully is
+  // refused with a sentence (world_model throws), `--stateless` being its search.
+  const auto sim = entry.make();
+  p.symmetry = sim->copyable_world() && sim->world_model(entry.default_config(0), {}).supports_symmetry();
   p.world = true;
   p.check_limits = [&entry](std::uint32_t variant, const WorldLimits& limits) {
     if (const auto why = world_limits_refusal(entry.default_config(variant), limits)) {
