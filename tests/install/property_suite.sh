@@ -11,10 +11,12 @@ rm -rf "$work"
 mkdir -p "$work"
 launcher=()
 if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
+# -O1 without debug information, as `corridor grade` builds submissions: the suite runs for
+# seconds, so its compile time is what counts.
 
 cmake --install "$build_dir" --prefix "$work/prefix" > "$work/install.log"
 cmake -S "$source_dir/examples/property_suite" -B "$work/suite" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" > "$work/configure.log"
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O1 "${launcher[@]}" > "$work/configure.log"
 cmake --build "$work/suite" > "$work/build.log"
 
 if ! CORRIDOR_RESULTS="$work/results" "$work/suite/token_ring_tests" > "$work/correct.log" 2>&1; then
