@@ -79,12 +79,12 @@ void apply_one(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
 
 void apply_decided(Node& node, Env& env) {
   for (auto it = node.decided.begin(); it != node.decided.end() && it->first == node.applied + 1;) {
-    const S::Command c = it->second;
+    S::Command c = std::move(it->second);
     it = node.decided.erase(it);
     ++node.applied;
     CORRIDOR_ASSERT_MSG(node.log.empty() || node.log.rbegin()->first < node.applied, "slots apply once, in order");
     apply_one(node, env, node.applied, c);
-    node.log.emplace(node.applied, c);
+    node.log.emplace(node.applied, std::move(c));
   }
 }
 
@@ -315,55 +315,71 @@ void handle(Node& node, Env& env, NodeId from, const S::Message& m) {
 
 }  // namespace
 
-// A replica: its role decides which loop it runs; each loop handles messages until its deadline
-// passes or the role changes. The engine's step and time budgets bound the outer loop.
+// A replica is two coroutines: serve() handles each message as it comes, and the role loop
+// (follow, campaign, lead) sleeps until its deadline (election timeout, end of a campaign, next
+// heartbeat) or until a message changed the role, whichever is first. Deadlines are timers only
+// while a role waits for them: a message costs no timer. The engine's step and time budgets bound
+// the loops.
 co::task<> MultiPaxosKvCo::Node::main(Env& env) {
   heard_ns = co::now();
   election_timeout_ns = env.ctx().random_between(MP::election_timeout_min_ns, MP::election_timeout_max_ns);
+  RoleChange change;
+  const co::task<> inbox = serve(env, change);  // runs beside the role loop, and dies with this frame
   for (;;) {
     switch (role) {
       case Role::follower: co_await follow(env); break;
-      case Role::candidate: co_await campaign(env); break;
-      case Role::leader: co_await lead(env); break;
+      case Role::candidate: co_await campaign(env, change); break;
+      case Role::leader: co_await lead(env, change); break;
     }
   }
 }
 
-// Until no leader was heard of for an election timeout: then stand.
+co::task<> MultiPaxosKvCo::Node::serve(Env& env, RoleChange& change) {
+  for (;;) {
+    const auto [from, message] = co_await env.receive();
+    const Role before = role;
+    handle(*this, env, from, message);
+    if (role != before) change.signal();
+  }
+}
+
+namespace {
+co::task<> until(co::event& signal) { co_await signal; }
+}  // namespace
+
+// Until no leader was heard of for an election timeout: then stand. (Messages never change a
+// follower's role, so it waits for its deadline only.)
 co::task<> MultiPaxosKvCo::Node::follow(Env& env) {
   while (role == Role::follower) {
-    auto got = co_await co::attempt(env.receive(), co::at(heard_ns + election_timeout_ns));
-    if (!got) {
+    const time_ns deadline_ns = heard_ns + election_timeout_ns;
+    if (co::now() >= deadline_ns) {
       start_election(*this, env);
       co_return;
     }
-    handle(*this, env, got->from, got->message);
+    co_await co::at(deadline_ns);
   }
 }
 
-// Phase 1 at one ballot: promises arrive (on_promise makes a majority's candidate the leader), or
-// the campaign times out and the next one starts at a higher ballot.
-co::task<> MultiPaxosKvCo::Node::campaign(Env& env) {
+// Phase 1 at one ballot: promises arrive (serve's on_promise makes a majority's candidate the
+// leader), or the campaign times out and the next one starts at a higher ballot.
+co::task<> MultiPaxosKvCo::Node::campaign(Env& env, RoleChange& change) {
   const time_ns deadline_ns = co::now() + election_timeout_ns;
-  while (role == Role::candidate) {
-    auto got = co_await co::attempt(env.receive(), co::at(deadline_ns));
-    if (!got) {
-      start_election(*this, env);
-      co_return;
-    }
-    handle(*this, env, got->from, got->message);
-  }
+  co::event& changed = change.arm();
+  co_await co::first(co::at(deadline_ns), until(changed));
+  if (role == Role::candidate) start_election(*this, env);
 }
 
-// Phase 2 for every client command, with heartbeats (and re-sent accepts) when nothing else came.
-co::task<> MultiPaxosKvCo::Node::lead(Env& env) {
+// Heartbeats (which re-send accepts not yet acknowledged) while nothing else was sent for a
+// heartbeat interval; serve() runs phase 2 for every client command.
+co::task<> MultiPaxosKvCo::Node::lead(Env& env, RoleChange& change) {
   while (role == Role::leader) {
-    auto got = co_await co::attempt(env.receive(), co::at(heartbeat_sent_ns + MP::heartbeat_ns));
-    if (!got) {
+    const time_ns deadline_ns = heartbeat_sent_ns + MP::heartbeat_ns;
+    if (co::now() >= deadline_ns) {
       send_heartbeats(*this, env);
       continue;
     }
-    handle(*this, env, got->from, got->message);
+    co::event& changed = change.arm();
+    co_await co::first(co::at(deadline_ns), until(changed));
   }
 }
 

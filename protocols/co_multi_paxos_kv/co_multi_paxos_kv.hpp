@@ -6,9 +6,10 @@
 // sequence, and lets the lock go, so the sequence shows any write that was lost, executed twice or
 // reordered (the `lock-sequence` check, next to the handler version's invariants).
 //
-// A replica is one coroutine that is, in turn, a follower, a candidate and a leader; each role is
-// a loop over `co::attempt(env.receive(), co::at(deadline))`: a message is handled as it comes,
-// the deadline (election timeout, the end of a campaign, the next heartbeat) moves the role on.
+// A replica is two coroutines: one handles each message as it comes (`co_await env.receive()`),
+// the other is, in turn, a follower, a candidate and a leader, each role a loop that waits for
+// `co::first(co::at(deadline), role changed)`: the deadline (election timeout, the end of a
+// campaign, the next heartbeat) moves the role on.
 // A client operation is `co_await call(...)`: send, then wait for the reply or a timeout, retry
 // with the same request id at the next replica or at a redirect's leader hint.
 //
@@ -18,6 +19,7 @@
 // short; a restarted replica replays the decided log through catch-up).
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -107,6 +109,22 @@ struct MultiPaxosKvCo {
     NodeSet acks;  // replicas
   };
 
+  // How serve() tells a sleeping role loop that a message changed the role: a one-shot event,
+  // made afresh for each wait. It lives in main()'s frame, not in the node's (reflected) state.
+  class RoleChange {
+   public:
+    co::event& arm() {
+      changed_.reset();
+      return changed_.emplace();
+    }
+    void signal() {
+      if (changed_) changed_->trigger();
+    }
+
+   private:
+    std::optional<co::event> changed_;
+  };
+
   struct Node {
     // The state machine: applied up to `applied`, decided slots waiting for a gap, and the
     // applied log (served to lagging replicas).
@@ -131,9 +149,10 @@ struct MultiPaxosKvCo {
     std::map<std::uint64_t, Proposal> proposals;
 
     co::task<> main(Env& env);
+    co::task<> serve(Env& env, RoleChange& change);
     co::task<> follow(Env& env);
-    co::task<> campaign(Env& env);
-    co::task<> lead(Env& env);
+    co::task<> campaign(Env& env, RoleChange& change);
+    co::task<> lead(Env& env, RoleChange& change);
   };
 
   struct Client {
