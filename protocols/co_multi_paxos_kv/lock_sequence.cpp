@@ -1,5 +1,6 @@
 #include "protocols/co_multi_paxos_kv/lock_sequence.hpp"
 
+#include <charconv>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -31,12 +32,18 @@ std::vector<std::string_view> split_tokens(std::string_view text) {
 
 // "c2r3" -> {2, 3}; nullopt for text the workload never writes.
 std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_token(std::string_view token) {
-  unsigned client = 0;
-  unsigned round = 0;
-  char tail = 0;
-  const std::string copy(token);
-  if (std::sscanf(copy.c_str(), "c%ur%u%c", &client, &round, &tail) != 2) return std::nullopt;
-  return std::pair{client, round};
+  const std::size_t r = token.find('r');
+  if (token.size() < 4 || token[0] != 'c' || r == std::string_view::npos || r < 2) return std::nullopt;
+  const auto number = [](std::string_view digits) -> std::optional<std::uint32_t> {
+    std::uint32_t value = 0;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty()) return std::nullopt;
+    return value;
+  };
+  const auto client = number(token.substr(1, r - 1));
+  const auto round = number(token.substr(r + 1));
+  if (!client || !round) return std::nullopt;
+  return std::pair{*client, *round};
 }
 
 // What is wrong with one value of the sequence, given the tokens whose puts completed before it

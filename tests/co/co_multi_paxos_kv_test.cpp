@@ -84,7 +84,7 @@ TEST(CoMultiPaxosKv, EachPlantedBugIsFoundShrunkAndReplayed) {
         << found.invariant << ": " << found.message;
 
     auto sim = co_paxos().make();
-    const RunOutcome first = run_once(*sim, config, s.first_failure->seed, {.record = true});
+    run_once(*sim, config, s.first_failure->seed, {.record = true});  // its plan and choice log are the shrinker's input
     const FailingRun failing{config, s.first_failure->seed, sim->fault_plan(), sim->choices()};
     const ShrinkResult shrunk = shrink(*sim, failing, {.replays_max = 400, .seconds_max = 20.0});
     EXPECT_EQ(shrunk.violation.invariant, found.invariant);
@@ -95,7 +95,6 @@ TEST(CoMultiPaxosKv, EachPlantedBugIsFoundShrunkAndReplayed) {
         run_once(*again, config, 0, {.record = true, .plan = &shrunk.shrunk.plan, .replay = &shrunk.shrunk.choices});
     ASSERT_TRUE(replayed.violation.has_value());
     EXPECT_EQ(replayed.violation->invariant, found.invariant);
-    (void)first;
   }
 }
 
@@ -165,4 +164,14 @@ TEST(LockSequence, AReorderedWriteBreaksLockSequence) {
   critical_section(rounds, 0, {}, "c0r2 c0r1", 2);
   ASSERT_TRUE(check(rounds).has_value());
   EXPECT_NE(check(rounds)->message.find("reordered"), std::string::npos) << check(rounds)->message;
+}
+
+TEST(LockSequence, TextNoClientWritesBreaksLockSequence) {
+  History h;
+  critical_section(h, 0, {}, "c0r1", 1);
+  critical_section(h, 1, std::string("c0r1 c1rx"), "c0r1 c1rx c1r1", 3);
+  const auto v = check(h);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->invariant, "lock-sequence");
+  EXPECT_NE(v->message.find("which no client writes"), std::string::npos) << v->message;
 }
