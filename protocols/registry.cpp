@@ -7,6 +7,7 @@
 #include "protocols/causal_broadcast/causal_broadcast.hpp"
 #include "protocols/heartbeat_register/heartbeat_register.hpp"
 #include "protocols/chandy_lamport/chandy_lamport.hpp"
+#include "protocols/co_multi_paxos_kv/co_multi_paxos_kv.hpp"
 #include "protocols/co_ping_pong/co_ping_pong.hpp"
 #include "protocols/co_token_ring/co_token_ring.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
@@ -109,6 +110,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::token_ring_entry(),
       protocols::co_ping_pong_entry(),
       protocols::co_token_ring_entry(),
+      protocols::co_multi_paxos_kv_entry(),
   };
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/ranges.h>
 
 #include "protocols/registry.hpp"
+#include "protocols/token_ring/token_ring.hpp"
 
 namespace corridor::protocols {
 
@@ -23,23 +24,15 @@ std::optional<Violation> single_token(const E& world) {
 
 }  // namespace
 
+// The handler version's registration (variants, their planted bug and the invariant it breaks,
+// node counts, fault model), under this protocol's name.
 ProtocolEntry co_token_ring_entry() {
+  ProtocolInfo info = token_ring_entry().info;
+  info.name = "co-token-ring";
+  info.description = "The token ring written as coroutines (corridor::co); same invariant and planted bug.";
+  info.invariants.clear();  // register_protocol reads them from this protocol's set-up
   return register_protocol<TokenRingCoProtocol>(
-      {
-          .name = "co-token-ring",
-          .description = "The token ring written as coroutines (corridor::co); same invariant and planted bug.",
-          .variants =
-              {
-                  correct_variant(TokenRingCo::Variant::correct, "A node passes the token on and keeps nothing."),
-                  planted_bug(TokenRingCo::Variant::keeps_copy,
-                              "A node sometimes keeps a copy of the token it passes on.", "single-token"),
-              },
-          .default_nodes = 4,
-          .min_nodes = 2,
-          .max_nodes = 64,
-          .default_faults = "delay=uniform:1ms:5ms,pause=1",
-          .default_time_limit_ns = seconds(1),
-      },
+      std::move(info),
       {
           .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
           .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },

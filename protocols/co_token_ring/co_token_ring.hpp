@@ -7,11 +7,12 @@
 
 #include "model/co/node.hpp"
 #include "model/units.hpp"
+#include "protocols/token_ring/token_ring.hpp"
 
 namespace corridor::protocols {
 
 struct TokenRingCo {
-  enum class Variant { correct, keeps_copy };
+  using Variant = TokenRing::Variant;  // the handler version's, so its registration serves both
   struct Token { std::uint64_t hops = 0; };
   using Message = std::variant<Token>;
 

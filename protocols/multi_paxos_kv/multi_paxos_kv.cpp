@@ -11,6 +11,7 @@
 #include "invariants/progress_bound.hpp"
 #include "model/reflect.hpp"
 #include "model/assert.hpp"
+#include "protocols/multi_paxos_kv/shared.hpp"
 #include "protocols/registry.hpp"
 
 namespace corridor::protocols {
@@ -474,50 +475,63 @@ void MultiPaxosKv::Client::on_timer(Ctx& ctx, const Timer& timer) {
 
 // --- registry entry ---
 
+ProtocolInfo multi_paxos_kv_info(std::string name, std::string description) {
+  return {
+      .name = std::move(name),
+      .description = std::move(description),
+      .variants =
+          {
+              correct_variant(Variant::correct, "A slot is decided once a majority accepted it; new leaders "
+                                                "recover accepted values."),
+              planted_bug(Variant::reply_before_majority,
+                          "The leader decides and replies on its own accept, before a majority accepted, so a "
+                          "deposed leader's answers can be lost.",
+                          "log-agreement or exactly-once"),
+              planted_bug(Variant::no_dedup, "Retried and duplicated requests are not recognised and execute again.",
+                          "exactly-once"),
+              planted_bug(Variant::accept_below_promise,
+                          "Acceptors accept proposals below their promised ballot, so a deposed leader can still "
+                          "decide a slot its successor fills differently.",
+                          "log-agreement or exactly-once"),
+              planted_bug(Variant::skip_recovery,
+                          "A new leader ignores the values the promises report accepted and proposes new commands "
+                          "over them.",
+                          "log-agreement"),
+          },
+      .default_nodes = 3,
+      .min_nodes = 1,
+      .max_nodes = MP::nodes_max,
+      .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
+      .default_clock = "drift=1000ppm",
+      .default_time_limit_ns = seconds(3),
+      .demo_faults = "crash=1,partition=2,pause=1,loss=0.05,dup=0.05,delay=uniform:1ms:10ms",
+      .demo_clock = "drift=1000ppm",
+  };
+}
+
+HistoryChecker multi_paxos_kv_linearizability() {
+  return invariants::linearizability({.model = "kv", .time_budget_s = 10.0});
+}
+
+void add_multi_paxos_kv_monitors(std::vector<std::unique_ptr<RunObserver>>& observers) {
+  observers.push_back(std::make_unique<invariants::ExactlyOnceMonitor>());
+  observers.push_back(std::make_unique<invariants::LogAgreementMonitor>());
+  observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(1), "progress-bound"));
+}
+
 ProtocolEntry multi_paxos_kv_entry() {
   using E = Engine<MultiPaxosKv>;
   return register_protocol<MultiPaxosKv>(
-      {
-          .name = "multi-paxos-kv",
-          .description = "A Multi-Paxos replicated key-value store (get, put, cas, delete) with a stable leader, "
-                         "client sessions for exactly-once execution, catch-up and log truncation.",
-          .variants =
-              {
-                  correct_variant(Variant::correct, "A slot is decided once a majority accepted it; new leaders "
-                                                    "recover accepted values."),
-                  planted_bug(Variant::reply_before_majority,
-                              "The leader decides and replies on its own accept, before a majority accepted, so a "
-                              "deposed leader's answers can be lost.",
-                              "log-agreement or exactly-once"),
-                  planted_bug(Variant::no_dedup, "Retried and duplicated requests are not recognised and execute again.",
-                              "exactly-once"),
-                  planted_bug(Variant::accept_below_promise,
-                              "Acceptors accept proposals below their promised ballot, so a deposed leader can still "
-                              "decide a slot its successor fills differently.",
-                              "log-agreement or exactly-once"),
-                  planted_bug(Variant::skip_recovery,
-                              "A new leader ignores the values the promises report accepted and proposes new commands "
-                              "over them.",
-                              "log-agreement"),
-              },
-          .default_nodes = 3,
-          .min_nodes = 1,
-          .max_nodes = MP::nodes_max,
-          .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
-          .default_clock = "drift=1000ppm",
-          .default_time_limit_ns = seconds(3),
-          .demo_faults = "crash=1,partition=2,pause=1,loss=0.05,dup=0.05,delay=uniform:1ms:10ms",
-          .demo_clock = "drift=1000ppm",
-      },
+      multi_paxos_kv_info("multi-paxos-kv",
+                          "A Multi-Paxos replicated key-value store (get, put, cas, delete) with a stable leader, "
+                          "client sessions for exactly-once execution, catch-up and log truncation."),
       {
           .layout = [](const SimConfig& c) { return E::Layout{c.nodes, MP::clients}; },
           .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
           .install =
               [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
-                engine.add_history_checker(invariants::linearizability({.model = "kv", .time_budget_s = 10.0}));
-                observers.push_back(std::make_unique<invariants::ExactlyOnceMonitor>());
-                observers.push_back(std::make_unique<invariants::LogAgreementMonitor>());
-                observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(1), "progress-bound"));
+                engine.add_history_checker(multi_paxos_kv_linearizability());
+                add_multi_paxos_kv_monitors(observers);
               },
       });
 }

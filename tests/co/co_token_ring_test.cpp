@@ -33,3 +33,21 @@ TEST(CoTokenRing, TheCorrectVariantPassesAThousandSeeds) {
   EXPECT_FALSE(s.first_failure.has_value()) << (s.first_failure ? s.first_failure->violation->message : "");
   EXPECT_EQ(s.runs, 1000u);
 }
+
+// The registrations of the coroutine token ring and ping-pong are their handler versions', under
+// another name: the variants, the planted bug's invariant and the fault model are written once.
+TEST(CoTokenRing, RegistersTheHandlerVersionsVariantsAndFaultModel) {
+  for (const auto& [co_name, handler_name] : {std::pair{"co-token-ring", "token-ring"}, std::pair{"co-ping-pong", "ping-pong"}}) {
+    const ProtocolInfo& co = protocol(co_name).info;
+    const ProtocolInfo& handler = protocol(handler_name).info;
+    ASSERT_EQ(co.variants.size(), handler.variants.size()) << co_name;
+    for (std::size_t i = 0; i < co.variants.size(); ++i) {
+      EXPECT_EQ(co.variants[i].name, handler.variants[i].name);
+      EXPECT_EQ(co.variants[i].description, handler.variants[i].description);
+      EXPECT_EQ(co.variants[i].finds, handler.variants[i].finds);
+    }
+    EXPECT_EQ(co.invariants, handler.invariants) << co_name;
+    EXPECT_EQ(co.default_faults, handler.default_faults) << co_name;
+    EXPECT_EQ(co.default_nodes, handler.default_nodes) << co_name;
+  }
+}
