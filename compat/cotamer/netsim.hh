@@ -1,10 +1,18 @@
 #pragma once
-// netsim.hh for course code, on corridor (compat/cotamer): the problem set's shape
+// netsim.hh for course code, on corridor (compat/cotamer). The problem set's shape:
 //
 //   netsim::port<T> in(randomness, "R0/r");        // a receiving port; "R0" names its node
 //   netsim::channel<T> out(randomness, "R1");      // a link from node R1 ...
 //   out.connect(in); out.set_loss(0.01);           // ... to that port, with a loss of its own
 //   co_await out.send(m);  auto m = co_await in.receive();  auto [m, from] = co_await in.receive_with_id();
+//
+// and the request/response shape of network<Req, Resp> (at the end of this file):
+//
+//   netsim::network<Req, Resp> net(randomness);  net.set_default_loss(0.01);
+//   auto& in = net.port("R0");                       // a server's request port
+//   auto* out = net.find_channel("C0", "R0");        // client C0's requests to it
+//   auto [req, reply] = co_await in.receive_with_channel();  co_await reply->send(resp);
+//   auto resp = co_await net.client_port("C0").receive();
 //
 // A send is an engine send from the channel's node to the port's node, so corridor's delays,
 // loss, duplication, reordering, partitions, crashes and clock faults all apply to it; set_loss
@@ -15,6 +23,7 @@
 #include <cstdint>
 #include <deque>
 #include <format>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -98,7 +107,7 @@ inline bool shows(bool verbose) { return verbose || corridor::cotamer_compat::ve
 
 // A receiving port on a node.
 template <class T>
-class port final : public corridor::cotamer_compat::PortBase {
+class port : public corridor::cotamer_compat::PortBase {
  public:
   using message_type = T;
   using message_traits_type = message_traits<T>;
@@ -106,6 +115,8 @@ class port final : public corridor::cotamer_compat::PortBase {
   static constexpr std::size_t queue_max = std::size_t{1} << 16;
 
   port(random_source&, id_type id) : port(corridor::cotamer_compat::require_world(made_in_run), std::move(id)) {}
+  port(const port&) = delete;
+  port& operator=(const port&) = delete;
   ~port() override { world_.remove_port(this); }
 
   const id_type& id() const noexcept { return address(); }
@@ -216,6 +227,107 @@ class channel {
   corridor::NodeId destination_node_ = corridor::no_node;
   bool verbose_ = false;
   double loss_ = 0.0;
+};
+
+// A server's request port in a network<Req, Resp>: each request comes with the channel that
+// answers the client that sent it.
+template <class Req, class Resp>
+class network;
+
+template <class Req, class Resp>
+class request_port final : public port<Req> {
+ public:
+  request_port(random_source& randomness, id_type id, network<Req, Resp>& net) : port<Req>(randomness, std::move(id)), net_(net) {}
+
+  // The next request, and the channel from this port's node to the port of its sender.
+  cot::task<std::pair<Req, channel<Resp>*>> receive_with_channel() {
+    auto [request, from] = co_await this->receive_with_id();
+    channel<Resp>* reply = &net_.reply_channel(this->id(), from);
+    co_return std::pair<Req, channel<Resp>*>(std::move(request), reply);
+  }
+
+ private:
+  network<Req, Resp>& net_;
+};
+
+// Servers' request ports, clients' response ports, and the channels between them, made on first
+// use with the network's default loss and verbosity. Channels and ports stay the network's: a
+// pointer find_channel or receive_with_channel gives stays valid while the network lives.
+template <class Req, class Resp>
+class network {
+ public:
+  using port_type = request_port<Req, Resp>;
+  using channel_type = channel<Req>;
+  using response_port_type = netsim::port<Resp>;
+  using response_channel_type = channel<Resp>;
+
+  explicit network(random_source& randomness) : randomness_(randomness) {}
+  network(const network&) = delete;
+  network& operator=(const network&) = delete;
+
+  void set_default_loss(double probability) { default_loss_ = probability; }
+  void set_default_verbose(bool verbose) { default_verbose_ = verbose; }
+  double default_loss() const { return default_loss_; }
+  bool default_verbose() const { return default_verbose_; }
+
+  // The request port of server `addr`.
+  port_type& port(const id_type& addr) {
+    auto& slot = servers_[addr];
+    if (!slot) {
+      slot = std::make_unique<port_type>(randomness_, addr, *this);
+      slot->set_verbose(default_verbose_);
+    }
+    return *slot;
+  }
+  port_type* find_port(std::string_view addr) {
+    const auto it = servers_.find(std::string(addr));
+    return it == servers_.end() ? nullptr : it->second.get();
+  }
+  // The response port of client `addr` (where the answers to its requests arrive).
+  response_port_type& client_port(const id_type& addr) {
+    auto& slot = clients_[addr];
+    if (!slot) {
+      slot = std::make_unique<response_port_type>(randomness_, addr);
+      slot->set_verbose(default_verbose_);
+    }
+    return *slot;
+  }
+  // The channel for client `from`'s requests to server port `to` (nullptr when there is no such
+  // port); it also makes `from`'s response port.
+  channel_type* find_channel(const id_type& from, const id_type& to) {
+    port_type* server = find_port(to);
+    if (server == nullptr) return nullptr;
+    client_port(from);
+    return &link(requests_, from, *server);
+  }
+  // The channel from server port `server` back to client `client`.
+  response_channel_type& reply_channel(const id_type& server, const id_type& client) {
+    return link(replies_, server, client_port(client));
+  }
+
+ private:
+  template <class T>
+  using links = std::map<std::pair<id_type, id_type>, std::unique_ptr<channel<T>>>;
+  template <class T>
+  channel<T>& link(links<T>& table, const id_type& from, netsim::port<T>& to) {
+    auto& slot = table[{from, to.id()}];
+    if (!slot) {
+      slot = std::make_unique<channel<T>>(randomness_, from);
+      slot->connect(to);
+      slot->set_loss(default_loss_);
+      slot->set_verbose(default_verbose_);
+    }
+    return *slot;
+  }
+
+  random_source& randomness_;
+  double default_loss_ = 0.0;
+  bool default_verbose_ = false;
+  // Ordered maps, destroyed channels first (they point at ports), then clients' and servers' ports.
+  std::map<id_type, std::unique_ptr<port_type>> servers_;
+  std::map<id_type, std::unique_ptr<response_port_type>> clients_;
+  links<Req> requests_;
+  links<Resp> replies_;
 };
 
 }  // namespace netsim

@@ -307,3 +307,63 @@ TEST_F(CotamerCompat, AnExceptionInCourseCodeFailsTheRun) {
 }
 
 }  // namespace
+
+namespace {
+
+// The request/response shape: client C/0 asks server S through network<int, int>; S answers on
+// the channel receive_with_channel hands it. set_default_loss is every link's own loss.
+struct Alt {
+  enum class Variant { correct };
+  static inline double loss = 0.0;
+  netsim::network<int, int> net;
+  netsim::channel<int>* to_server = nullptr;
+  explicit Alt(random_source& r) : net(r) {
+    net.set_default_loss(loss);
+    net.port("S");
+    to_server = net.find_channel("C/0", "S");
+    if (net.find_port("T") != nullptr || net.find_channel("C/0", "T") != nullptr) throw std::logic_error("no server T was made");
+  }
+  cot::task<> start(std::string_view node) {
+    if (node == "S") return serve();
+    return ask();
+  }
+  cot::task<> serve() {
+    for (;;) {
+      auto [request, reply] = co_await net.find_port("S")->receive_with_channel();
+      const int answer = request * 2;
+      co_await reply->send(answer);
+    }
+  }
+  cot::task<> ask() {
+    for (int i = 1; i <= 5; ++i) {
+      co_await to_server->send(i);
+      auto answer = co_await cot::attempt(net.client_port("C/0").receive(), cot::after(100ms));
+      seen().push_back(answer ? std::to_string(*answer) : "timeout");
+    }
+  }
+  std::optional<std::string> check() { return std::nullopt; }
+};
+
+std::vector<std::string> run_alt() {
+  const corridor::ProtocolEntry entry = corridor::cotamer_compat::register_program<Alt>(
+      {.name = "test-alt", .description = "Asks.", .variants = {corridor::correct_variant(Alt::Variant::correct, "Asks.")},
+       .invariant = "none", .default_time_limit_ns = corridor::seconds(2)});
+  auto sim = entry.make();
+  seen().clear();
+  corridor::run_once(*sim, entry.default_config(0), 3);
+  return seen();
+}
+
+TEST(CotamerNetwork, ARequestIsAnsweredOnTheChannelItCameWith) {
+  Alt::loss = 0.0;
+  EXPECT_EQ(corridor::cotamer_compat::probe_nodes<Alt>(), (std::vector<std::string>{"S", "C"}));
+  EXPECT_EQ(run_alt(), (std::vector<std::string>{"2", "4", "6", "8", "10"}));
+}
+
+TEST(CotamerNetwork, SetDefaultLossIsEveryLinksOwn) {
+  Alt::loss = 1.0;
+  EXPECT_EQ(run_alt(), std::vector<std::string>(5, "timeout"));
+  Alt::loss = 0.0;
+}
+
+}  // namespace
