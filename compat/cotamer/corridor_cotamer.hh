@@ -16,7 +16,8 @@
 //   enum class Variant { correct, ... }                     its planted bugs.
 //
 // Corridor builds P once at registration to learn its nodes (the node parts of its ports' and
-// channels' addresses, in order of appearance: node 0 is the first), then once per run. Every
+// channels' addresses, in order of appearance: node 0 is the first), then once per run, when
+// the run's first node starts (an exception from the constructor then fails the run). Every
 // node runs start(its name) when it starts, and again after a crash-restart, once restart(its
 // name) has rebuilt its state and its ports have lost what they held; without restart() a
 // restarted node keeps its fields (as if they were on disk). At the end of the run check() is
@@ -129,15 +130,19 @@ class ProgramWorld final : public World, public std::enable_shared_from_this<Pro
  public:
   using Variant = typename P::Variant;
 
-  // Builds the instance for a run whose draws go through `chooser`, with the nodes the
-  // registration's probe found.
+  // The World of a run whose draws go through `chooser`, with the nodes the registration's
+  // probe found; the instance is built when the first node starts (so an exception its
+  // constructor throws fails the run as protocol code's, exit 3). The probe (no names) builds
+  // it at once.
   ProgramWorld(Chooser* chooser, std::uint32_t variant, std::vector<std::string> names) {
     set_chooser(chooser);
     set_variant(variant);
-    if (!names.empty()) seal(std::move(names));
-    const ActiveWorld active(this);
-    if constexpr (std::constructible_from<P, random_source&, Variant>) instance_.emplace(randomness_, static_cast<Variant>(variant));
-    else instance_.emplace(randomness_);
+    if (names.empty()) {
+      const ActiveWorld active(this);
+      build();
+    } else {
+      seal(std::move(names));
+    }
     hosts_.resize(node_names().size());
   }
   ~ProgramWorld() override {
@@ -152,6 +157,7 @@ class ProgramWorld final : public World, public std::enable_shared_from_this<Pro
     CORRIDOR_ASSERT(self < hosts_.size());
     hosts_[self] = std::make_unique<EnvHost<P>>(*this, self, env);
     co::current_scheduler()->set_extension(hosts_[self].get());
+    if (!instance_) build();
     const std::string& name = node_names()[self];
     if (restart) {
       drop_queued(self);
@@ -162,11 +168,18 @@ class ProgramWorld final : public World, public std::enable_shared_from_this<Pro
   }
 
   std::optional<std::string> check() {
+    if (!instance_) return std::nullopt;  // no node ever started
     const ActiveWorld active(this);
     return instance_->check();
   }
 
  private:
+  void build() {
+    const auto variant = static_cast<Variant>(this->variant());
+    if constexpr (std::constructible_from<P, random_source&, Variant>) instance_.emplace(randomness_, variant);
+    else instance_.emplace(randomness_);
+  }
+
   random_source randomness_;
   std::optional<P> instance_;
   std::vector<std::unique_ptr<EnvHost<P>>> hosts_;

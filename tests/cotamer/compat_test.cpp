@@ -367,3 +367,34 @@ TEST(CotamerNetwork, SetDefaultLossIsEveryLinksOwn) {
 }
 
 }  // namespace
+
+namespace {
+
+// A program whose constructor throws in a run (it is built when the run's first node starts)
+// fails that run as protocol code does, exit 3, instead of taking the process down.
+struct BadSetup {
+  enum class Variant { correct };
+  static inline bool fail = false;
+  netsim::port<int> in;
+  explicit BadSetup(random_source& r) : in(r, "A") {
+    if (fail) throw std::invalid_argument("no such replica");
+  }
+  cot::task<> start(std::string_view) { co_return; }
+  std::optional<std::string> check() { return std::nullopt; }
+};
+
+TEST(CotamerProgram, AConstructorThatThrowsFailsTheRunAsProtocolCode) {
+  BadSetup::fail = false;
+  const corridor::ProtocolEntry entry = corridor::cotamer_compat::register_program<BadSetup>(
+      {.name = "test-bad-setup", .description = "Throws.", .variants = {corridor::correct_variant(BadSetup::Variant::correct, "Throws.")},
+       .invariant = "none", .default_time_limit_ns = corridor::seconds(1)});
+  BadSetup::fail = true;
+  auto sim = entry.make();
+  const corridor::RunOutcome out = corridor::run_once(*sim, entry.default_config(0), 1);
+  BadSetup::fail = false;
+  EXPECT_EQ(out.verdict, corridor::Verdict::crashed);
+  ASSERT_TRUE(out.violation.has_value());
+  EXPECT_NE(out.violation->message.find("no such replica"), std::string::npos) << out.violation->message;
+}
+
+}  // namespace
