@@ -162,7 +162,7 @@ TEST_F(CotamerCompat, SetLossIsThatLinksOwn) {
   EXPECT_EQ(count_prefix("side:side"), 20u);  // the other link of the same two nodes is untouched
 }
 
-TEST_F(CotamerCompat, ACrashRestartEmptiesTheNodesPortsAndStartsItAgain) {
+TEST_F(CotamerCompat, ACrashRestartRunsRestartAndStartsTheNodeAgain) {
   corridor::SimConfig config = echo_config();
   config.plan_text = "5ms crash n0 for 5ms";
   run_echo(config);
@@ -395,6 +395,49 @@ TEST(CotamerProgram, AConstructorThatThrowsFailsTheRunAsProtocolCode) {
   EXPECT_EQ(out.verdict, corridor::Verdict::crashed);
   ASSERT_TRUE(out.violation.has_value());
   EXPECT_NE(out.violation->message.find("no such replica"), std::string::npos) << out.violation->message;
+}
+
+}  // namespace
+
+namespace {
+
+// B lets a message wait in its port 20 ms before it receives: a crash-restart in between loses
+// it (it was in the crashed node's memory), while without the crash it is received.
+struct Late {
+  enum class Variant { correct };
+  netsim::port<int> in;
+  netsim::channel<int> out;
+  explicit Late(random_source& r) : in(r, "B"), out(r, "A") { out.connect(in); }
+  cot::task<> start(std::string_view node) {
+    if (node == "A") return send_one();
+    return receive_late();
+  }
+  cot::task<> send_one() {
+    int one = 1;
+    co_await out.send(one);
+  }
+  cot::task<> receive_late() {
+    co_await cot::after(20ms);
+    for (;;) seen().push_back(std::to_string(co_await in.receive()));
+  }
+  std::optional<std::string> check() { return std::nullopt; }
+};
+
+std::vector<std::string> run_late(std::optional<std::string> plan) {
+  const corridor::ProtocolEntry entry = corridor::cotamer_compat::register_program<Late>(
+      {.name = "test-late", .description = "Late.", .variants = {corridor::correct_variant(Late::Variant::correct, "Late.")},
+       .invariant = "none", .default_faults = "delay=constant:1ms", .default_time_limit_ns = corridor::seconds(1)});
+  corridor::SimConfig config = entry.default_config(0);
+  config.plan_text = std::move(plan);
+  auto sim = entry.make();
+  seen().clear();
+  corridor::run_once(*sim, config, 2);
+  return seen();
+}
+
+TEST(CotamerProgram, ACrashRestartEmptiesTheNodesPorts) {
+  EXPECT_EQ(run_late(std::nullopt), std::vector<std::string>{"1"});
+  EXPECT_EQ(run_late("10ms crash n0 for 5ms"), std::vector<std::string>{});
 }
 
 }  // namespace
