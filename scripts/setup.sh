@@ -30,7 +30,8 @@ if [ "$render_tools" = 1 ]; then
 fi
 if [ "$check_tools" = 1 ]; then
   # clang with libFuzzer and its sanitizer runtimes (fuzz/, build-fuzz/), libc++ for the
-  # gcc/libstdc++ vs clang/libc++ determinism check (determinism/compare.sh).
+  # gcc/libstdc++ vs clang/libc++ determinism check (determinism/compare.sh). clang also builds
+  # course code against compat/cotamer (examples/cotamer/build.sh, ctest cotamer.example).
   packages+=(clang libclang-rt-14-dev libc++-dev libc++abi-dev)
 fi
 

@@ -189,6 +189,11 @@ class Scheduler {
   // The node's monotonic clock (drift moves it; it never goes back).
   virtual time_ns monotonic_ns() const = 0;
 
+  // An opaque pointer a layer above may hang on the node (compat/cotamer keeps its per-node host
+  // there, so course code finds its node from any coroutine); corridor::co never reads it.
+  void* extension() const { return extension_; }
+  void set_extension(void* extension) { extension_ = extension; }
+
   void add_root(std::coroutine_handle<> frame) {
     if (roots_.size() >= roots_max) throw std::length_error(fmt::format("node {} holds more than {} detached tasks", node_, roots_max));
     roots_.push_back(frame);
@@ -328,6 +333,7 @@ class Scheduler {
   std::size_t ready_head_ = 0;
   std::vector<TimerWaiter*> armed_;
   std::unique_ptr<std::string> failure_;
+  void* extension_ = nullptr;
 };
 
 inline Waiter::Waiter() : sched_(current_scheduler()) {}
