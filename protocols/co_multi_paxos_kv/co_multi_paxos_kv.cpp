@@ -88,10 +88,12 @@ void apply_decided(Node& node, Env& env) {
   }
 }
 
-void learn(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
+// By value: a caller that owns the command (a delivered Decide, the leader's proposal) moves it
+// in, so a decided command's strings are not copied once more.
+void learn(Node& node, Env& env, std::uint64_t slot, S::Command c) {
   if (slot <= node.applied) return;
   if (node.decided.size() >= MP::decided_ahead_max) throw std::length_error("co-multi-paxos: too many decided slots ahead");
-  node.decided.emplace(slot, c);
+  node.decided.emplace(slot, std::move(c));
   apply_decided(node, env);
 }
 
@@ -129,10 +131,12 @@ void decide(Node& node, Env& env, std::uint64_t slot) {
   CORRIDOR_ASSERT_MSG(node.role == Role::leader, "only a leader decides");
   CORRIDOR_ASSERT_MSG(env.variant() == Variant::reply_before_majority || has_majority(env, node.proposals.at(slot).acks),
                       "a slot is decided once a majority accepted it");
-  const S::Command c = node.proposals.at(slot).cmd;
-  node.proposals.erase(slot);
-  env.broadcast(S::Decide{slot, c});
-  learn(node, env, slot, c);
+  const auto it = node.proposals.find(slot);
+  CORRIDOR_ASSERT_MSG(it != node.proposals.end(), "a decided slot was proposed");
+  S::Decide d{slot, std::move(it->second.cmd)};
+  node.proposals.erase(it);
+  env.broadcast(d);
+  learn(node, env, slot, std::move(d.cmd));
 }
 
 void propose(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
@@ -292,22 +296,24 @@ void on_nack(Node& node, Env& env, const S::Nack& n) {
   step_down(node, n.promised);
 }
 
-void handle(Node& node, Env& env, NodeId from, const S::Message& m) {
+// The message is serve()'s own (moved out of the receive): a Decide's or CatchUpReply's commands
+// move on into the decided map.
+void handle(Node& node, Env& env, NodeId from, S::Message&& m) {
   if (const auto* r = std::get_if<S::Request>(&m)) return on_request(node, env, from, r->cmd);
   if (!env.ctx().is_node(from)) return;  // everything else comes from replicas
   std::visit(
-      [&](const auto& msg) {
+      [&](auto& msg) {
         using T = std::decay_t<decltype(msg)>;
         if constexpr (std::is_same_v<T, S::Prepare>) on_prepare(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::Promise>) on_promise(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::Nack>) on_nack(node, env, msg);
         else if constexpr (std::is_same_v<T, S::Accept>) on_accept(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::Accepted>) on_accepted(node, env, from, msg);
-        else if constexpr (std::is_same_v<T, S::Decide>) learn(node, env, msg.slot, msg.cmd);
+        else if constexpr (std::is_same_v<T, S::Decide>) learn(node, env, msg.slot, std::move(msg.cmd));
         else if constexpr (std::is_same_v<T, S::Heartbeat>) on_heartbeat(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::CatchUp>) on_catch_up(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::CatchUpReply>) {
-          for (const S::SlotEntry& e : msg.entries) learn(node, env, e.slot, e.cmd);
+          for (S::SlotEntry& e : msg.entries) learn(node, env, e.slot, std::move(e.cmd));
         }
       },
       m);
@@ -336,9 +342,9 @@ co::task<> MultiPaxosKvCo::Node::main(Env& env) {
 
 co::task<> MultiPaxosKvCo::Node::serve(Env& env, RoleChange& change) {
   for (;;) {
-    const auto [from, message] = co_await env.receive();
+    auto [from, message] = co_await env.receive();
     const Role before = role;
-    handle(*this, env, from, message);
+    handle(*this, env, from, std::move(message));
     if (role != before) change.signal();
   }
 }
