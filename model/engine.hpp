@@ -663,7 +663,9 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
     v.target = to;
     v.message_id = id;
     this->emit(v, this->record_ ? to_text(message) : std::string());
-    run_handler(to, [&](auto& actor, Ctx& ctx) { actor.on_message(ctx, from, message); });
+    // The message is this step's to give away: a node that takes it by rvalue (a coroutine node
+    // moves it into its inbox) needs no copy; handlers taking const Message& see no difference.
+    run_handler(to, [&](auto& actor, Ctx& ctx) { actor.on_message(ctx, from, std::move(message)); });
   }
 
   // Runs a handler of actor a, catching what protocol code throws (exit code 3), and records

@@ -93,10 +93,14 @@ class [[nodiscard]] Receive : public detail::ReceiveWait<S> {
   void await_suspend(std::coroutine_handle<> awaiting);
   Received<T> await_resume() {
     CORRIDOR_ASSERT_MSG(this->got_.has_value(), "a resumed receive holds its message");
-    detail::Envelope<S> envelope = std::move(*this->got_);
+    // Straight from the held envelope into the result (one move of the message, not two).
+    detail::Envelope<S>& envelope = *this->got_;
+    Received<T> received = [&]() -> Received<T> {
+      if constexpr (std::is_same_v<T, typename S::Message>) return {envelope.from, std::move(envelope.message)};
+      else return {envelope.from, std::get<T>(std::move(envelope.message))};
+    }();
     this->got_.reset();
-    if constexpr (std::is_same_v<T, typename S::Message>) return {envelope.from, std::move(envelope.message)};
-    else return {envelope.from, std::get<T>(std::move(envelope.message))};
+    return received;
   }
 };
 
@@ -154,9 +158,12 @@ class Runtime final : public Scheduler {
     main.detach();
     drain();
   }
-  void deliver(Ctx& ctx, NodeId from, const Message& message) {
+  void deliver(Ctx& ctx, NodeId from, const Message& message) { deliver(ctx, from, Message(message)); }
+  // The engine hands over the message it no longer needs: it moves into the waiting receive (or
+  // the inbox) without a copy.
+  void deliver(Ctx& ctx, NodeId from, Message&& message) {
     const Handling handling(*this, ctx);
-    offer(Envelope{from, message}, false);
+    offer(Envelope{from, std::move(message)}, false);
     drain();
   }
   void wake(Ctx& ctx, const Wake& wake) {
@@ -299,6 +306,10 @@ struct Actor {
   void on_message(Ctx& ctx, NodeId from, const Message& message) {
     CORRIDOR_ASSERT_MSG(runtime != nullptr, "a running coroutine node has started");
     runtime->deliver(ctx, from, message);
+  }
+  void on_message(Ctx& ctx, NodeId from, Message&& message) {
+    CORRIDOR_ASSERT_MSG(runtime != nullptr, "a running coroutine node has started");
+    runtime->deliver(ctx, from, std::move(message));
   }
   void on_timer(Ctx& ctx, const Wake& wake) {
     CORRIDOR_ASSERT_MSG(runtime != nullptr, "a running coroutine node has started");

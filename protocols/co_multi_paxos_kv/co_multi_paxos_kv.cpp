@@ -88,10 +88,12 @@ void apply_decided(Node& node, Env& env) {
   }
 }
 
-void learn(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
+// By value: a caller that owns the command (a delivered Decide, the leader's proposal) moves it
+// in, so a decided command's strings are not copied once more.
+void learn(Node& node, Env& env, std::uint64_t slot, S::Command c) {
   if (slot <= node.applied) return;
   if (node.decided.size() >= MP::decided_ahead_max) throw std::length_error("co-multi-paxos: too many decided slots ahead");
-  node.decided.emplace(slot, c);
+  node.decided.emplace(slot, std::move(c));
   apply_decided(node, env);
 }
 
@@ -129,16 +131,19 @@ void decide(Node& node, Env& env, std::uint64_t slot) {
   CORRIDOR_ASSERT_MSG(node.role == Role::leader, "only a leader decides");
   CORRIDOR_ASSERT_MSG(env.variant() == Variant::reply_before_majority || has_majority(env, node.proposals.at(slot).acks),
                       "a slot is decided once a majority accepted it");
-  const S::Command c = node.proposals.at(slot).cmd;
-  node.proposals.erase(slot);
-  env.broadcast(S::Decide{slot, c});
-  learn(node, env, slot, c);
+  const auto it = node.proposals.find(slot);
+  CORRIDOR_ASSERT_MSG(it != node.proposals.end(), "a decided slot was proposed");
+  S::Decide d{slot, std::move(it->second.cmd)};
+  node.proposals.erase(it);
+  env.broadcast(d);
+  learn(node, env, slot, std::move(d.cmd));
 }
 
-void propose(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
-  S::Proposal& p = node.proposals[slot];
-  p = S::Proposal{c, NodeSet::of(env.self())};
+// By value: the durable entry takes a copy, the proposal the command itself.
+void propose(Node& node, Env& env, std::uint64_t slot, S::Command c) {
   env.durable().accepted[slot] = S::AcceptedEntry{node.ballot, c};
+  S::Proposal& p = node.proposals[slot];
+  p = S::Proposal{std::move(c), NodeSet::of(env.self())};
   // The planted bug: the leader's own accept is enough.
   if (env.variant() == Variant::reply_before_majority || has_majority(env, p.acks)) {
     decide(node, env, slot);
@@ -172,7 +177,7 @@ void become_leader(Node& node, Env& env) {
     if (const auto k = known.find(slot); k != known.end()) c = k->second;
     else if (const auto r = node.recovered.find(slot); r != node.recovered.end()) c = r->second.cmd;
     if (node.proposals.size() >= MP::proposals_max * 64) throw std::length_error("co-multi-paxos: recovery too long");
-    propose(node, env, slot, c);
+    propose(node, env, slot, std::move(c));
   }
   node.recovered.clear();
   send_heartbeats(node, env);
@@ -200,7 +205,7 @@ void start_election(Node& node, Env& env) {
 
 // --- messages, whatever the role ---
 
-void on_request(Node& node, Env& env, NodeId from, const S::Command& c) {
+void on_request(Node& node, Env& env, NodeId from, S::Command&& c) {
   if (c.client != from) return;
   if (node.role != Role::leader) {
     env.send(from, S::Redirect{c.request, node.leader_hint});
@@ -216,7 +221,7 @@ void on_request(Node& node, Env& env, NodeId from, const S::Command& c) {
     }
   }
   if (node.proposals.size() >= MP::proposals_max) return;  // the client will retry
-  propose(node, env, node.next_slot++, c);
+  propose(node, env, node.next_slot++, std::move(c));
 }
 
 void on_prepare(Node& node, Env& env, NodeId from, const S::Prepare& p) {
@@ -244,7 +249,7 @@ void on_promise(Node& node, Env& env, NodeId from, const S::Promise& p) {
   if (has_majority(env, node.promises)) become_leader(node, env);
 }
 
-void on_accept(Node& node, Env& env, NodeId from, const S::Accept& a) {
+void on_accept(Node& node, Env& env, NodeId from, S::Accept&& a) {
   S::Durable& d = env.durable();
   // The planted bug: accept whatever the promise says (without lowering it).
   const bool below = a.ballot < d.promised;
@@ -253,7 +258,7 @@ void on_accept(Node& node, Env& env, NodeId from, const S::Accept& a) {
     return;
   }
   if (!below) hear_ballot(node, env, a.ballot, from);
-  if (a.slot > node.applied) d.accepted[a.slot] = S::AcceptedEntry{a.ballot, a.cmd};
+  if (a.slot > node.applied) d.accepted[a.slot] = S::AcceptedEntry{a.ballot, std::move(a.cmd)};
   env.send(from, S::Accepted{a.ballot, a.slot});
 }
 
@@ -292,22 +297,25 @@ void on_nack(Node& node, Env& env, const S::Nack& n) {
   step_down(node, n.promised);
 }
 
-void handle(Node& node, Env& env, NodeId from, const S::Message& m) {
-  if (const auto* r = std::get_if<S::Request>(&m)) return on_request(node, env, from, r->cmd);
+// The message is serve()'s own (moved out of the receive): a Request's command moves into the
+// leader's proposal, an Accept's into the acceptor's durable entry, a Decide's or CatchUpReply's
+// into the decided map.
+void handle(Node& node, Env& env, NodeId from, S::Message&& m) {
+  if (auto* r = std::get_if<S::Request>(&m)) return on_request(node, env, from, std::move(r->cmd));
   if (!env.ctx().is_node(from)) return;  // everything else comes from replicas
   std::visit(
-      [&](const auto& msg) {
+      [&](auto& msg) {
         using T = std::decay_t<decltype(msg)>;
         if constexpr (std::is_same_v<T, S::Prepare>) on_prepare(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::Promise>) on_promise(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::Nack>) on_nack(node, env, msg);
-        else if constexpr (std::is_same_v<T, S::Accept>) on_accept(node, env, from, msg);
+        else if constexpr (std::is_same_v<T, S::Accept>) on_accept(node, env, from, std::move(msg));
         else if constexpr (std::is_same_v<T, S::Accepted>) on_accepted(node, env, from, msg);
-        else if constexpr (std::is_same_v<T, S::Decide>) learn(node, env, msg.slot, msg.cmd);
+        else if constexpr (std::is_same_v<T, S::Decide>) learn(node, env, msg.slot, std::move(msg.cmd));
         else if constexpr (std::is_same_v<T, S::Heartbeat>) on_heartbeat(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::CatchUp>) on_catch_up(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::CatchUpReply>) {
-          for (const S::SlotEntry& e : msg.entries) learn(node, env, e.slot, e.cmd);
+          for (S::SlotEntry& e : msg.entries) learn(node, env, e.slot, std::move(e.cmd));
         }
       },
       m);
@@ -336,9 +344,9 @@ co::task<> MultiPaxosKvCo::Node::main(Env& env) {
 
 co::task<> MultiPaxosKvCo::Node::serve(Env& env, RoleChange& change) {
   for (;;) {
-    const auto [from, message] = co_await env.receive();
+    auto [from, message] = co_await env.receive();
     const Role before = role;
-    handle(*this, env, from, message);
+    handle(*this, env, from, std::move(message));
     if (role != before) change.signal();
   }
 }
