@@ -5,10 +5,15 @@
 
 #include "explorers/random_explorer.hpp"
 #include "protocols/registry.hpp"
+#include "tests/build_budget.hpp"
 
 using namespace corridor;
 
 namespace {
+
+// Each case simulates at most 2 s; a sanitizer build, where a simulated second costs 20-60x the
+// CPU, 0.5 s (tests/build_budget.hpp): the fault plans and clocks are drawn the same way.
+constexpr time_ns simulated_ns_max = test_support::sanitized_build ? ms(500) : seconds(2);
 
 std::string random_fault_spec() {
   std::string spec = fmt::format("crash={},partition={},pause={},loss-burst={}", *rc::gen::inRange(0, 3),
@@ -41,7 +46,7 @@ RC_GTEST_PROP(RandomPlans, RunsAreDeterministicAndReplayFromTheChoiceLog, ()) {
   apply_fault_spec(random_fault_spec(), config);
   config.clock = ClockSpec{};
   apply_clock_spec(random_clock_spec(), config);
-  config.time_limit_ns = std::min(config.time_limit_ns, seconds(2));
+  config.time_limit_ns = std::min(config.time_limit_ns, simulated_ns_max);
   const auto seed = *rc::gen::arbitrary<std::uint64_t>();
 
   auto sim = entry.make();

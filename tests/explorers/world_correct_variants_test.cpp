@@ -12,12 +12,14 @@
 #include "explorers/exhaustive.hpp"
 #include "model/world_model.hpp"
 #include "protocols/registry.hpp"
+#include "tests/build_budget.hpp"
 
 namespace corridor {
 namespace {
 
 // The depth each protocol's correct variant is searched to: as deep as a BFS goes in a few
-// seconds on two cores, with the faults below, within the memory budget.
+// seconds on two cores, with the faults below, within the memory budget. A sanitizer build
+// searches two levels less (tests/build_budget.hpp).
 const std::map<std::string, std::uint32_t>& stated_depths() {
   static const std::map<std::string, std::uint32_t> depths = {
       {"ping-pong", 40},
@@ -60,7 +62,7 @@ TEST(WorldCorrectVariants, NoViolationUpToTheStatedDepthOnEveryProtocolWithACopy
     const WorldLimits limits = one_of_each_fault(config);
     const auto depth = stated_depths().find(entry.info.name);
     ExhaustiveOptions o;
-    o.depth_max = depth == stated_depths().end() ? depth_default : depth->second;
+    o.depth_max = test_support::holding_depth(depth == stated_depths().end() ? depth_default : depth->second);
     o.states_max = 3'000'000;
     o.memory_bytes_max = std::uint64_t{4} << 30;
     o.jobs = 2;
