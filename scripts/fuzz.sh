@@ -6,10 +6,12 @@
 # target: its input is copied to BUILD_DIR/fuzz-artifacts/NAME/ and named on stderr. Keep it as
 # fuzz/regressions/NAME/<what>.txt once fixed, so the GoogleTest suite replays it.
 #
-# Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N | --runs N] [--seed N] [TARGET...]
+# Usage: scripts/fuzz.sh [--build-dir DIR] [--seconds N | --runs N] [--seed N] [--timeout N] [TARGET...]
 #   --seconds N  each target runs N seconds (default 5: the CI smoke)
 #   --runs N     each target runs N executions instead (the 10-million runs of bench/RESULTS.md)
 #   --seed N     libFuzzer's random seed (default 1, so a smoke repeats; 0 picks one)
+#   --timeout N  seconds one input may take before it counts as a hang (default 10; the long runs
+#                beside compiles use more, as a starved process can stall for seconds)
 # Without TARGET, every target of fuzz/targets.cmake runs, one after the other.
 set -euo pipefail
 
@@ -18,6 +20,7 @@ build_dir="$here/build-fuzz"
 seconds=5
 runs=""
 seed=1
+timeout_s=10
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,7 +28,8 @@ while [ $# -gt 0 ]; do
     --seconds) seconds=$2; shift 2 ;;
     --runs) runs=$2; shift 2 ;;
     --seed) seed=$2; shift 2 ;;
-    -*) echo "fuzz.sh: unknown option '$1' (expected --build-dir, --seconds, --runs or --seed)" >&2; exit 64 ;;
+    --timeout) timeout_s=$2; shift 2 ;;
+    -*) echo "fuzz.sh: unknown option '$1' (expected --build-dir, --seconds, --runs, --seed or --timeout)" >&2; exit 64 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
@@ -49,11 +53,11 @@ for name in "${targets[@]}"; do
   if [ -d "$here/fuzz/regressions/$name" ]; then seeds+=("$here/fuzz/regressions/$name"); fi
   budget=(-max_total_time="$seconds")
   if [ -n "$runs" ]; then budget=(-runs="$runs"); fi
-  # -timeout: one input that takes 10 s is a hang; -max_len: inputs up to 64 KiB (a trace of a few
+  # -timeout: one input that takes 10 s (--timeout) is a hang; -max_len: inputs up to 64 KiB (a trace of a few
   # hundred events); detect_leaks: a reader that leaks on bad input is a defect too.
   log="$scratch/$name/log"
   if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      "$program" "${budget[@]}" -seed="$seed" -timeout=10 -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
+      "$program" "${budget[@]}" -seed="$seed" -timeout="$timeout_s" -max_len=65536 -rss_limit_mb=2048 -print_final_stats=1 \
       -artifact_prefix="$scratch/$name/artifacts/" "$scratch/$name/corpus" "${seeds[@]}" > "$log" 2>&1; then
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     per_s=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
