@@ -2,12 +2,12 @@
 # Sets everything up (Debian packages, a build with warnings as errors) and runs every test: the
 # GoogleTest suites and the install tests. With CORRIDOR_CHECK_DETERMINISM=1 in the environment,
 # also the gcc/libstdc++ vs clang/libc++ trace comparison (determinism/compare.sh, its build in
-# build-libcxx/; not yet on in CI, see README "Reliability checks").
+# build-libcxx/; .ci/run sets it, see README "Reliability checks").
 # With --sanitize it also builds with AddressSanitizer and UndefinedBehaviorSanitizer in
 # build-asan/ and runs the tests there. With --fuzz it builds the libFuzzer programs of fuzz/ with
-# clang in build-fuzz/ and runs each for a few seconds (scripts/fuzz.sh; not yet in .ci/run).
-# With --tsan it builds the threaded tests with ThreadSanitizer in build-tsan/ and runs them
-# (not yet in .ci/run: see README "Reliability checks").
+# clang in build-fuzz/ and runs each for a few seconds (scripts/fuzz.sh).
+# With --tsan it builds the threaded tests with ThreadSanitizer in build-tsan/ and runs them.
+# .ci/run gives all three (README "Reliability checks").
 # Every build goes through ccache (scripts/setup.sh), so an unchanged file compiles once per
 # configuration on this machine. Each phase prints its wall time and CPU time (user + sys of
 # everything it ran), and a table of all phases closes the run.
