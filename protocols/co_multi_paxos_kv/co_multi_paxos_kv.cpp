@@ -414,8 +414,8 @@ const char* op_name(Op op) {
 
 HistoryValue invoke_value(const S::Command& c) {
   switch (c.op) {
-    case Op::put: return c.a;
-    case Op::cas: return std::vector<std::string>{c.a, c.b};
+    case Op::put: return c.a.str();
+    case Op::cas: return std::vector<std::string>{c.a.str(), c.b.str()};
     default: return {};
   }
 }
@@ -425,7 +425,7 @@ HistoryValue invoke_value(const S::Command& c) {
 void record_completion(Env& env, const S::Command& cmd, const S::Result& r) {
   const std::string key = key_name(cmd.key);
   switch (cmd.op) {
-    case Op::get: env.ctx().record(OpType::ok, "get", key, r.found ? HistoryValue{r.value} : HistoryValue{}); break;
+    case Op::get: env.ctx().record(OpType::ok, "get", key, r.found ? HistoryValue{r.value.str()} : HistoryValue{}); break;
     case Op::put: env.ctx().record(OpType::ok, "put", key, static_cast<std::int64_t>(r.version)); break;
     case Op::cas: env.ctx().record(r.ok ? OpType::ok : OpType::fail, "cas", key, invoke_value(cmd)); break;
     default: env.ctx().record(OpType::ok, op_name(cmd.op), key); break;
@@ -435,7 +435,7 @@ void record_completion(Env& env, const S::Command& cmd, const S::Result& r) {
 // An operation before call() names its client and request. Callers build it, and every string in
 // it, as named values before the co_await: with temporaries in the co_await expression itself
 // this code freed a string twice under g++ 12.
-S::Command command(Op op, std::uint32_t key, std::string a = {}, std::string b = {}) {
+S::Command command(Op op, std::uint32_t key, SharedText a = {}, SharedText b = {}) {
   return S::Command{op, no_node, 0, key, std::move(a), std::move(b)};
 }
 
@@ -507,7 +507,7 @@ co::task<> MultiPaxosKvCo::Client::main(Env& env) {
     if (!taken) continue;
     holding = true;
     const S::Result seq = co_await call(env, command(Op::get, seq_key));
-    const std::string appended = seq.found && !seq.value.empty() ? seq.value + " " + token : token;
+    const std::string appended = seq.found && !seq.value.empty() ? seq.value.str() + " " + token : token;
     co_await call(env, command(Op::put, seq_key, appended));
     co_await call(env, command(Op::cas, lock_key, token, "free"));
     holding = false;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "model/co/node.hpp"
+#include "protocols/co_multi_paxos_kv/shared_text.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 
 namespace corridor::protocols {
@@ -53,13 +54,13 @@ struct MultiPaxosKvCo {
     NodeId client = no_node;
     std::uint64_t request = 0;  // unique per client operation; retries keep it
     std::uint32_t key = 0;
-    std::string a;              // put: the value; cas: expected
-    std::string b;              // cas: new
+    SharedText a;               // put: the value; cas: expected
+    SharedText b;               // cas: new
   };
   struct Result {
     bool ok = false;            // cas: matched
     bool found = false;         // get: the key has a value
-    std::string value;
+    SharedText value;
     std::uint64_t version = 0;  // the key's writes so far, after this operation
   };
   struct Session {
@@ -68,7 +69,7 @@ struct MultiPaxosKvCo {
   };
   struct Cell {
     bool present = false;
-    std::string value;
+    SharedText value;
     std::uint64_t version = 0;
   };
   struct AcceptedEntry {
