@@ -14,9 +14,11 @@
 // with the same request id at the next replica or at a redirect's leader hint.
 //
 // Same variants (MultiPaxosKv::Variant, declared once in protocols/multi_paxos_kv/shared.hpp),
-// same fault model and invariants as the handler version. Durable: the promised ballot and the
-// accepted entries. Not here, unlike the handler version: snapshots and log truncation (runs are
-// short; a restarted replica replays the decided log through catch-up).
+// same fault model and invariants as the handler version, and its log truncation: every
+// MP::truncate_every applied slots a replica snapshots its state machine (durable) and drops the
+// accepted entries and the log up to there, so a lagging replica, a restarted one or a candidate
+// whose promises come from ahead of it receives that snapshot instead of the slots it covers.
+// Durable: the promised ballot, the accepted entries after the snapshot, the snapshot.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -72,6 +74,11 @@ struct MultiPaxosKvCo {
     SharedText value;
     std::uint64_t version = 0;
   };
+  struct Snapshot {
+    std::uint64_t slot = 0;  // every slot up to here is applied in it
+    std::map<std::uint32_t, Cell> kv;
+    std::map<NodeId, Session> sessions;
+  };
   struct AcceptedEntry {
     std::uint64_t ballot = 0;
     Command cmd;
@@ -86,20 +93,28 @@ struct MultiPaxosKvCo {
   struct Reply { std::uint64_t request = 0; Result result; };
   struct Redirect { std::uint64_t request = 0; NodeId hint = no_node; };
   struct Prepare { std::uint64_t ballot = 0; std::uint64_t applied = 0; };
-  struct Promise { std::uint64_t ballot = 0; std::vector<SlotEntry> accepted; };  // slots after the candidate's applied
+  struct Promise {
+    std::uint64_t ballot = 0;
+    std::vector<SlotEntry> accepted;   // slots after the candidate's applied
+    std::optional<Snapshot> snapshot;  // when this replica's snapshot is ahead of the candidate
+  };
   struct Nack { std::uint64_t promised = 0; };
   struct Accept { std::uint64_t ballot = 0; std::uint64_t slot = 0; Command cmd; };
   struct Accepted { std::uint64_t ballot = 0; std::uint64_t slot = 0; };
   struct Decide { std::uint64_t slot = 0; Command cmd; };
   struct Heartbeat { std::uint64_t ballot = 0; std::uint64_t applied = 0; };
   struct CatchUp { std::uint64_t from_slot = 0; };
-  struct CatchUpReply { std::vector<SlotEntry> entries; };  // decided, in slot order (ballot unused)
+  struct CatchUpReply {
+    std::optional<Snapshot> snapshot;  // when the slots asked for start at or before it
+    std::vector<SlotEntry> entries;    // decided, in slot order (ballot unused)
+  };
   using Message = std::variant<Request, Reply, Redirect, Prepare, Promise, Nack, Accept, Accepted, Decide, Heartbeat,
                                CatchUp, CatchUpReply>;
 
   struct Durable {
     std::uint64_t promised = 0;
-    std::map<std::uint64_t, AcceptedEntry> accepted;
+    std::map<std::uint64_t, AcceptedEntry> accepted;  // slots after snapshot.slot
+    Snapshot snapshot;
     friend bool operator==(const Durable&, const Durable&) = default;
   };
 
@@ -128,7 +143,7 @@ struct MultiPaxosKvCo {
 
   struct Node {
     // The state machine: applied up to `applied`, decided slots waiting for a gap, and the
-    // applied log (served to lagging replicas).
+    // applied log after the durable snapshot (served to lagging replicas).
     std::uint64_t applied = 0;
     std::map<std::uint32_t, Cell> kv;
     std::map<NodeId, Session> sessions;
@@ -145,6 +160,7 @@ struct MultiPaxosKvCo {
     // Candidate.
     NodeSet promises;
     std::map<std::uint64_t, AcceptedEntry> recovered;
+    std::optional<Snapshot> recovered_snapshot;  // the furthest a promise carried
     // Leader.
     std::uint64_t next_slot = 1;
     std::map<std::uint64_t, Proposal> proposals;
