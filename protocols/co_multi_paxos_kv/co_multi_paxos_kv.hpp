@@ -115,7 +115,6 @@ struct MultiPaxosKvCo {
     std::uint64_t promised = 0;
     std::map<std::uint64_t, AcceptedEntry> accepted;  // slots after snapshot.slot
     Snapshot snapshot;
-    friend bool operator==(const Durable&, const Durable&) = default;
   };
 
   using Env = co::Env<MultiPaxosKvCo>;
