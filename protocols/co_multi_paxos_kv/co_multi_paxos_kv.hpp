@@ -8,8 +8,9 @@
 //
 // A replica is two coroutines: one handles each message as it comes (`co_await env.receive()`),
 // the other is, in turn, a follower, a candidate and a leader, each role a loop that waits for
-// `co::first(co::at(deadline), role changed)`: the deadline (election timeout, the end of a
-// campaign, the next heartbeat) moves the role on.
+// its deadline (election timeout, the end of a campaign, the next heartbeat), which moves the role
+// on; a candidate waits for `co::first(co::at(deadline), role changed)`, so that a majority's
+// promises make it lead at once.
 // A client operation is `co_await call(...)`: send, then wait for the reply or a timeout, retry
 // with the same request id at the next replica or at a redirect's leader hint.
 //
@@ -168,7 +169,7 @@ struct MultiPaxosKvCo {
     co::task<> serve(Env& env, RoleChange& change);
     co::task<> follow(Env& env);
     co::task<> campaign(Env& env, RoleChange& change);
-    co::task<> lead(Env& env, RoleChange& change);
+    co::task<> lead(Env& env);
   };
 
   struct Client {
