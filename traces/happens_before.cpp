@@ -1,10 +1,15 @@
 // Boost.Graph's edge iterator holds a boost::optional that GCC's -Wmaybe-uninitialized flags inside
-// Boost's own headers (a false positive); the headers come first so the pragma covers them.
+// Boost's own headers (a false positive); the headers come first so the pragma covers them. Clang
+// has no such warning (and -Werror rejects the unknown name), so the pragma is GCC's only.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/transitive_reduction.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 
 #include "traces/happens_before.hpp"
 

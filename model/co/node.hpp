@@ -252,11 +252,14 @@ class Runtime final : public Scheduler {
   Wait* tail_ = nullptr;
 };
 
+// Defined inside the namespace: clang's -Wdtor-name rejects `detail::ReceiveWait<S>::~ReceiveWait`.
+namespace detail {
 template <class S>
-detail::ReceiveWait<S>::~ReceiveWait() {
+ReceiveWait<S>::~ReceiveWait() {
   if (linked_) runtime_->unlink(this);
   if (got_) runtime_->put_back(std::move(*got_));  // cancelled after it took a message: nothing is lost
 }
+}  // namespace detail
 
 template <class S, class T>
 bool Receive<S, T>::await_ready() {

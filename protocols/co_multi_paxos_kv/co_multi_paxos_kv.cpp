@@ -62,6 +62,32 @@ S::Result execute(Node& node, const S::Command& c) {
   return r;
 }
 
+// --- snapshots: the log truncated every MP::truncate_every applied slots ---
+
+void take_snapshot(Node& node, Env& env) {
+  S::Durable& d = env.durable();
+  d.snapshot = S::Snapshot{node.applied, node.kv, node.sessions};
+  d.accepted.erase(d.accepted.begin(), d.accepted.upper_bound(node.applied));
+  node.log.clear();
+}
+
+// A snapshot ahead of what this replica applied replaces its state machine; made durable when it
+// is ahead of the durable one too.
+void install_snapshot(Node& node, Env& env, const S::Snapshot& s) {
+  if (s.slot <= node.applied) return;
+  node.applied = s.slot;
+  node.kv = s.kv;
+  node.sessions = s.sessions;
+  node.log.clear();
+  node.decided.erase(node.decided.begin(), node.decided.upper_bound(s.slot));
+  S::Durable& d = env.durable();
+  if (s.slot > d.snapshot.slot) {
+    d.snapshot = s;
+    d.accepted.erase(d.accepted.begin(), d.accepted.upper_bound(s.slot));
+  }
+  CORRIDOR_ASSERT_MSG(node.applied >= d.snapshot.slot, "a replica applied at least its durable snapshot");
+}
+
 void apply_one(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
   env.ctx().note("decide", slot, hash_of(c));
   S::Result result;
@@ -77,23 +103,33 @@ void apply_one(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
   if (node.role == Role::leader && c.op != Op::noop) env.send(c.client, S::Reply{c.request, result});
 }
 
+void apply_next(Node& node, Env& env, S::Command c) {
+  ++node.applied;
+  CORRIDOR_ASSERT_MSG(node.log.empty() || node.log.rbegin()->first < node.applied, "slots apply once, in order");
+  apply_one(node, env, node.applied, c);
+  node.log.emplace(node.applied, std::move(c));
+}
+
 void apply_decided(Node& node, Env& env) {
   for (auto it = node.decided.begin(); it != node.decided.end() && it->first == node.applied + 1;) {
     S::Command c = std::move(it->second);
     it = node.decided.erase(it);
-    ++node.applied;
-    CORRIDOR_ASSERT_MSG(node.log.empty() || node.log.rbegin()->first < node.applied, "slots apply once, in order");
-    apply_one(node, env, node.applied, c);
-    node.log.emplace(node.applied, std::move(c));
+    apply_next(node, env, std::move(c));
   }
+  if (node.applied - env.durable().snapshot.slot >= MP::truncate_every) take_snapshot(node, env);
 }
 
 // By value: a caller that owns the command (a delivered Decide, the leader's proposal) moves it
-// in, so a decided command's strings are not copied once more.
+// in, so a decided command is not copied once more. The next slot in order (the common case)
+// applies at once, without a stay in `decided`, unless `decided` already holds a value for it.
 void learn(Node& node, Env& env, std::uint64_t slot, S::Command c) {
   if (slot <= node.applied) return;
   if (node.decided.size() >= MP::decided_ahead_max) throw std::length_error("co-multi-paxos: too many decided slots ahead");
-  node.decided.emplace(slot, std::move(c));
+  if (slot == node.applied + 1 && (node.decided.empty() || node.decided.begin()->first > slot)) {
+    apply_next(node, env, std::move(c));
+  } else {
+    node.decided.emplace(slot, std::move(c));
+  }
   apply_decided(node, env);
 }
 
@@ -104,6 +140,7 @@ void step_down(Node& node, std::uint64_t promised) {
     node.role = Role::follower;
     node.proposals.clear();
     node.recovered.clear();
+    node.recovered_snapshot.reset();
   }
 }
 
@@ -161,6 +198,7 @@ void send_heartbeats(Node& node, Env& env) {
 void become_leader(Node& node, Env& env) {
   node.role = Role::leader;
   node.leader_hint = env.self();
+  if (node.recovered_snapshot) install_snapshot(node, env, *node.recovered_snapshot);
   std::uint64_t last = node.applied;
   if (!node.decided.empty()) last = std::max(last, node.decided.rbegin()->first);
   if (env.variant() == Variant::skip_recovery) {
@@ -180,6 +218,7 @@ void become_leader(Node& node, Env& env) {
     propose(node, env, slot, std::move(c));
   }
   node.recovered.clear();
+  node.recovered_snapshot.reset();
   send_heartbeats(node, env);
 }
 
@@ -193,6 +232,7 @@ void start_election(Node& node, Env& env) {
   node.election_timeout_ns = env.ctx().random_between(MP::election_timeout_min_ns, MP::election_timeout_max_ns);
   node.promises = NodeSet::of(env.self());
   node.recovered.clear();
+  node.recovered_snapshot.reset();
   for (const auto& [slot, e] : d.accepted) {
     if (slot > node.applied) node.recovered[slot] = e;
   }
@@ -231,22 +271,33 @@ void on_prepare(Node& node, Env& env, NodeId from, const S::Prepare& p) {
     return;
   }
   hear_ballot(node, env, p.ballot, from);
-  S::Promise promise{p.ballot, {}};
+  S::Promise promise{p.ballot, {}, {}};
   for (auto it = d.accepted.upper_bound(p.applied); it != d.accepted.end(); ++it) {
     if (promise.accepted.size() >= S::promise_entries_max) throw std::length_error("co-multi-paxos: promise too long");
     promise.accepted.push_back(S::SlotEntry{it->first, it->second.ballot, it->second.cmd});
   }
+  // The slots up to the snapshot are no longer accepted entries here: the snapshot stands for them.
+  if (d.snapshot.slot > p.applied) promise.snapshot = d.snapshot;
   env.send(from, std::move(promise));
 }
 
 void on_promise(Node& node, Env& env, NodeId from, const S::Promise& p) {
   if (node.role != Role::candidate || p.ballot != node.ballot || node.promises.contains(from)) return;
   node.promises.insert(from);
+  if (p.snapshot && p.snapshot->slot > node.applied &&
+      (!node.recovered_snapshot || p.snapshot->slot > node.recovered_snapshot->slot)) {
+    node.recovered_snapshot = p.snapshot;
+  }
   for (const S::SlotEntry& e : p.accepted) {
     auto [it, fresh] = node.recovered.try_emplace(e.slot, S::AcceptedEntry{e.ballot, e.cmd});
     if (!fresh && e.ballot > it->second.ballot) it->second = S::AcceptedEntry{e.ballot, e.cmd};
   }
-  if (has_majority(env, node.promises)) become_leader(node, env);
+  if (!has_majority(env, node.promises)) return;
+  // Slots a snapshot covers are decided and applied in it: nothing to re-propose there.
+  if (node.recovered_snapshot) {
+    node.recovered.erase(node.recovered.begin(), node.recovered.upper_bound(node.recovered_snapshot->slot));
+  }
+  become_leader(node, env);
 }
 
 void on_accept(Node& node, Env& env, NodeId from, S::Accept&& a) {
@@ -258,7 +309,7 @@ void on_accept(Node& node, Env& env, NodeId from, S::Accept&& a) {
     return;
   }
   if (!below) hear_ballot(node, env, a.ballot, from);
-  if (a.slot > node.applied) d.accepted[a.slot] = S::AcceptedEntry{a.ballot, std::move(a.cmd)};
+  if (a.slot > d.snapshot.slot && a.slot > node.applied) d.accepted[a.slot] = S::AcceptedEntry{a.ballot, std::move(a.cmd)};
   env.send(from, S::Accepted{a.ballot, a.slot});
 }
 
@@ -283,11 +334,19 @@ void on_heartbeat(Node& node, Env& env, NodeId from, const S::Heartbeat& h) {
 
 void on_catch_up(Node& node, Env& env, NodeId from, const S::CatchUp& c) {
   S::CatchUpReply reply;
+  const S::Snapshot& snapshot = env.durable().snapshot;
+  if (c.from_slot <= snapshot.slot) reply.snapshot = snapshot;  // the log starts after it
   for (auto it = node.log.lower_bound(c.from_slot); it != node.log.end(); ++it) {
     if (reply.entries.size() >= MP::catch_up_entries_max) break;
     reply.entries.push_back(S::SlotEntry{it->first, 0, it->second});
   }
-  if (!reply.entries.empty()) env.send(from, std::move(reply));
+  if (reply.snapshot || !reply.entries.empty()) env.send(from, std::move(reply));
+}
+
+void on_catch_up_reply(Node& node, Env& env, S::CatchUpReply&& r) {
+  if (r.snapshot) install_snapshot(node, env, *r.snapshot);
+  for (S::SlotEntry& e : r.entries) learn(node, env, e.slot, std::move(e.cmd));
+  apply_decided(node, env);
 }
 
 void on_nack(Node& node, Env& env, const S::Nack& n) {
@@ -314,9 +373,7 @@ void handle(Node& node, Env& env, NodeId from, S::Message&& m) {
         else if constexpr (std::is_same_v<T, S::Decide>) learn(node, env, msg.slot, std::move(msg.cmd));
         else if constexpr (std::is_same_v<T, S::Heartbeat>) on_heartbeat(node, env, from, msg);
         else if constexpr (std::is_same_v<T, S::CatchUp>) on_catch_up(node, env, from, msg);
-        else if constexpr (std::is_same_v<T, S::CatchUpReply>) {
-          for (S::SlotEntry& e : msg.entries) learn(node, env, e.slot, std::move(e.cmd));
-        }
+        else if constexpr (std::is_same_v<T, S::CatchUpReply>) on_catch_up_reply(node, env, std::move(msg));
       },
       m);
 }
@@ -329,6 +386,7 @@ void handle(Node& node, Env& env, NodeId from, S::Message&& m) {
 // while a role waits for them: a message costs no timer. The engine's step and time budgets bound
 // the loops.
 co::task<> MultiPaxosKvCo::Node::main(Env& env) {
+  install_snapshot(*this, env, env.durable().snapshot);  // after a restart: the durable state machine
   heard_ns = co::now();
   election_timeout_ns = env.ctx().random_between(MP::election_timeout_min_ns, MP::election_timeout_max_ns);
   RoleChange change;
@@ -337,7 +395,7 @@ co::task<> MultiPaxosKvCo::Node::main(Env& env) {
     switch (role) {
       case Role::follower: co_await follow(env); break;
       case Role::candidate: co_await campaign(env, change); break;
-      case Role::leader: co_await lead(env, change); break;
+      case Role::leader: co_await lead(env); break;
     }
   }
 }
@@ -378,16 +436,18 @@ co::task<> MultiPaxosKvCo::Node::campaign(Env& env, RoleChange& change) {
 }
 
 // Heartbeats (which re-send accepts not yet acknowledged) while nothing else was sent for a
-// heartbeat interval; serve() runs phase 2 for every client command.
-co::task<> MultiPaxosKvCo::Node::lead(Env& env, RoleChange& change) {
+// heartbeat interval; serve() runs phase 2 for every client command. Only the heartbeat deadline
+// is waited for: a leader that stepped down notices at it (within one heartbeat interval), which
+// costs nothing, since a follower's deadline counts from the last sign of a leader whenever
+// follow() starts; waiting for the role change too would cost a race per heartbeat.
+co::task<> MultiPaxosKvCo::Node::lead(Env& env) {
   while (role == Role::leader) {
     const time_ns deadline_ns = heartbeat_sent_ns + MP::heartbeat_ns;
     if (co::now() >= deadline_ns) {
       send_heartbeats(*this, env);
       continue;
     }
-    co::event& changed = change.arm();
-    co_await co::first(co::at(deadline_ns), until(changed));
+    co_await co::at(deadline_ns);
   }
 }
 
@@ -414,8 +474,8 @@ const char* op_name(Op op) {
 
 HistoryValue invoke_value(const S::Command& c) {
   switch (c.op) {
-    case Op::put: return c.a;
-    case Op::cas: return std::vector<std::string>{c.a, c.b};
+    case Op::put: return c.a.str();
+    case Op::cas: return std::vector<std::string>{c.a.str(), c.b.str()};
     default: return {};
   }
 }
@@ -425,7 +485,7 @@ HistoryValue invoke_value(const S::Command& c) {
 void record_completion(Env& env, const S::Command& cmd, const S::Result& r) {
   const std::string key = key_name(cmd.key);
   switch (cmd.op) {
-    case Op::get: env.ctx().record(OpType::ok, "get", key, r.found ? HistoryValue{r.value} : HistoryValue{}); break;
+    case Op::get: env.ctx().record(OpType::ok, "get", key, r.found ? HistoryValue{r.value.str()} : HistoryValue{}); break;
     case Op::put: env.ctx().record(OpType::ok, "put", key, static_cast<std::int64_t>(r.version)); break;
     case Op::cas: env.ctx().record(r.ok ? OpType::ok : OpType::fail, "cas", key, invoke_value(cmd)); break;
     default: env.ctx().record(OpType::ok, op_name(cmd.op), key); break;
@@ -435,7 +495,7 @@ void record_completion(Env& env, const S::Command& cmd, const S::Result& r) {
 // An operation before call() names its client and request. Callers build it, and every string in
 // it, as named values before the co_await: with temporaries in the co_await expression itself
 // this code freed a string twice under g++ 12.
-S::Command command(Op op, std::uint32_t key, std::string a = {}, std::string b = {}) {
+S::Command command(Op op, std::uint32_t key, SharedText a = {}, SharedText b = {}) {
   return S::Command{op, no_node, 0, key, std::move(a), std::move(b)};
 }
 
@@ -507,7 +567,7 @@ co::task<> MultiPaxosKvCo::Client::main(Env& env) {
     if (!taken) continue;
     holding = true;
     const S::Result seq = co_await call(env, command(Op::get, seq_key));
-    const std::string appended = seq.found && !seq.value.empty() ? seq.value + " " + token : token;
+    const std::string appended = seq.found && !seq.value.empty() ? seq.value.str() + " " + token : token;
     co_await call(env, command(Op::put, seq_key, appended));
     co_await call(env, command(Op::cas, lock_key, token, "free"));
     holding = false;

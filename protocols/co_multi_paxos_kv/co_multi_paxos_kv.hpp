@@ -8,15 +8,18 @@
 //
 // A replica is two coroutines: one handles each message as it comes (`co_await env.receive()`),
 // the other is, in turn, a follower, a candidate and a leader, each role a loop that waits for
-// `co::first(co::at(deadline), role changed)`: the deadline (election timeout, the end of a
-// campaign, the next heartbeat) moves the role on.
+// its deadline (election timeout, the end of a campaign, the next heartbeat), which moves the role
+// on; a candidate waits for `co::first(co::at(deadline), role changed)`, so that a majority's
+// promises make it lead at once.
 // A client operation is `co_await call(...)`: send, then wait for the reply or a timeout, retry
 // with the same request id at the next replica or at a redirect's leader hint.
 //
 // Same variants (MultiPaxosKv::Variant, declared once in protocols/multi_paxos_kv/shared.hpp),
-// same fault model and invariants as the handler version. Durable: the promised ballot and the
-// accepted entries. Not here, unlike the handler version: snapshots and log truncation (runs are
-// short; a restarted replica replays the decided log through catch-up).
+// same fault model and invariants as the handler version, and its log truncation: every
+// MP::truncate_every applied slots a replica snapshots its state machine (durable) and drops the
+// accepted entries and the log up to there, so a lagging replica, a restarted one or a candidate
+// whose promises come from ahead of it receives that snapshot instead of the slots it covers.
+// Durable: the promised ballot, the accepted entries after the snapshot, the snapshot.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "model/co/node.hpp"
+#include "protocols/co_multi_paxos_kv/shared_text.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 
 namespace corridor::protocols {
@@ -53,13 +57,13 @@ struct MultiPaxosKvCo {
     NodeId client = no_node;
     std::uint64_t request = 0;  // unique per client operation; retries keep it
     std::uint32_t key = 0;
-    std::string a;              // put: the value; cas: expected
-    std::string b;              // cas: new
+    SharedText a;               // put: the value; cas: expected
+    SharedText b;               // cas: new
   };
   struct Result {
     bool ok = false;            // cas: matched
     bool found = false;         // get: the key has a value
-    std::string value;
+    SharedText value;
     std::uint64_t version = 0;  // the key's writes so far, after this operation
   };
   struct Session {
@@ -68,8 +72,13 @@ struct MultiPaxosKvCo {
   };
   struct Cell {
     bool present = false;
-    std::string value;
+    SharedText value;
     std::uint64_t version = 0;
+  };
+  struct Snapshot {
+    std::uint64_t slot = 0;  // every slot up to here is applied in it
+    std::map<std::uint32_t, Cell> kv;
+    std::map<NodeId, Session> sessions;
   };
   struct AcceptedEntry {
     std::uint64_t ballot = 0;
@@ -85,21 +94,28 @@ struct MultiPaxosKvCo {
   struct Reply { std::uint64_t request = 0; Result result; };
   struct Redirect { std::uint64_t request = 0; NodeId hint = no_node; };
   struct Prepare { std::uint64_t ballot = 0; std::uint64_t applied = 0; };
-  struct Promise { std::uint64_t ballot = 0; std::vector<SlotEntry> accepted; };  // slots after the candidate's applied
+  struct Promise {
+    std::uint64_t ballot = 0;
+    std::vector<SlotEntry> accepted;   // slots after the candidate's applied
+    std::optional<Snapshot> snapshot;  // when this replica's snapshot is ahead of the candidate
+  };
   struct Nack { std::uint64_t promised = 0; };
   struct Accept { std::uint64_t ballot = 0; std::uint64_t slot = 0; Command cmd; };
   struct Accepted { std::uint64_t ballot = 0; std::uint64_t slot = 0; };
   struct Decide { std::uint64_t slot = 0; Command cmd; };
   struct Heartbeat { std::uint64_t ballot = 0; std::uint64_t applied = 0; };
   struct CatchUp { std::uint64_t from_slot = 0; };
-  struct CatchUpReply { std::vector<SlotEntry> entries; };  // decided, in slot order (ballot unused)
+  struct CatchUpReply {
+    std::optional<Snapshot> snapshot;  // when the slots asked for start at or before it
+    std::vector<SlotEntry> entries;    // decided, in slot order (ballot unused)
+  };
   using Message = std::variant<Request, Reply, Redirect, Prepare, Promise, Nack, Accept, Accepted, Decide, Heartbeat,
                                CatchUp, CatchUpReply>;
 
   struct Durable {
     std::uint64_t promised = 0;
-    std::map<std::uint64_t, AcceptedEntry> accepted;
-    friend bool operator==(const Durable&, const Durable&) = default;
+    std::map<std::uint64_t, AcceptedEntry> accepted;  // slots after snapshot.slot
+    Snapshot snapshot;
   };
 
   using Env = co::Env<MultiPaxosKvCo>;
@@ -127,7 +143,7 @@ struct MultiPaxosKvCo {
 
   struct Node {
     // The state machine: applied up to `applied`, decided slots waiting for a gap, and the
-    // applied log (served to lagging replicas).
+    // applied log after the durable snapshot (served to lagging replicas).
     std::uint64_t applied = 0;
     std::map<std::uint32_t, Cell> kv;
     std::map<NodeId, Session> sessions;
@@ -144,6 +160,7 @@ struct MultiPaxosKvCo {
     // Candidate.
     NodeSet promises;
     std::map<std::uint64_t, AcceptedEntry> recovered;
+    std::optional<Snapshot> recovered_snapshot;  // the furthest a promise carried
     // Leader.
     std::uint64_t next_slot = 1;
     std::map<std::uint64_t, Proposal> proposals;
@@ -152,7 +169,7 @@ struct MultiPaxosKvCo {
     co::task<> serve(Env& env, RoleChange& change);
     co::task<> follow(Env& env);
     co::task<> campaign(Env& env, RoleChange& change);
-    co::task<> lead(Env& env, RoleChange& change);
+    co::task<> lead(Env& env);
   };
 
   struct Client {

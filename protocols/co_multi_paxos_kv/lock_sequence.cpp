@@ -1,7 +1,9 @@
 #include "protocols/co_multi_paxos_kv/lock_sequence.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <map>
+#include <span>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -48,12 +50,22 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_token(std::string_v
 
 // What is wrong with one value of the sequence, given the tokens whose puts completed before it
 // was read (in completion order); nullopt when nothing is.
-std::optional<std::string> fault_in(std::string_view text, const std::vector<std::string>& completed) {
+// Every read and write of the sequence is checked, so this runs a few hundred times a run: the
+// positions are a sorted vector (one allocation), not a map (one per token).
+std::optional<std::string> fault_in(std::string_view text, std::span<const std::string> completed) {
   const std::vector<std::string_view> tokens = split_tokens(text);
-  std::map<std::string_view, std::size_t> position;
+  std::vector<std::pair<std::string_view, std::size_t>> position;  // (token, index), by token then index
+  position.reserve(tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) position.emplace_back(tokens[i], i);
+  std::sort(position.begin(), position.end());
+  // The first token that repeats an earlier one, reported where a left-to-right scan meets it.
+  std::size_t first_repeat = tokens.size();
+  for (std::size_t k = 1; k < position.size(); ++k) {
+    if (position[k].first == position[k - 1].first) first_repeat = std::min(first_repeat, position[k].second);
+  }
   std::map<std::uint32_t, std::uint32_t> last_round;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (!position.emplace(tokens[i], i).second) return fmt::format("holds {} twice: a write executed twice", tokens[i]);
+    if (i == first_repeat) return fmt::format("holds {} twice: a write executed twice", tokens[i]);
     const auto parsed = parse_token(tokens[i]);
     if (!parsed) return fmt::format("holds {}, which no client writes", tokens[i]);
     auto [it, fresh] = last_round.try_emplace(parsed->first, parsed->second);
@@ -64,8 +76,9 @@ std::optional<std::string> fault_in(std::string_view text, const std::vector<std
   }
   std::size_t previous = 0;
   for (std::size_t j = 0; j < completed.size(); ++j) {
-    const auto it = position.find(completed[j]);
-    if (it == position.end()) return fmt::format("lacks {}, whose put had completed: a write was lost", completed[j]);
+    const std::string_view token = completed[j];
+    const auto it = std::lower_bound(position.begin(), position.end(), std::pair{token, std::size_t{0}});
+    if (it == position.end() || it->first != token) return fmt::format("lacks {}, whose put had completed: a write was lost", completed[j]);
     if (j > 0 && it->second < previous) {
       return fmt::format("holds {} before {}, whose put completed first: writes reordered", completed[j], completed[j - 1]);
     }
@@ -106,7 +119,7 @@ class LockSequence {
 
  private:
   std::optional<Violation> check_completion(const HistoryEvent& call, const HistoryEvent& done, const Open& o) {
-    const std::vector<std::string> before(completed_.begin(), completed_.begin() + static_cast<std::ptrdiff_t>(o.completed));
+    const std::span<const std::string> before(completed_.data(), o.completed);
     if (done.f == "get") {
       const auto* text = std::get_if<std::string>(&done.value);
       if (auto fault = fault_in(text ? *text : std::string_view{}, before)) return violation(call, done, "read", *fault);

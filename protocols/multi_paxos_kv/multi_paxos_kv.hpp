@@ -109,7 +109,6 @@ struct MultiPaxosKv {
     std::uint64_t promised = 0;
     std::map<std::uint64_t, AcceptedEntry> accepted;  // slots after snapshot.slot
     Snapshot snapshot;
-    friend bool operator==(const Durable&, const Durable&) = default;
   };
 
   // Timers: a replica's periodic tick (elections, heartbeats); a client's request timeout (void

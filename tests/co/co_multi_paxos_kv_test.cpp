@@ -69,6 +69,96 @@ TEST(CoMultiPaxosKv, WithoutFaultsEveryRoundLandsInTheSequence) {
   EXPECT_EQ(longest, std::size_t{protocols::MultiPaxosKvCo::clients} * protocols::MultiPaxosKvCo::rounds);
 }
 
+// --- log truncation: snapshots for lagging, restarted and electing replicas ---
+
+namespace {
+
+using CoEngine = Engine<protocols::MultiPaxosKvCoProtocol>;
+
+const CoEngine& engine_of(Simulation& sim) {
+  return dynamic_cast<SimulationOf<protocols::MultiPaxosKvCoProtocol>&>(sim).engine();
+}
+
+// The "decide" notes node n wrote: one per slot it applied itself, none for the slots a snapshot
+// it installed covers.
+std::uint64_t slots_applied_one_by_one(const Simulation& sim, NodeId n, time_ns before_ns = seconds(1000)) {
+  std::uint64_t notes = 0;
+  for (const EventRecord& r : sim.records()) {
+    notes += r.kind == EventKind::note && r.actor == n && r.true_ns < before_ns && r.summary.starts_with("decide ");
+  }
+  return notes;
+}
+
+// A run of the correct variant under an explicit fault plan only (no loss, no generated faults).
+SimConfig planned(const char* plan) {
+  SimConfig config = config_for(co_paxos(), "correct");
+  config.faults = {};
+  config.link = {};
+  apply_fault_spec("delay=uniform:1ms:10ms", config);
+  config.plan_text = plan;
+  return config;
+}
+
+}  // namespace
+
+// While n2 is cut off, n0 and n1 decide more than MP::truncate_every slots and truncate their
+// logs past what n2 applied: n2 can only catch up from a snapshot, and it does (it applies as far
+// as the others, but writes a "decide" note for fewer slots than it applied).
+TEST(CoMultiPaxosKv, APartitionedReplicaCatchesUpFromASnapshot) {
+  const SimConfig config = planned("200ms partition n2 | n0,n1 for 1s");
+  auto sim = co_paxos().make();
+  std::uint32_t from_snapshot = 0;
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    const RunOutcome out = run_once(*sim, config, derive_seed(master_seed, i), {.record = true});
+    ASSERT_FALSE(out.violation) << out.violation->invariant << ": " << out.violation->message;
+    const CoEngine& engine = engine_of(*sim);
+    const std::uint64_t applied = engine.node(2).user.applied;
+    EXPECT_EQ(applied, engine.node(0).user.applied) << "seed index " << i;
+    EXPECT_EQ(applied, engine.node(1).user.applied) << "seed index " << i;
+    for (NodeId n = 0; n < 3; ++n) EXPECT_GT(engine.durable(n).snapshot.slot, 0u) << "node " << n;
+    from_snapshot += slots_applied_one_by_one(*sim, 2) < applied;
+  }
+  EXPECT_EQ(from_snapshot, 10u);
+}
+
+// A crash-restart keeps the snapshot (durable) and loses the rest: the restarted replica starts
+// from its snapshot, not from slot 1, and catches up to the others.
+TEST(CoMultiPaxosKv, ARestartedReplicaResumesFromItsDurableSnapshot) {
+  const SimConfig config = planned("600ms crash n1 for 300ms");
+  auto sim = co_paxos().make();
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    const RunOutcome out = run_once(*sim, config, derive_seed(master_seed, i), {.record = true});
+    ASSERT_FALSE(out.violation) << out.violation->invariant << ": " << out.violation->message;
+    const CoEngine& engine = engine_of(*sim);
+    const std::uint64_t applied = engine.node(1).user.applied;
+    EXPECT_EQ(applied, engine.node(0).user.applied) << "seed index " << i;
+    // Before the crash n1 applied a snapshot's worth of slots one by one. Started again from slot
+    // 1 it would note each of them once more (notes >= applied + truncate_every); from its
+    // snapshot it notes at most the slots after that snapshot twice (notes < applied +
+    // truncate_every).
+    EXPECT_GE(slots_applied_one_by_one(*sim, 1, ms(600)), protocols::MultiPaxosKv::truncate_every) << "seed index " << i;
+    EXPECT_LT(slots_applied_one_by_one(*sim, 1), applied + protocols::MultiPaxosKv::truncate_every) << "seed index " << i;
+  }
+}
+
+// n2 falls behind; at the heal n0 crashes and n1 pauses, so n2 stands for election behind the
+// others' snapshots: the promises it gets carry a snapshot, and it leads from there without
+// breaking an invariant.
+TEST(CoMultiPaxosKv, ACandidateBehindTheOthersSnapshotsRecoversFromAPromisesSnapshot) {
+  const SimConfig config = planned("200ms partition n2 | n0,n1 for 1s; 1.2s crash n0 for 1s; 1.2s pause n1 for 400ms");
+  auto sim = co_paxos().make();
+  std::uint32_t promised_snapshots = 0;
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    const RunOutcome out = run_once(*sim, config, derive_seed(master_seed, i), {.record = true});
+    ASSERT_FALSE(out.violation) << out.violation->invariant << ": " << out.violation->message;
+    for (const EventRecord& r : sim->records()) {
+      promised_snapshots += r.kind == EventKind::send && r.target == 2 && r.summary.starts_with("Promise{") &&
+                            r.summary.find("Snapshot{") != std::string::npos;
+    }
+  }
+  EXPECT_GT(promised_snapshots, 0u);
+}
+
 // Each planted bug under `corridor run`'s defaults: found, breaking an invariant its
 // registration names, shrunk to a run that breaks the same invariant, and replayed exactly.
 TEST(CoMultiPaxosKv, EachPlantedBugIsFoundShrunkAndReplayed) {

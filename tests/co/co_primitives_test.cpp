@@ -286,7 +286,6 @@ struct Restarts {
   using Message = ::Message;
   struct Durable {
     std::uint32_t starts = 0;
-    friend bool operator==(const Durable&, const Durable&) = default;
   };
   struct Guard {
     ~Guard() { ++frames_destroyed; }

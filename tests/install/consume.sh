@@ -69,6 +69,19 @@ cmake --build "$work/installed" > "$work/build-installed.log"
 mkdir -p "$work/tool-installed"
 ring_trace=$(check_tool "$work/installed/ring" "$work/tool-installed" | tail -n 1)
 
+# Course code against the installed package: find_package(corridor), corridor::cotamer, one small
+# file compiled with the compiler course code is built with (clang++, as examples/cotamer/build.sh;
+# CORRIDOR_COURSE_CXX picks another; g++ where no clang is installed: this is a compile, and g++
+# 12's miscompile is of running code). The package chooses the <format>/<print> bridges for it.
+course_cxx=${CORRIDOR_COURSE_CXX:-clang++}
+command -v "$course_cxx" > /dev/null || course_cxx=c++
+cmake -S "$source_dir/tests/install/cotamer_consumer" -B "$work/cotamer" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  -DCMAKE_CXX_COMPILER="$course_cxx" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS_RELEASE=-O0 \
+  -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror" "${launcher[@]}" > "$work/configure-cotamer.log" ||
+  { cat "$work/configure-cotamer.log"; fail "configuring course code against corridor::cotamer"; }
+cmake --build "$work/cotamer" > "$work/build-cotamer.log" ||
+  { cat "$work/build-cotamer.log"; fail "compiling course code against corridor::cotamer ($course_cxx)"; }
+
 # The stock corridor does not know my-token-ring: it names the program that wrote the trace, exit 65.
 rc=0; "$work/prefix/bin/corridor" replay "$ring_trace" > "$work/stock-replay.txt" 2>&1 || rc=$?
 [[ $rc == 65 ]] || { cat "$work/stock-replay.txt"; fail "corridor replay of ring's trace exited $rc, not 65"; }
