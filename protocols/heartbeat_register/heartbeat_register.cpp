@@ -187,7 +187,7 @@ ProtocolEntry heartbeat_register_entry() {
                               "detector-completeness"),
                   planted_bug(HR::Variant::keeps_suspecting,
                               "A heartbeat from a suspected peer re-arms its timeout but does not trust it again, so "
-                              "one late heartbeat makes a live peer suspected for ever.",
+                              "a live peer suspected once (a partition, a restart, lost heartbeats) stays suspected.",
                               "detector-accuracy"),
               },
           .default_nodes = 3,
