@@ -27,6 +27,7 @@ void FailureDetectorMonitor::on_run_start(const RunInfo& info) {
   nodes_ = info.nodes;
   last_heal_ns_ = info.last_heal_ns;
   liveness_.reset(nodes_);
+  earliest_crash_ns_ = time_ns_max;
   suspected_.assign(std::size_t{nodes_} * nodes_, 0);
   suspected_count_ = 0;
   last_arrival_ns_.assign(std::size_t{nodes_} * nodes_, never_ns);
@@ -47,14 +48,17 @@ void FailureDetectorMonitor::on_run_end(time_ns end_ns) {
   check(last_step_, end_ns);
 }
 
+// Each property keeps only the table it reads: arrivals for completeness, drops for accuracy.
 void FailureDetectorMonitor::follow(const EventView& v) {
   const bool between_nodes = v.source < nodes_ && v.target < nodes_;
   switch (v.kind) {
     case EventKind::deliver:
-      if (between_nodes) last_arrival_ns_[pair(v.source, v.target)] = v.true_ns;
+      if (between_nodes && property_ == DetectorProperty::completeness) {
+        last_arrival_ns_[pair(v.source, v.target)] = v.true_ns;
+      }
       return;
     case EventKind::drop:
-      if (between_nodes) last_drop_ns_[pair(v.source, v.target)] = v.true_ns;
+      if (between_nodes && property_ == DetectorProperty::accuracy) last_drop_ns_[pair(v.source, v.target)] = v.true_ns;
       return;
     case EventKind::note:
       // A note about an actor that is no node (or itself) is not the detector's: ignored.
@@ -64,9 +68,17 @@ void FailureDetectorMonitor::follow(const EventView& v) {
       return;
     case EventKind::crash:
       if (v.actor < nodes_) forget_suspicions(v.actor);
-      liveness_.observe(v);
+      observe_liveness(v);
       return;
-    default: liveness_.observe(v); return;
+    default: observe_liveness(v); return;
+  }
+}
+
+void FailureDetectorMonitor::observe_liveness(const EventView& v) {
+  if (!liveness_.observe(v)) return;
+  earliest_crash_ns_ = time_ns_max;
+  for (NodeId n = 0; n < nodes_; ++n) {
+    if (liveness_.crashed(n)) earliest_crash_ns_ = std::min(earliest_crash_ns_, liveness_.since_ns(n));
   }
 }
 
@@ -88,8 +100,10 @@ void FailureDetectorMonitor::check(std::uint64_t step, time_ns now_ns) {
   else check_accuracy(step, now_ns);
 }
 
+// Every deadline is at least bound_ns after a crash, so until the earliest crash is that old
+// there is nothing to look at (most events of a run).
 void FailureDetectorMonitor::check_completeness(std::uint64_t step, time_ns now_ns) {
-  if (liveness_.crashed_count() == 0) return;
+  if (liveness_.crashed_count() == 0 || now_ns <= earliest_crash_ns_ + bound_ns_) return;
   for (NodeId p = 0; p < nodes_; ++p) {
     if (!liveness_.crashed(p)) continue;
     for (NodeId q = 0; q < nodes_; ++q) {

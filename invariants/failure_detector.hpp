@@ -51,6 +51,7 @@ class FailureDetectorMonitor final : public RunObserver {
 
   std::size_t pair(NodeId observer, NodeId peer) const { return std::size_t{observer} * nodes_ + peer; }
   void follow(const EventView& view);
+  void observe_liveness(const EventView& view);
   void set_suspected(NodeId observer, NodeId peer, bool on);
   void forget_suspicions(NodeId observer);
   void check(std::uint64_t step, time_ns now_ns);
@@ -65,6 +66,7 @@ class FailureDetectorMonitor final : public RunObserver {
   std::uint32_t nodes_ = 0;
   time_ns last_heal_ns_ = 0;
   ActorLiveness liveness_;
+  time_ns earliest_crash_ns_ = time_ns_max;  // of the nodes crashed now
   std::vector<std::uint8_t> suspected_;  // observer x peer
   std::uint32_t suspected_count_ = 0;
   std::vector<time_ns> last_arrival_ns_;  // sender x receiver: the last delivery (-1: none)
