@@ -19,9 +19,7 @@ void LeaderStabilityMonitor::on_run_start(const RunInfo& info) {
   nodes_ = info.nodes;
   last_heal_ns_ = info.last_heal_ns;
   liveness_.reset(info.nodes + info.clients);
-  leader_ = no_node;
-  leader_term_ = 0;
-  leader_since_ns_ = 0;
+  leading_.assign(info.nodes, Leading{});
   elections_.clear();
   elections_after_heal_ = 0;
   violation_.reset();
@@ -29,17 +27,16 @@ void LeaderStabilityMonitor::on_run_start(const RunInfo& info) {
 
 void LeaderStabilityMonitor::on_event(const EventView& view) {
   if (violation_ || last_heal_ns_ >= time_ns_max) return;
-  if (liveness_.observe(view) && view.actor == leader_ && !liveness_.live(leader_)) leader_ = no_node;
+  liveness_.observe(view);
+  if (view.kind == EventKind::crash && view.actor < nodes_) leading_[view.actor] = {};
   if (view.kind == EventKind::note && view.actor < nodes_) on_note(view);
 }
 
 void LeaderStabilityMonitor::on_note(const EventView& view) {
   if (view.note == notes_.leader) {
-    leader_ = view.actor;
-    leader_term_ = view.note_a;
-    leader_since_ns_ = view.true_ns;
+    leading_[view.actor] = {true, view.note_a, view.true_ns};
   } else if (view.note == notes_.step_down) {
-    if (view.actor == leader_) leader_ = no_node;
+    leading_[view.actor] = {};
   } else if (view.note == notes_.election) {
     on_election(view);
   }
@@ -49,18 +46,29 @@ void LeaderStabilityMonitor::on_election(const EventView& view) {
   if (view.true_ns < last_heal_ns_) return;
   ++elections_after_heal_;
   if (elections_.size() < elections_listed_max) elections_.push_back({view.actor, view.note_a, view.true_ns});
-  if (leader_ == no_node || leader_ == view.actor) return;
-  CORRIDOR_ASSERT_MSG(liveness_.live(leader_), "a leader that crashed or paused is no leader");
-  const time_ns stable_from_ns = std::max(last_heal_ns_, leader_since_ns_) + grace_ns_;
+  const NodeId leader_node = leader(view.actor);
+  if (leader_node == no_node) return;
+  const Leading& l = leading_[leader_node];
+  CORRIDOR_ASSERT_MSG(l.leads && liveness_.live(leader_node), "the leader leads and is live");
+  const time_ns stable_from_ns = std::max(last_heal_ns_, l.since_ns) + grace_ns_;
   if (view.true_ns <= stable_from_ns) return;
   violation_ = Violation{
       .invariant = invariant_, .verdict = Verdict::liveness, .step = view.step, .true_ns = view.true_ns,
-      .nodes = {view.actor, leader_},
+      .nodes = {view.actor, leader_node},
       .message = fmt::format(
           "node {} started an election (term {}) at {} while node {} led term {} since {}, live, with no fault "
           "active since {} (stable from {}, {} after the later of the two); elections since the last fault healed: {}",
-          view.actor, view.note_a, time_text(view.true_ns), leader_, leader_term_, time_text(leader_since_ns_),
+          view.actor, view.note_a, time_text(view.true_ns), leader_node, l.term, time_text(l.since_ns),
           time_text(last_heal_ns_), time_text(stable_from_ns), format_duration(grace_ns_), elections_text())};
+}
+
+NodeId LeaderStabilityMonitor::leader(NodeId except) const {
+  NodeId best = no_node;
+  for (NodeId n = 0; n < nodes_; ++n) {
+    if (n == except || !leading_[n].leads || !liveness_.live(n)) continue;
+    if (best == no_node || leading_[n].term > leading_[best].term) best = n;
+  }
+  return best;
 }
 
 std::string LeaderStabilityMonitor::elections_text() const {

@@ -9,8 +9,9 @@
 //   ctx.note("leader", term);      // this node now leads `term`
 //   ctx.note("step-down", term);   // this node no longer leads `term`
 //
-// A leader that crashes or pauses is no leader any more (invariants/actor_liveness.hpp). The
-// violation lists the elections started since the last fault healed (the first few). Not
+// The leader is the live node that leads the highest term (a paused one is not live, and leads
+// again when it resumes until it hears of a higher term; a crash ends what it believed:
+// invariants/actor_liveness.hpp). The violation lists the elections started since the last fault healed (the first few). Not
 // checked when a fault never heals.
 #include <cstdint>
 #include <optional>
@@ -46,8 +47,16 @@ class LeaderStabilityMonitor final : public RunObserver {
   };
   static constexpr std::size_t elections_listed_max = 8;
 
+  struct Leading {
+    bool leads = false;
+    std::uint64_t term = 0;
+    time_ns since_ns = 0;
+  };
+
   void on_note(const EventView& view);
   void on_election(const EventView& view);
+  // The live node, other than `except`, that leads the highest term; no_node if none.
+  NodeId leader(NodeId except) const;
   std::string elections_text() const;
 
   time_ns grace_ns_;
@@ -57,9 +66,7 @@ class LeaderStabilityMonitor final : public RunObserver {
   std::uint32_t nodes_ = 0;
   time_ns last_heal_ns_ = 0;
   ActorLiveness liveness_;
-  NodeId leader_ = no_node;       // the node that last noted "leader", while it leads and is live
-  std::uint64_t leader_term_ = 0;
-  time_ns leader_since_ns_ = 0;
+  std::vector<Leading> leading_;  // per node, from its notes
   std::vector<Election> elections_;  // since the last fault healed: the first few
   std::uint64_t elections_after_heal_ = 0;
   std::optional<Violation> violation_;

@@ -92,6 +92,25 @@ TEST(LeaderStability, NoLiveLeaderNoChurn) {
   EXPECT_FALSE(stepped_down.violation());
 }
 
+// A paused leader leads again when it resumes (until it hears of a higher term); among several
+// nodes that believe they lead, the highest term is the leader.
+TEST(LeaderStability, AResumedLeaderAndTheHighestTermLead) {
+  Stream resumed(seconds(2));
+  resumed.note(0, "leader", 1, ms(310));
+  resumed.event(EventKind::pause, 0, ms(1000));
+  resumed.event(EventKind::resume, 0, ms(1500));
+  resumed.note(1, "election", 2, ms(3000));
+  ASSERT_TRUE(resumed.violation());
+  EXPECT_EQ(resumed.violation()->nodes, (std::vector<NodeId>{1, 0}));
+
+  Stream two(seconds(2));
+  two.note(0, "leader", 1, ms(310));
+  two.note(1, "leader", 2, ms(1900));  // node 0 has not heard of term 2 yet
+  two.note(2, "election", 3, ms(2300));
+  ASSERT_TRUE(two.violation());
+  EXPECT_EQ(two.violation()->nodes, (std::vector<NodeId>{2, 1}));
+}
+
 TEST(LeaderStability, NotCheckedWhenAFaultNeverHeals) {
   Stream s(time_ns_max);
   s.note(0, "leader", 1, ms(310));
