@@ -135,8 +135,9 @@ void learn(Node& node, Env& env, std::uint64_t slot, S::Command c) {
 
 // --- roles ---
 
-void step_down(Node& node, std::uint64_t promised) {
+void step_down(Node& node, Env& env, std::uint64_t promised) {
   if (node.role != Role::follower && promised > node.ballot) {
+    if (node.role == Role::leader) env.ctx().note("step-down", node.ballot);
     node.role = Role::follower;
     node.proposals.clear();
     node.recovered.clear();
@@ -146,14 +147,14 @@ void step_down(Node& node, std::uint64_t promised) {
 
 // A sign of a leader (or candidate) with a ballot at least our promise: it keeps a follower
 // from standing for election.
-bool hear_ballot(Node& node, Env& env, std::uint64_t ballot, NodeId from) {
+bool hear_ballot(Node& node, Env& env, std::uint64_t ballot, NodeId from, bool heartbeat = false) {
   S::Durable& d = env.durable();
   if (ballot < d.promised) return false;
   d.promised = ballot;
-  step_down(node, ballot);
+  step_down(node, env, ballot);
   if (node.role == Role::follower) {
     node.leader_hint = from;
-    node.heard_ns = co::now();
+    if (!heartbeat || env.variant() != Variant::election_timer_not_reset) node.heard_ns = co::now();
   }
   return true;
 }
@@ -198,6 +199,7 @@ void send_heartbeats(Node& node, Env& env) {
 void become_leader(Node& node, Env& env) {
   node.role = Role::leader;
   node.leader_hint = env.self();
+  env.ctx().note("leader", node.ballot);
   if (node.recovered_snapshot) install_snapshot(node, env, *node.recovered_snapshot);
   std::uint64_t last = node.applied;
   if (!node.decided.empty()) last = std::max(last, node.decided.rbegin()->first);
@@ -226,6 +228,7 @@ void start_election(Node& node, Env& env) {
   S::Durable& d = env.durable();
   node.ballot = (std::max(d.promised, node.ballot) / 64 + 1) * 64 + env.self();
   d.promised = node.ballot;
+  env.ctx().note("election", node.ballot);
   node.role = Role::candidate;
   node.proposals.clear();
   node.leader_hint = no_node;
@@ -322,7 +325,7 @@ void on_accepted(Node& node, Env& env, NodeId from, const S::Accepted& a) {
 }
 
 void on_heartbeat(Node& node, Env& env, NodeId from, const S::Heartbeat& h) {
-  if (!hear_ballot(node, env, h.ballot, from)) {
+  if (!hear_ballot(node, env, h.ballot, from, /*heartbeat=*/true)) {
     env.send(from, S::Nack{env.durable().promised});
     return;
   }
@@ -353,7 +356,7 @@ void on_nack(Node& node, Env& env, const S::Nack& n) {
   if (n.promised <= node.ballot) return;
   S::Durable& d = env.durable();
   d.promised = std::max(d.promised, n.promised);
-  step_down(node, n.promised);
+  step_down(node, env, n.promised);
 }
 
 // The message is serve()'s own (moved out of the receive): a Request's command moves into the

@@ -10,6 +10,7 @@
 #include "invariants/badges/leader_count.hpp"
 #include "invariants/badges/message_delay.hpp"
 #include "invariants/badges/version_lag.hpp"
+#include "invariants/failure_detector.hpp"
 #include "invariants/per_node_monotonic.hpp"
 #include "protocols/registry.hpp"
 
@@ -66,11 +67,20 @@ void on_update(Ctx& ctx, const HR::Update& m) {
   ctx.note("applied", d.version);
 }
 
+// A heartbeat re-arms the sender's timeout and trusts it again. The planted bugs: one timeout for
+// all peers (any heartbeat re-arms every peer's), and a suspicion that a heartbeat never lifts.
 void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const HR::Heartbeat& m) {
   ctx.note("heartbeat", from, std::bit_cast<std::uint64_t>(m.sent_wall_ns));
-  arm_suspicion(node, ctx, from);
-  if (!node.suspected.contains(from)) return;
+  if (ctx.variant() == HR::Variant::shared_timeout) {
+    for (NodeId peer = 0; peer < ctx.node_count(); ++peer) {
+      if (peer != ctx.self()) arm_suspicion(node, ctx, peer);
+    }
+  } else {
+    arm_suspicion(node, ctx, from);
+  }
+  if (!node.suspected.contains(from) || ctx.variant() == HR::Variant::keeps_suspecting) return;
   node.suspected.erase(from);
+  ctx.note("trust", from);
   evaluate_leadership(node, ctx);
 }
 
@@ -143,7 +153,13 @@ SimulationSpec<HR> heartbeat_register_spec() {
           [](const SimConfig& c) { return every_node_targets(c.nodes); },
       .install =
           [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+            using invariants::DetectorProperty;
+            using invariants::FailureDetectorMonitor;
             observers.push_back(std::make_unique<invariants::PerNodeMonotonicMonitor>("applied", "replica-monotonic"));
+            observers.push_back(std::make_unique<FailureDetectorMonitor>(DetectorProperty::completeness,
+                                                                         HR::completeness_bound_ns));
+            observers.push_back(
+                std::make_unique<FailureDetectorMonitor>(DetectorProperty::accuracy, HR::accuracy_bound_ns));
           },
       .install_badges = install_badges,
   };
@@ -165,6 +181,14 @@ ProtocolEntry heartbeat_register_entry() {
                               "A replica applies updates in arrival order, so an update overtaken on the network moves "
                               "it back to an older version.",
                               "replica-monotonic"),
+                  planted_bug(HR::Variant::shared_timeout,
+                              "Every heartbeat, from any peer, re-arms the timeouts of all peers, so a crashed peer is "
+                              "never suspected while another peer is alive.",
+                              "detector-completeness"),
+                  planted_bug(HR::Variant::keeps_suspecting,
+                              "A heartbeat from a suspected peer re-arms its timeout but does not trust it again, so "
+                              "a live peer suspected once (a partition, a restart, lost heartbeats) stays suspected.",
+                              "detector-accuracy"),
               },
           .default_nodes = 3,
           .min_nodes = 2,
@@ -172,7 +196,7 @@ ProtocolEntry heartbeat_register_entry() {
           .default_faults = "crash=1,partition=1,loss=0.01,delay=uniform:1ms:10ms",
           .default_clock = "skew=5ms,drift=100ppm",
           .default_time_limit_ns = seconds(1),
-          .demo_faults = "delay=uniform:1ms:40ms",
+          .demo_faults = "crash=1,crash-stop=1,partition=1,delay=uniform:1ms:40ms",
           .demo_clock = "",
       },
       heartbeat_register_spec());

@@ -12,7 +12,8 @@
 //
 // Nothing here is coordinated, so under delay, loss, partitions and skew two nodes may both
 // believe they lead and replicas fall behind: that is what the badge monitors it declares show,
-// and it is not a bug. The invariant is that a replica's version never goes backwards.
+// and it is not a bug. The invariants are that a replica's version never goes backwards, and the
+// detector's completeness and accuracy after stabilisation, within the bounds below.
 #include <cstdint>
 #include <variant>
 #include <vector>
@@ -24,12 +25,22 @@ namespace corridor::protocols {
 struct HeartbeatRegister {
   enum class Variant {
     correct,
-    apply_any_order,  // a replica applies updates as they arrive
+    apply_any_order,   // a replica applies updates as they arrive
+    shared_timeout,    // a heartbeat from any peer re-arms every peer's timeout
+    keeps_suspecting,  // a heartbeat from a suspected peer re-arms its timeout but does not trust it
   };
 
   static constexpr time_ns heartbeat_ns = ms(50);
   static constexpr time_ns suspect_after_ns = ms(150);
   static constexpr time_ns write_every_ns = ms(20);
+  // The detector's bounds (invariants/failure_detector.hpp), from its own timing. Completeness:
+  // the timeout runs suspect_after_ns on the observer's monotonic clock from the last heartbeat
+  // to arrive; a tenth more covers its clock running up to 9% slow (drift of 90,000ppm; the fault
+  // models use at most 5,000). Accuracy: after
+  // the last fault (or lost message) a live peer's next heartbeat is sent within heartbeat_ns and
+  // trusts it on arrival, which leaves suspect_after_ns - heartbeat_ns (100ms) for its delay.
+  static constexpr time_ns completeness_bound_ns = suspect_after_ns + suspect_after_ns / 10;
+  static constexpr time_ns accuracy_bound_ns = suspect_after_ns;
   static constexpr std::uint32_t nodes_max = NodeSet::capacity;  // suspicion is a NodeSet
 
   // The corridors it declares (the badge monitors in heartbeat_register.cpp).

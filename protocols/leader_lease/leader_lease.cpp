@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "invariants/leader_stability.hpp"
 #include "invariants/monotonic_token.hpp"
 #include "invariants/progress_bound.hpp"
 #include "invariants/unique_lease_holder.hpp"
@@ -37,6 +38,7 @@ void fail_open_batch(Node& node, Ctx& ctx) {
 
 void step_down(Node& node, Ctx& ctx) {
   if (node.role == Role::follower) return;
+  if (node.role == Role::leader) ctx.note("step-down", node.lead_term);
   node.role = Role::follower;
   node.lead_term = 0;
   node.lease_until_ns = 0;
@@ -72,6 +74,7 @@ void become_leader(Node& node, Ctx& ctx) {
   ++node.epoch;
   node.lease_until_ns = node.candidacy_ns + LL::lease_ns - margin_ns(ctx);
   node.rounds = {};
+  ctx.note("leader", node.lead_term);
   send_heartbeats(node, ctx);
   ctx.set_timer(LL::HeartbeatDue{node.epoch}, LL::heartbeat_ns);
 }
@@ -80,6 +83,7 @@ void start_candidacy(Node& node, Ctx& ctx) {
   LL::Durable& d = ctx.durable();
   ++d.term;
   d.voted_for = ctx.self();
+  ctx.note("election", d.term);
   node.role = Role::candidate;
   node.lead_term = 0;
   node.leader_hint = no_node;
@@ -187,13 +191,17 @@ void send_heartbeats(Node& node, Ctx& ctx) {
   count_round(node, ctx, round);
 }
 
-// A leader that has not heard a majority for a whole lease stops leading.
+// A leader that has not heard a majority for a whole lease stops leading. The planted bug sends
+// the round and forgets the next: followers' promises run out under a leader that still leads,
+// and they stand (its lease ends before their promises, so leases stay unique: only stability
+// breaks).
 void on_heartbeat_timer(Node& node, Ctx& ctx) {
   if (ctx.monotonic() >= node.lease_until_ns) {
     step_down(node, ctx);
     return;
   }
   send_heartbeats(node, ctx);
+  if (ctx.variant() == Variant::heartbeat_not_rearmed) return;
   ctx.set_timer(LL::HeartbeatDue{node.epoch}, LL::heartbeat_ns);
 }
 
@@ -396,7 +404,7 @@ SimulationSpec<LeaderLease> leader_lease_spec() {
       .targets =
           [](const SimConfig& c) { return every_node_targets(c.nodes); },
       .install =
-          [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+          [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig& config) {
             engine.add_state_invariant(invariants::unique_leader_per_term<E>(
                 [](const LL::Node& n) { return n.leading_term(); }, "unique-leader"));
             engine.add_state_invariant(invariants::unique_lease_holder<E>(
@@ -408,6 +416,10 @@ SimulationSpec<LeaderLease> leader_lease_spec() {
                 }));
             observers.push_back(std::make_unique<invariants::MonotonicTokenMonitor>("accept", "fencing-monotonic"));
             observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(3), "progress-bound"));
+            // Stability is promised only while clocks stay in the corridor the leases assume.
+            if (config.clock.drift_ppm <= LL::drift_assumed_ppm) {
+              observers.push_back(std::make_unique<invariants::LeaderStabilityMonitor>(LL::stability_grace_ns));
+            }
           },
   };
 }
@@ -431,6 +443,11 @@ ProtocolEntry leader_lease_entry() {
                               "Storage accepts every write, so a leader paused between its lease check and its write "
                               "overwrites its successor's writes.",
                               "fencing-monotonic"),
+                  planted_bug(Variant::heartbeat_not_rearmed,
+                              "The leader sends a heartbeat round and forgets to set the timer for the next, so "
+                              "followers' promises run out under a healthy leader and they stand for election, again "
+                              "and again.",
+                              "leader-stability"),
               },
           .default_nodes = 3,
           .min_nodes = 1,

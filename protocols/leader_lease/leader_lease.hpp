@@ -37,6 +37,7 @@ struct LeaderLease {
     correct,
     no_drift_margin,  // margin 0: two leases overlap once clocks drift
     no_fencing,       // storage accepts any token
+    heartbeat_not_rearmed,  // the leader's heartbeat timer is not set again after a round
   };
 
   static constexpr time_ns lease_ns = ms(500);
@@ -47,6 +48,12 @@ struct LeaderLease {
   static constexpr time_ns election_jitter_ns = ms(5);  // after a promise expires
   static constexpr time_ns heartbeat_ns = ms(100);
   static constexpr time_ns vote_retry_ns = ms(20);
+  // Leader stability (invariants/leader_stability.hpp): an election a fault explains starts
+  // within this long after the last fault heals or a leader takes over. A node that was cut off
+  // may stand before the leader's next heartbeat round reaches it (within heartbeat_ns plus a
+  // delay) and its higher term then deposes the leader through a refused acknowledgement (a
+  // second delay); two rounds leave 100ms for those two delays.
+  static constexpr time_ns stability_grace_ns = 2 * heartbeat_ns;
   static constexpr time_ns flush_delay_ns = ms(5);
   static constexpr time_ns client_timeout_ns = ms(200);
   static constexpr time_ns client_think_ns = ms(20);

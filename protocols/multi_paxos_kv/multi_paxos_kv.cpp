@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "invariants/exactly_once.hpp"
+#include "invariants/leader_stability.hpp"
 #include "invariants/linearizability.hpp"
 #include "invariants/log_agreement.hpp"
 #include "invariants/progress_bound.hpp"
@@ -115,8 +116,9 @@ void learn(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
 
 // --- roles ---
 
-void step_down(Node& node, std::uint64_t promised) {
+void step_down(Node& node, Ctx& ctx, std::uint64_t promised) {
   if (node.role != Role::follower && promised > node.ballot) {
+    if (node.role == Role::leader) ctx.note("step-down", node.ballot);
     node.role = Role::follower;
     node.proposals.clear();
     node.recovered.clear();
@@ -125,15 +127,16 @@ void step_down(Node& node, std::uint64_t promised) {
 }
 
 // A sign of a leader (or candidate) with a ballot at least our promise: it keeps us from
-// standing for election.
-bool hear_ballot(Node& node, Ctx& ctx, std::uint64_t ballot, NodeId from) {
+// standing for election. The planted bug: a heartbeat does not count as such a sign, so a
+// follower of a leader with nothing to accept stands every election timeout.
+bool hear_ballot(Node& node, Ctx& ctx, std::uint64_t ballot, NodeId from, bool heartbeat = false) {
   MP::Durable& d = ctx.durable();
   if (ballot < d.promised) return false;
   d.promised = ballot;  // never lowers a promise: ballot >= d.promised
-  step_down(node, ballot);
+  step_down(node, ctx, ballot);
   if (node.role == Role::follower) {
     node.leader_hint = from;
-    node.heard_ns = ctx.monotonic();
+    if (!heartbeat || ctx.variant() != Variant::election_timer_not_reset) node.heard_ns = ctx.monotonic();
   }
   return true;
 }
@@ -179,6 +182,7 @@ void send_heartbeats(Node& node, Ctx& ctx) {
 void become_leader(Node& node, Ctx& ctx) {
   node.role = Role::leader;
   node.leader_hint = ctx.self();
+  ctx.note("leader", node.ballot);
   if (node.has_recovered_snapshot) install_snapshot(node, ctx, node.recovered_snapshot);
   std::uint64_t last = node.applied;
   if (!node.decided.empty()) last = std::max(last, node.decided.rbegin()->first);
@@ -207,6 +211,7 @@ void start_election(Node& node, Ctx& ctx) {
   MP::Durable& d = ctx.durable();
   node.ballot = (std::max(d.promised, node.ballot) / 64 + 1) * 64 + ctx.self();
   d.promised = node.ballot;
+  ctx.note("election", node.ballot);
   node.role = Role::candidate;
   node.proposals.clear();
   node.leader_hint = no_node;
@@ -306,7 +311,7 @@ void on_accepted(Node& node, Ctx& ctx, NodeId from, const MP::Accepted& a) {
 }
 
 void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const MP::Heartbeat& h) {
-  if (!hear_ballot(node, ctx, h.ballot, from)) {
+  if (!hear_ballot(node, ctx, h.ballot, from, /*heartbeat=*/true)) {
     ctx.send(from, MP::Nack{ctx.durable().promised});
     return;
   }
@@ -340,7 +345,7 @@ void on_nack(Node& node, Ctx& ctx, const MP::Nack& n) {
   MP::Durable& d = ctx.durable();
   if (n.promised <= node.ballot) return;
   d.promised = std::max(d.promised, n.promised);
-  step_down(node, n.promised);
+  step_down(node, ctx, n.promised);
 }
 
 void on_tick(Node& node, Ctx& ctx) {
@@ -497,6 +502,10 @@ ProtocolInfo multi_paxos_kv_info(std::string name, std::string description) {
                           "A new leader ignores the values the promises report accepted and proposes new commands "
                           "over them.",
                           "log-agreement"),
+              planted_bug(Variant::election_timer_not_reset,
+                          "A heartbeat does not reset a follower's election timer, so once the clients are done "
+                          "followers stand every election timeout and depose a healthy leader again and again.",
+                          "leader-stability"),
           },
       .default_nodes = 3,
       .min_nodes = 1,
@@ -517,6 +526,7 @@ void add_multi_paxos_kv_monitors(std::vector<std::unique_ptr<RunObserver>>& obse
   observers.push_back(std::make_unique<invariants::ExactlyOnceMonitor>());
   observers.push_back(std::make_unique<invariants::LogAgreementMonitor>());
   observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(1), "progress-bound"));
+  observers.push_back(std::make_unique<invariants::LeaderStabilityMonitor>(MP::stability_grace_ns));
 }
 
 ProtocolEntry multi_paxos_kv_entry() {

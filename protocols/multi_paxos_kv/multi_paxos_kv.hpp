@@ -29,6 +29,7 @@ struct MultiPaxosKv {
     no_dedup,               // retried requests execute again
     accept_below_promise,   // acceptors ignore their promise
     skip_recovery,          // a new leader ignores accepted values
+    election_timer_not_reset,  // a heartbeat does not reset a follower's election timer
   };
 
   static constexpr std::uint32_t clients = 3;
@@ -39,6 +40,13 @@ struct MultiPaxosKv {
   static constexpr time_ns heartbeat_ns = ms(30);
   static constexpr time_ns election_timeout_min_ns = ms(150);
   static constexpr time_ns election_timeout_max_ns = ms(300);
+  // Leader stability (invariants/leader_stability.hpp): an election a fault explains starts
+  // within this long after the last fault heals or a leader takes over. A candidate cut off by a
+  // partition campaigns again within one election timeout of the heal, and its higher ballot
+  // deposes the leader; a follower whose timeout was running out when a new leader took over
+  // stands before that leader's first heartbeat reaches it. Two heartbeat periods more leave room
+  // for the message delays.
+  static constexpr time_ns stability_grace_ns = election_timeout_max_ns + 2 * heartbeat_ns;
   static constexpr time_ns catch_up_gap_ns = ms(20);         // between catch-up requests
   static constexpr time_ns client_timeout_ns = ms(100);
   static constexpr time_ns client_think_max_ns = ms(30);

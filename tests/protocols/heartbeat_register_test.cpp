@@ -62,10 +62,11 @@ std::string without_badge_lines(const std::string& text) {
 
 TEST(HeartbeatRegister, RegistryEntryDeclaresItsCorridors) {
   const ProtocolInfo& info = hr().info;
-  ASSERT_EQ(info.variants.size(), 2u);
+  ASSERT_EQ(info.variants.size(), 4u);
   EXPECT_FALSE(info.variants[0].planted_bug);
-  EXPECT_TRUE(info.variants[1].planted_bug);
-  EXPECT_EQ(info.invariants, (std::vector<std::string>{"replica-monotonic"}));
+  for (std::size_t v = 1; v < info.variants.size(); ++v) EXPECT_TRUE(info.variants[v].planted_bug);
+  EXPECT_EQ(info.invariants,
+            (std::vector<std::string>{"replica-monotonic", "detector-completeness", "detector-accuracy"}));
   std::set<std::string> monitors;
   for (const BadgeDeclaration& d : info.badge_monitors) {
     monitors.insert(d.monitor);
@@ -92,6 +93,41 @@ TEST(HeartbeatRegister, ApplyAnyOrderIsFoundWithinFiftySeeds) {
   const Sweep s = sweep(hr(), config_for(hr(), "apply-any-order", true), 50);
   ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
   EXPECT_EQ(s.first_failure->violation->invariant, expected_invariant(hr(), "apply-any-order"));
+}
+
+// The detector's planted bugs, each found by the check its registration names under the demo's
+// faults (a crash-stop, a crash-restart and a partition).
+TEST(HeartbeatRegister, SharedTimeoutBreaksDetectorCompleteness) {
+  const Sweep s = sweep(hr(), config_for(hr(), "shared-timeout", true), 50);
+  ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
+  const Violation& v = *s.first_failure->violation;
+  EXPECT_EQ(v.invariant, "detector-completeness");
+  EXPECT_EQ(v.invariant, expected_invariant(hr(), "shared-timeout"));
+  EXPECT_EQ(v.verdict, Verdict::liveness);
+  ASSERT_EQ(v.nodes.size(), 2u);  // the observer that still trusts, then the crashed node
+  EXPECT_NE(v.message.find("crashed at"), std::string::npos) << v.message;
+}
+
+TEST(HeartbeatRegister, KeepsSuspectingBreaksDetectorAccuracy) {
+  const Sweep s = sweep(hr(), config_for(hr(), "keeps-suspecting", true), 50);
+  ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
+  const Violation& v = *s.first_failure->violation;
+  EXPECT_EQ(v.invariant, "detector-accuracy");
+  EXPECT_EQ(v.invariant, expected_invariant(hr(), "keeps-suspecting"));
+  EXPECT_EQ(v.verdict, Verdict::liveness);
+  ASSERT_EQ(v.nodes.size(), 2u);  // the observer that still suspects, then the live node
+  EXPECT_NE(v.message.find("still suspects live node"), std::string::npos) << v.message;
+}
+
+// The correct detector passes what its planted bugs are found under, at 2 to 5 nodes.
+TEST(HeartbeatRegister, CorrectDetectorPassesTheDemoFaultsAtSeveralSizes) {
+  for (std::uint32_t nodes : {2u, 3u, 5u}) {
+    SimConfig config = config_for(hr(), "correct", true);
+    config.nodes = nodes;
+    const Sweep s = sweep(hr(), config, 300);
+    ASSERT_FALSE(s.first_failure) << nodes << " nodes, seed " << s.first_failure->seed << ": "
+                                  << s.first_failure->violation->message;
+  }
 }
 
 // Badges never change a run: with monitors on and off, the same events, history, choices,

@@ -1,5 +1,7 @@
 #include "protocols/leader_lease/leader_lease.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "tests/build_budget.hpp"
@@ -14,14 +16,15 @@ const ProtocolEntry& lease() { return protocol("leader-lease"); }
 
 TEST(LeaderLease, RegistryEntryIsComplete) {
   const ProtocolInfo& info = lease().info;
-  ASSERT_EQ(info.variants.size(), 3u);
+  ASSERT_EQ(info.variants.size(), 4u);
   EXPECT_EQ(info.variants[0].name, "correct");
   EXPECT_FALSE(info.variants[0].planted_bug);
   EXPECT_EQ(info.variants[1].name, "no-drift-margin");
   EXPECT_EQ(info.variants[2].name, "no-fencing");
-  EXPECT_TRUE(info.variants[1].planted_bug && info.variants[2].planted_bug);
-  EXPECT_EQ(info.invariants,
-            (std::vector<std::string>{"unique-leader", "unique-lease-holder", "fencing-monotonic", "progress-bound"}));
+  EXPECT_EQ(info.variants[3].name, "heartbeat-not-rearmed");
+  EXPECT_TRUE(info.variants[1].planted_bug && info.variants[2].planted_bug && info.variants[3].planted_bug);
+  EXPECT_EQ(info.invariants, (std::vector<std::string>{"unique-leader", "unique-lease-holder", "fencing-monotonic",
+                                                       "progress-bound", "leader-stability"}));
   EXPECT_FALSE(info.default_faults.empty() || info.default_clock.empty() || info.demo_faults.empty() ||
                info.demo_clock.empty());
   const SimConfig config = lease().default_config(0);
@@ -64,6 +67,38 @@ TEST(LeaderLease, NoFencingIsFoundWithinTwoHundredSeeds) {
   const Sweep s = sweep(lease(), config_for(lease(), "no-fencing", true), 200);
   ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
   EXPECT_EQ(s.first_failure->violation->invariant, expected_invariant(lease(), "no-fencing")) << s.first_failure->violation->message;
+}
+
+// Elections under a healthy leader: the violation is a liveness one and lists the elections.
+TEST(LeaderLease, HeartbeatNotRearmedBreaksLeaderStability) {
+  const Sweep s = sweep(lease(), config_for(lease(), "heartbeat-not-rearmed", true), 50);
+  ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
+  const Violation& v = *s.first_failure->violation;
+  EXPECT_EQ(v.invariant, "leader-stability");
+  EXPECT_EQ(v.invariant, expected_invariant(lease(), "heartbeat-not-rearmed")) << v.message;
+  EXPECT_EQ(v.verdict, Verdict::liveness);
+  ASSERT_EQ(v.nodes.size(), 2u);  // the node that stood, then the leader
+  EXPECT_NE(v.message.find("elections since the last fault healed: node"), std::string::npos) << v.message;
+}
+
+// The same bug under the default faults too (no fault is needed for it, only time after the last).
+TEST(LeaderLease, HeartbeatNotRearmedIsFoundUnderTheDefaultFaults) {
+  const Sweep s = sweep(lease(), config_for(lease(), "heartbeat-not-rearmed"), 50);
+  ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
+  EXPECT_EQ(s.first_failure->violation->invariant, "leader-stability") << s.first_failure->violation->message;
+}
+
+// Stability is promised within the clock corridor only: beyond the assumed drift it is not checked.
+TEST(LeaderLease, LeaderStabilityIsCheckedOnlyWithinTheAssumedDrift) {
+  SimConfig within = config_for(lease(), "correct");
+  SimConfig beyond = within;
+  apply_clock_spec("drift=150000ppm", beyond);
+  const auto names = [](const SimConfig& c) { return lease().make()->invariant_names(c); };
+  const auto has = [](const std::vector<std::string>& v) {
+    return std::find(v.begin(), v.end(), "leader-stability") != v.end();
+  };
+  EXPECT_TRUE(has(names(within)));
+  EXPECT_FALSE(has(names(beyond)));
 }
 
 // Beyond the assumed drift the margin no longer suffices and the correct variant fails too: the

@@ -17,11 +17,24 @@ std::string failure_text(const Sweep& s) {
 
 TEST(MultiPaxosKv, RegistryEntryIsComplete) {
   const ProtocolInfo& info = paxos().info;
-  ASSERT_EQ(info.variants.size(), 5u);
+  ASSERT_EQ(info.variants.size(), 6u);
   EXPECT_EQ(info.variants[0].name, "correct");
   for (std::size_t v = 1; v < info.variants.size(); ++v) EXPECT_TRUE(info.variants[v].planted_bug);
   EXPECT_EQ(info.invariants,
-            (std::vector<std::string>{"exactly-once", "log-agreement", "progress-bound", "linearizable"}));
+            (std::vector<std::string>{"exactly-once", "log-agreement", "progress-bound", "leader-stability",
+                                      "linearizable"}));
+}
+
+// Churn under a healthy leader is a liveness violation that names the node that stood and the
+// leader, and lists the elections since the last fault healed.
+TEST(MultiPaxosKv, ElectionTimerNotResetBreaksLeaderStability) {
+  const Sweep s = sweep(paxos(), config_for(paxos(), "election-timer-not-reset"), 100);
+  ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
+  const Violation& v = *s.first_failure->violation;
+  EXPECT_EQ(v.invariant, "leader-stability") << v.message;
+  EXPECT_EQ(v.verdict, Verdict::liveness);
+  ASSERT_EQ(v.nodes.size(), 2u);
+  EXPECT_NE(v.message.find("elections since the last fault healed: node"), std::string::npos) << v.message;
 }
 
 TEST(MultiPaxosKv, CorrectPassesFiveHundredSeedsOfItsFaultModel) {
@@ -67,7 +80,8 @@ TEST(MultiPaxosKv, EveryClientOperationCompletesAndLogsGetTruncated) {
 
 TEST(MultiPaxosKv, EachPlantedBugIsFoundWithinItsBudget) {
   const std::vector<std::pair<const char*, std::uint64_t>> budgets = {
-      {"reply-before-majority", 100}, {"no-dedup", 100}, {"accept-below-promise", 400}, {"skip-recovery", 100}};
+      {"reply-before-majority", 100}, {"no-dedup", 100}, {"accept-below-promise", 400}, {"skip-recovery", 100},
+      {"election-timer-not-reset", 100}};
   for (const auto& [variant, budget] : budgets) {
     const Sweep s = sweep(paxos(), config_for(paxos(), variant, true), budget);
     ASSERT_TRUE(s.first_failure) << variant << " not found in " << s.runs << " seeds";

@@ -27,10 +27,11 @@ TEST(Registry, EveryProtocolHasACorrectVariantFirstAndDescribesItself) {
 // Variant names come from the enumerators (no_drift_margin is "no-drift-margin"), in enum order.
 TEST(Registry, VariantNamesAreTheEnumeratorsInOrder) {
   const ProtocolInfo& info = protocol("leader-lease").info;
-  ASSERT_EQ(info.variants.size(), 3u);
+  ASSERT_EQ(info.variants.size(), 4u);
   EXPECT_EQ(info.variants[0].name, "correct");
   EXPECT_EQ(info.variants[1].name, "no-drift-margin");
   EXPECT_EQ(info.variants[2].name, "no-fencing");
+  EXPECT_EQ(info.variants[3].name, "heartbeat-not-rearmed");
   for (std::uint32_t v = 0; v < info.variants.size(); ++v) EXPECT_EQ(info.variants[v].value, v);
 }
 
