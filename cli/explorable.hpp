@@ -78,6 +78,8 @@ ProtocolEntry register_model(ProtocolInfo info, std::function<M(std::uint32_t no
   check_registration(info, enum_count<typename M::Variant>());
   auto model = std::make_shared<ExploreOnlyModel>();
   model->symmetry = supports_symmetry(make_model(info.default_nodes, 0));
+  info.witnesses = declared_witnesses(make_model(info.default_nodes, 0));
+  check_witnesses(info.witnesses);
   model->explore = [make_model, render](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
     const M m = make_model(nodes, variant);
     std::function<std::string(const typename M::State&)> draw;

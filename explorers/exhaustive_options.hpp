@@ -37,6 +37,15 @@ enum class ExhaustiveVerdict : std::uint8_t {
 
 const char* to_string(ExhaustiveVerdict verdict);
 
+// One reachability witness the model declares (model/witness.hpp), as the search found it.
+struct WitnessReport {
+  std::string name;
+  std::string description;
+  bool reached = false;
+  std::uint32_t depth = 0;        // of the first state found that reaches it (BFS: none is shallower)
+  std::vector<std::string> path;  // the actions from an initial state to that state, described
+};
+
 struct ExhaustiveSummary {
   ExhaustiveVerdict verdict = ExhaustiveVerdict::held;
   std::string stop_reason;              // "depth bound", "state budget", "memory budget", "time limit"
@@ -54,7 +63,17 @@ struct ExhaustiveSummary {
   double collision_probability = 0;
   std::optional<Violation> violation;
   std::vector<std::string> counterexample;  // the actions from an initial state, described
+  std::vector<WitnessReport> witnesses;     // every witness the model declares, in its order
 };
+
+// Witnesses reached, of those declared.
+std::size_t witnesses_reached(const ExhaustiveSummary& summary);
+
+// The rule for witnesses: a search that declares some and reaches none of them is vacuous (its
+// invariants held only where nothing happened), and fails. Reaching at least one is enough; the
+// report lists each. Returns the one sentence that says so, or nullopt when the search is not
+// vacuous (a witness reached, none declared, or a violation found, which fails on its own).
+std::optional<std::string> vacuity(const ExhaustiveSummary& summary);
 
 // Why a search cannot run with `options`, in one sentence naming the options (as the program
 // spells them), or nullopt when it can. explore_exhaustive asserts that it can: a caller that

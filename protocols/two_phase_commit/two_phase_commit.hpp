@@ -21,6 +21,7 @@
 #include "model/hash_mix.hpp"
 #include "model/state_encoder.hpp"
 #include "model/violation.hpp"
+#include "model/witness.hpp"
 
 namespace corridor::protocols {
 
@@ -130,6 +131,22 @@ class TwoPhaseCommit {
     v.message = "rm" + std::to_string(committed_rm) + " committed while rm" + std::to_string(aborted_rm) +
                 " aborted";
     return v;
+  }
+
+  // Reachability witnesses: the transaction committed (every RM committed) and aborted (every RM
+  // aborted). Both are symmetric in the RMs, as canonicalize needs.
+  std::vector<WitnessInfo> witnesses() const {
+    return {{"transaction-committed", "every resource manager committed the transaction"},
+            {"transaction-aborted", "every resource manager aborted the transaction"}};
+  }
+  std::uint64_t witnesses_holding(const State& s) const {
+    bool all_committed = true;
+    bool all_aborted = true;
+    for (std::uint32_t rm = 0; rm < rms_; ++rm) {
+      all_committed = all_committed && rm_state(s, rm) == committed;
+      all_aborted = all_aborted && rm_state(s, rm) == aborted;
+    }
+    return (all_committed ? 1u : 0u) | (all_aborted ? 2u : 0u);
   }
 
   // The RMs are nodes 0..n-1; the TM is node n.
