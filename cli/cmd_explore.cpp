@@ -2,6 +2,7 @@
 // symmetry and partial-order reduction, bounded by depth, states, memory and time.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -219,26 +220,28 @@ std::string with_commas(std::uint64_t value) {
   return digits;
 }
 
-// Each declared witness, reached (with the depth and the path to the first state that reached it)
-// or not; then, when none was, the sentence that fails the search.
-void print_witnesses(std::FILE* out, const ExhaustiveSummary& s, const ExhaustiveOptions& options) {
-  if (s.witnesses.empty()) {
+}  // namespace
+
+void print_witnesses(std::FILE* out, const std::vector<WitnessReport>& witnesses, const char* shortest,
+                     const std::optional<std::string>& vacuous) {
+  if (witnesses.empty()) {
     fmt::print(out, "witnesses: none declared, so nothing shows this search was not vacuous\n");
     return;
   }
-  fmt::print(out, "witnesses: {} of {} reached (at least one must be)\n", witnesses_reached(s), s.witnesses.size());
-  const bool shortest = options.order == SearchOrder::bfs;
-  for (const WitnessReport& w : s.witnesses) {
+  const auto reached = std::count_if(witnesses.begin(), witnesses.end(), [](const WitnessReport& w) { return w.reached; });
+  fmt::print(out, "witnesses: {} of {} reached (at least one must be)\n", reached, witnesses.size());
+  for (const WitnessReport& w : witnesses) {
     if (!w.reached) {
       fmt::print(out, "  not reached  {}: {}\n", w.name, w.description);
       continue;
     }
-    fmt::print(out, "  reached      {}: {}, at depth {}{}:\n", w.name, w.description, w.depth,
-               shortest ? " (BFS: none shallower)" : "");
+    fmt::print(out, "  reached      {}: {}, at depth {}{}:\n", w.name, w.description, w.depth, shortest);
     for (std::size_t k = 0; k < w.path.size(); ++k) fmt::print(out, "    {:>3}  {}\n", k + 1, w.path[k]);
   }
-  if (const std::optional<std::string> why = vacuity(s)) fmt::print(out, "FAILED: {}\n", *why);
+  if (vacuous) fmt::print(out, "FAILED: {}\n", *vacuous);
 }
+
+namespace {
 
 void print_report(std::FILE* out, const ExploreReport& report, const ExhaustiveOptions& options) {
   const ExhaustiveSummary& s = report.summary;
@@ -262,7 +265,7 @@ void print_report(std::FILE* out, const ExploreReport& report, const ExhaustiveO
              format_bytes(options.memory_bytes_max), format_bytes(peak_rss_bytes()));
   fmt::print(out, "fingerprint collision probability: {:.2g} (birthday bound n^2/2^65 over n = {} unique states)\n",
              s.collision_probability, with_commas(s.unique_states));
-  print_witnesses(out, s, options);
+  print_witnesses(out, s.witnesses, options.order == SearchOrder::bfs ? " (BFS: none shallower)" : "", vacuity(s));
 }
 
 nlohmann::json to_json(const ExploreCommand& c, const ExplorableProtocol& p, std::uint32_t nodes, std::uint32_t variant,
@@ -331,14 +334,7 @@ int execute(const ExploreCommand& c) {
   const ExploreReport report = p.explore(nodes, variant, options);
   print_report(human, report, options);
   if (c.json) fmt::print("{}\n", to_json(c, p, nodes, variant, report, options).dump(2));
-  switch (report.summary.verdict) {
-    // A complete search that reached no witness is not a pass (DESIGN.md has no code of its own
-    // for a vacuous search; 2 is the closest: something the protocol must be able to do, never done).
-    case ExhaustiveVerdict::held: return vacuity(report.summary) ? static_cast<int>(Verdict::liveness) : 0;
-    case ExhaustiveVerdict::violation: return static_cast<int>(Verdict::safety);
-    case ExhaustiveVerdict::unknown: return static_cast<int>(Verdict::hung);
-  }
-  return static_cast<int>(Verdict::hung);
+  return static_cast<int>(exit_verdict(report.summary));
 }
 
 }  // namespace

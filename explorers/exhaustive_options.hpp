@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/verdict.hpp"
 #include "model/violation.hpp"
 
 namespace corridor {
@@ -74,6 +75,15 @@ std::size_t witnesses_reached(const ExhaustiveSummary& summary);
 // report lists each. Returns the one sentence that says so, or nullopt when the search is not
 // vacuous (a witness reached, none declared, or a violation found, which fails on its own).
 std::optional<std::string> vacuity(const ExhaustiveSummary& summary);
+// The same rule for any search: `how` says how far it went ("explored every reachable state to
+// depth 9"), `violation` whether one was found.
+std::optional<std::string> vacuity(const std::vector<WitnessReport>& witnesses, bool violation, const std::string& how);
+
+// The outcome a search's exit code reports (DESIGN.md's table): pass, safety (a violation), hung
+// (a bound stopped it: verdict unknown), and liveness for a complete search that was vacuous.
+// DESIGN.md has no code of its own for a vacuous search; 2 is the closest: a state the protocol
+// must be able to reach was never reached, which is a "something good happens" property failing.
+Verdict exit_verdict(const ExhaustiveSummary& summary);
 
 // Why a search cannot run with `options`, in one sentence naming the options (as the program
 // spells them), or nullopt when it can. explore_exhaustive asserts that it can: a caller that
