@@ -10,6 +10,9 @@
 //   }
 //   static const corridor::ProtocolRegistrar mutex{mutex_entry};
 //
+// Its witnesses (states a search must reach, model/witness.hpp) are the model's own hooks,
+// witnesses() and witnesses_holding(state); register_model reads their names into the registry.
+//
 // This header, not protocols/, holds them because what a search hands back (ExhaustiveSummary)
 // belongs to explorers/, which protocols/ may not include (DESIGN.md's layering); the registry
 // entry only points at an ExploreOnlyModel.
