@@ -2,6 +2,7 @@
 // symmetry and partial-order reduction, bounded by depth, states, memory and time.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <functional>
@@ -219,6 +220,29 @@ std::string with_commas(std::uint64_t value) {
   return digits;
 }
 
+}  // namespace
+
+void print_witnesses(std::FILE* out, const std::vector<WitnessReport>& witnesses, const char* shortest,
+                     const std::optional<std::string>& vacuous) {
+  if (witnesses.empty()) {
+    fmt::print(out, "witnesses: none declared, so nothing shows this search was not vacuous\n");
+    return;
+  }
+  const auto reached = std::count_if(witnesses.begin(), witnesses.end(), [](const WitnessReport& w) { return w.reached; });
+  fmt::print(out, "witnesses: {} of {} reached (at least one must be)\n", reached, witnesses.size());
+  for (const WitnessReport& w : witnesses) {
+    if (!w.reached) {
+      fmt::print(out, "  not reached  {}: {}\n", w.name, w.description);
+      continue;
+    }
+    fmt::print(out, "  reached      {}: {}, at depth {}{}:\n", w.name, w.description, w.depth, shortest);
+    for (std::size_t k = 0; k < w.path.size(); ++k) fmt::print(out, "    {:>3}  {}\n", k + 1, w.path[k]);
+  }
+  if (vacuous) fmt::print(out, "FAILED: {}\n", *vacuous);
+}
+
+namespace {
+
 void print_report(std::FILE* out, const ExploreReport& report, const ExhaustiveOptions& options) {
   const ExhaustiveSummary& s = report.summary;
   if (s.violation) {
@@ -241,6 +265,7 @@ void print_report(std::FILE* out, const ExploreReport& report, const ExhaustiveO
              format_bytes(options.memory_bytes_max), format_bytes(peak_rss_bytes()));
   fmt::print(out, "fingerprint collision probability: {:.2g} (birthday bound n^2/2^65 over n = {} unique states)\n",
              s.collision_probability, with_commas(s.unique_states));
+  print_witnesses(out, s.witnesses, options.order == SearchOrder::bfs ? " (BFS: none shallower)" : "", vacuity(s));
 }
 
 nlohmann::json to_json(const ExploreCommand& c, const ExplorableProtocol& p, std::uint32_t nodes, std::uint32_t variant,
@@ -271,6 +296,18 @@ nlohmann::json to_json(const ExploreCommand& c, const ExplorableProtocol& p, std
     j["counterexample"] = s.counterexample;
     if (!report.states.empty()) j["counterexample_states"] = report.states;
   }
+  j["witnesses"] = nlohmann::json::array();
+  for (const WitnessReport& w : s.witnesses) {
+    nlohmann::json wj = {{"name", w.name}, {"description", w.description}, {"reached", w.reached}};
+    if (w.reached) {
+      wj["depth"] = w.depth;
+      wj["path"] = w.path;
+    }
+    j["witnesses"].push_back(std::move(wj));
+  }
+  j["witnesses_reached"] = witnesses_reached(s);
+  const std::optional<std::string> vacuous = vacuity(s);
+  j["vacuous"] = vacuous ? nlohmann::json(*vacuous) : nlohmann::json(nullptr);
   return j;
 }
 
@@ -297,12 +334,7 @@ int execute(const ExploreCommand& c) {
   const ExploreReport report = p.explore(nodes, variant, options);
   print_report(human, report, options);
   if (c.json) fmt::print("{}\n", to_json(c, p, nodes, variant, report, options).dump(2));
-  switch (report.summary.verdict) {
-    case ExhaustiveVerdict::held: return 0;
-    case ExhaustiveVerdict::violation: return static_cast<int>(Verdict::safety);
-    case ExhaustiveVerdict::unknown: return static_cast<int>(Verdict::hung);
-  }
-  return static_cast<int>(Verdict::hung);
+  return static_cast<int>(exit_verdict(report.summary));
 }
 
 }  // namespace
@@ -311,9 +343,11 @@ void add_explore_command(CLI::App& app, int& exit_code) {
   static ExploreCommand c;
   auto* cmd = app.add_subcommand("explore", "Search every reachable state of a protocol model (BFS or DFS) and check its invariants");
   cmd->footer(
-      "\nExit codes: 0 every reachable state checked and every invariant held, 1 a violation (its\n"
-      "counterexample is printed as numbered actions), 4 a bound (depth, states, memory, time) stopped\n"
-      "the search first (verdict unknown, partial counts printed).\n\n"
+      "\nExit codes: 0 every reachable state checked, every invariant held and at least one of the\n"
+      "protocol's witnesses (states a search must reach) reached, 1 a violation (its counterexample is\n"
+      "printed as numbered actions), 2 every reachable state checked but no witness reached (a vacuous\n"
+      "search), 4 a bound (depth, states, memory, time) stopped the search first (verdict unknown,\n"
+      "partial counts printed).\n\n"
       "Example: corridor explore two-phase-commit --nodes 7 --symmetry --jobs 2");
   cmd->add_option("protocol", c.protocol, "Protocol name (two-phase-commit)")->required();
   cmd->add_option("--variant", c.variant, "Variant: correct (default) or a planted bug");

@@ -69,13 +69,20 @@ int execute_stateless(const StatelessArgs& args) {
   const double rate = r.seconds > 0 ? static_cast<double>(r.schedules) / r.seconds : 0.0;
   fmt::print("{}: {} schedules, {} executions, {} events, {} pruned by sleep sets, depth {}, {:.2f} s ({:.0f} schedules/s)\n",
              r.stop_reason, r.schedules, r.executions, r.events_fired, r.pruned, r.depth_reached, r.seconds, rate);
+  const std::optional<std::string> vacuous =
+      vacuity(r.witnesses, r.violation.has_value(),
+              r.complete ? fmt::format("ran every schedule to depth {}", options.depth_max)
+                         : fmt::format("stopped ({}) at depth {}", r.stop_reason, r.depth_reached));
+  print_witnesses(stdout, r.witnesses, " (the shallowest schedule found)", vacuous);
   if (r.violation) {
     fmt::print("violation of {} after {} events: {}\n", r.violation->invariant, r.path.size(), r.violation->message);
     const std::string path = write_counterexample(entry, config, options, r);
     fmt::print("  trace: {}\n  replay: corridor replay {}\n", path, path);
     return r.violation->verdict == Verdict::pass ? 1 : static_cast<int>(r.violation->verdict);
   }
-  return r.complete ? 0 : static_cast<int>(Verdict::hung);
+  // As the stateful search: a vacuous search that ran to its bound is not a pass (exit 2).
+  if (!r.complete) return static_cast<int>(Verdict::hung);
+  return vacuous ? static_cast<int>(Verdict::liveness) : 0;
 }
 
 }  // namespace corridor::cli

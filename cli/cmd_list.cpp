@@ -18,6 +18,13 @@ const char* const explorers_text[][2] = {
     {"random", "timed: the earliest due event fires; delays, loss and duplication drawn from the seed (default)"},
 };
 
+// The names of the states a search of it must reach (model/witness.hpp).
+std::vector<std::string> witness_names(const ProtocolInfo& info) {
+  std::vector<std::string> names;
+  for (const WitnessInfo& w : info.witnesses) names.push_back(w.name);
+  return names;
+}
+
 nlohmann::json list_json() {
   nlohmann::json protocols = nlohmann::json::array();
   nlohmann::json models = nlohmann::json::array();
@@ -29,7 +36,8 @@ nlohmann::json list_json() {
     }
     if (e.explore_only) {
       models.push_back({{"name", e.info.name}, {"description", e.info.description}, {"variants", variants},
-                        {"invariants", e.info.invariants}, {"default_nodes", e.info.default_nodes},
+                        {"invariants", e.info.invariants}, {"witnesses", witness_names(e.info)},
+                        {"default_nodes", e.info.default_nodes},
                         {"min_nodes", e.info.min_nodes}, {"max_nodes", e.info.max_nodes},
                         {"symmetry", e.explore_only->symmetry}, {"built_in", e.built_in}});
       continue;
@@ -38,6 +46,7 @@ nlohmann::json list_json() {
                          {"description", e.info.description},
                          {"variants", variants},
                          {"invariants", e.info.invariants},
+                         {"witnesses", witness_names(e.info)},
                          {"default_nodes", e.info.default_nodes},
                          {"min_nodes", e.info.min_nodes},
                          {"max_nodes", e.info.max_nodes},
@@ -67,6 +76,7 @@ void print_list() {
       for (std::size_t i = 0; i < e.info.invariants.size(); ++i) fmt::print("{}{}", i ? ", " : "", e.info.invariants[i]);
       fmt::print("\n");
     }
+    if (!e.info.witnesses.empty()) fmt::print("    witnesses: {}\n", fmt::join(witness_names(e.info), ", "));
   }
   fmt::print("\nExplore-only models ({} explore NAME; no simulated world to run):\n", trace_tool_name());
   for (const ProtocolEntry& e : protocol_registry()) {
@@ -79,6 +89,7 @@ void print_list() {
       fmt::print("    variant {:<22} {} {}\n", v.name, v.planted_bug ? "[planted bug]" : "[correct]    ", v.description);
     }
     if (!m.invariants.empty()) fmt::print("    invariants: {}\n", fmt::join(m.invariants, ", "));
+    if (!m.witnesses.empty()) fmt::print("    witnesses: {}\n", fmt::join(witness_names(m), ", "));
   }
   fmt::print("\nExplorers:\n");
   for (const auto& x : explorers_text) fmt::print("  {:<10} {}\n", x[0], x[1]);

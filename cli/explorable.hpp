@@ -10,6 +10,9 @@
 //   }
 //   static const corridor::ProtocolRegistrar mutex{mutex_entry};
 //
+// Its witnesses (states a search must reach, model/witness.hpp) are the model's own hooks,
+// witnesses() and witnesses_holding(state); register_model reads their names into the registry.
+//
 // This header, not protocols/, holds them because what a search hands back (ExhaustiveSummary)
 // belongs to explorers/, which protocols/ may not include (DESIGN.md's layering); the registry
 // entry only points at an ExploreOnlyModel.
@@ -78,6 +81,8 @@ ProtocolEntry register_model(ProtocolInfo info, std::function<M(std::uint32_t no
   check_registration(info, enum_count<typename M::Variant>());
   auto model = std::make_shared<ExploreOnlyModel>();
   model->symmetry = supports_symmetry(make_model(info.default_nodes, 0));
+  info.witnesses = declared_witnesses(make_model(info.default_nodes, 0));
+  check_witnesses(info.witnesses);
   model->explore = [make_model, render](std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions& options) {
     const M m = make_model(nodes, variant);
     std::function<std::string(const typename M::State&)> draw;

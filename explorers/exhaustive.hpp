@@ -127,6 +127,10 @@ class Search {
     CORRIDOR_ASSERT_MSG(!validate_exhaustive_options(options), "explore_exhaustive's options are checked first");
     index_limit_ = static_cast<std::uint32_t>(parents_.size());
     CORRIDOR_ASSERT(index_limit_ > 0 && fingerprints_.size() == parents_.size());
+    witness_infos_ = declared_witnesses(m_);
+    CORRIDOR_ASSERT_MSG(witness_infos_.size() <= witnesses_max, "a model declares at most 64 witnesses");
+    witness_all_ = witness_infos_.size() == witnesses_max ? ~std::uint64_t{0}
+                                                           : (std::uint64_t{1} << witness_infos_.size()) - 1;
   }
 
   Exploration<M> run() {
@@ -168,6 +172,7 @@ class Search {
     } else {
       summary.verdict = ExhaustiveVerdict::held;
     }
+    summary.witnesses = witness_reports();
     return result;
   }
 
@@ -406,6 +411,7 @@ class Search {
     parents_[index] = parent;
     w.unique++;
     w.depth = std::max(w.depth, depth);
+    if (witness_reached_.load(std::memory_order_relaxed) != witness_all_) note_witnesses(s, index, depth);
     if (std::optional<Violation> v = m_.check(s)) {
       v->step = depth;
       record_violation(index, std::move(*v));
@@ -414,6 +420,38 @@ class Search {
     if (!make_room(queue) || !admit(s)) return;
     queue.push_back(Entry{s, index, depth});
     w.queued++;
+  }
+
+  // A new state: each witness it reaches that no state reached before is recorded with it. Once
+  // every witness is reached no state is asked again. BFS finds states level by level, so the
+  // first state recorded for a witness is a shallowest one (which one, among threads, may vary).
+  void note_witnesses(const State& s, std::uint32_t index, std::uint32_t depth) {
+    const std::uint64_t holding = reached_witnesses(m_, s) & witness_all_;
+    if ((holding & ~witness_reached_.load(std::memory_order_relaxed)) == 0) return;
+    std::lock_guard lock(witness_mutex_);
+    const std::uint64_t fresh = holding & ~witness_reached_.load(std::memory_order_relaxed);
+    for (std::size_t i = 0; i < witness_infos_.size(); ++i) {
+      if (((fresh >> i) & 1) == 0) continue;
+      witness_index_[i] = index;
+      witness_depth_[i] = depth;
+    }
+    witness_reached_.fetch_or(fresh, std::memory_order_relaxed);
+  }
+
+  // Every declared witness, reached or not, with the path to the state that first reached it.
+  std::vector<WitnessReport> witness_reports() {
+    std::vector<WitnessReport> reports;
+    const std::uint64_t reached = witness_reached_.load();
+    for (std::size_t i = 0; i < witness_infos_.size(); ++i) {
+      WitnessReport r{witness_infos_[i].name, witness_infos_[i].description, ((reached >> i) & 1) != 0, 0, {}};
+      if (r.reached) {
+        r.depth = witness_depth_[i];
+        for (const Action& a : rebuild_path(witness_index_[i])) r.path.push_back(m_.describe(a));
+        CORRIDOR_ASSERT_MSG(r.path.size() == r.depth, "a witness's path is as long as its depth");
+      }
+      reports.push_back(std::move(r));
+    }
+    return reports;
   }
 
   std::vector<Entry> initial_entries() {
@@ -777,6 +815,15 @@ class Search {
   std::atomic<std::uint64_t> actions_max_{0};
   std::atomic<bool> cut_{false};
   std::atomic<bool> stop_{false};
+
+  // Reachability witnesses: which were reached (bit i: witness i), and the state index and depth
+  // of the first state that reached each (written under witness_mutex_, read after the search).
+  std::vector<WitnessInfo> witness_infos_;
+  std::uint64_t witness_all_ = 0;
+  std::atomic<std::uint64_t> witness_reached_{0};
+  std::mutex witness_mutex_;
+  std::uint32_t witness_index_[witnesses_max] = {};
+  std::uint32_t witness_depth_[witnesses_max] = {};
 
   std::mutex stop_mutex_;
   std::string stop_reason_;

@@ -1,5 +1,6 @@
 #include "explorers/exhaustive_options.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/core.h>
@@ -30,6 +31,38 @@ std::optional<std::string> validate_exhaustive_options(const ExhaustiveOptions& 
     return std::string("--time-limit must be a positive duration, or none");
   }
   return std::nullopt;
+}
+
+std::size_t witnesses_reached(const ExhaustiveSummary& summary) {
+  return static_cast<std::size_t>(std::count_if(summary.witnesses.begin(), summary.witnesses.end(),
+                                                [](const WitnessReport& w) { return w.reached; }));
+}
+
+std::optional<std::string> vacuity(const std::vector<WitnessReport>& witnesses, bool violation, const std::string& how) {
+  const bool reached = std::any_of(witnesses.begin(), witnesses.end(), [](const WitnessReport& w) { return w.reached; });
+  if (witnesses.empty() || violation || reached) return std::nullopt;
+  std::string names;
+  for (const WitnessReport& w : witnesses) names += (names.empty() ? "" : ", ") + w.name;
+  return fmt::format(
+      "no witness reached: the search {} and no state reached any of the {} witness{} the protocol declares ({}), "
+      "so its invariants held vacuously",
+      how, witnesses.size(), witnesses.size() == 1 ? "" : "es", names);
+}
+
+std::optional<std::string> vacuity(const ExhaustiveSummary& summary) {
+  const std::string how = summary.verdict == ExhaustiveVerdict::unknown
+                              ? fmt::format("stopped ({}) at depth {}", summary.stop_reason, summary.depth)
+                              : fmt::format("explored every reachable state to depth {}", summary.depth);
+  return vacuity(summary.witnesses, summary.violation.has_value(), how);
+}
+
+Verdict exit_verdict(const ExhaustiveSummary& summary) {
+  switch (summary.verdict) {
+    case ExhaustiveVerdict::held: return vacuity(summary) ? Verdict::liveness : Verdict::pass;
+    case ExhaustiveVerdict::violation: return Verdict::safety;
+    case ExhaustiveVerdict::unknown: return Verdict::hung;
+  }
+  return Verdict::hung;
 }
 
 double fingerprint_collision_probability(std::uint64_t unique_states) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "model/verdict.hpp"
 #include "model/violation.hpp"
 
 namespace corridor {
@@ -37,6 +38,15 @@ enum class ExhaustiveVerdict : std::uint8_t {
 
 const char* to_string(ExhaustiveVerdict verdict);
 
+// One reachability witness the model declares (model/witness.hpp), as the search found it.
+struct WitnessReport {
+  std::string name;
+  std::string description;
+  bool reached = false;
+  std::uint32_t depth = 0;        // of the first state found that reaches it (BFS: none is shallower)
+  std::vector<std::string> path;  // the actions from an initial state to that state, described
+};
+
 struct ExhaustiveSummary {
   ExhaustiveVerdict verdict = ExhaustiveVerdict::held;
   std::string stop_reason;              // "depth bound", "state budget", "memory budget", "time limit"
@@ -54,7 +64,26 @@ struct ExhaustiveSummary {
   double collision_probability = 0;
   std::optional<Violation> violation;
   std::vector<std::string> counterexample;  // the actions from an initial state, described
+  std::vector<WitnessReport> witnesses;     // every witness the model declares, in its order
 };
+
+// Witnesses reached, of those declared.
+std::size_t witnesses_reached(const ExhaustiveSummary& summary);
+
+// The rule for witnesses: a search that declares some and reaches none of them is vacuous (its
+// invariants held only where nothing happened), and fails. Reaching at least one is enough; the
+// report lists each. Returns the one sentence that says so, or nullopt when the search is not
+// vacuous (a witness reached, none declared, or a violation found, which fails on its own).
+std::optional<std::string> vacuity(const ExhaustiveSummary& summary);
+// The same rule for any search: `how` says how far it went ("explored every reachable state to
+// depth 9"), `violation` whether one was found.
+std::optional<std::string> vacuity(const std::vector<WitnessReport>& witnesses, bool violation, const std::string& how);
+
+// The outcome a search's exit code reports (DESIGN.md's table): pass, safety (a violation), hung
+// (a bound stopped it: verdict unknown), and liveness for a complete search that was vacuous.
+// DESIGN.md has no code of its own for a vacuous search; 2 is the closest: a state the protocol
+// must be able to reach was never reached, which is a "something good happens" property failing.
+Verdict exit_verdict(const ExhaustiveSummary& summary);
 
 // Why a search cannot run with `options`, in one sentence naming the options (as the program
 // spells them), or nullopt when it can. explore_exhaustive asserts that it can: a caller that

@@ -20,6 +20,23 @@ bool contains(const std::vector<EnabledEvent>& set, const EnabledEvent& e) {
   return std::any_of(set.begin(), set.end(), [&](const EnabledEvent& z) { return z.seq == e.seq && z.slot == e.slot; });
 }
 
+// An event for people, as the stateful search describes its actions (model/world_model.hpp).
+std::string describe(const EnabledEvent& e) {
+  switch (e.kind) {
+    case 0: return "n" + std::to_string(e.actor) + " starts";
+    case 1: return "n" + std::to_string(e.actor) + " receives from n" + std::to_string(e.source);
+    case 2: return "n" + std::to_string(e.actor) + " timer fires";
+    case 5: return "n" + std::to_string(e.actor) + " restarts";
+    default: return "a fault of the plan";
+  }
+}
+
+// The shallowest schedule this search found to each witness.
+struct WitnessFound {
+  std::uint32_t depth = UINT32_MAX;  // UINT32_MAX: not reached
+  std::vector<std::string> path;
+};
+
 struct Shared {
   const StatelessOptions& options;
   std::atomic<std::uint64_t> executions{0};
@@ -30,8 +47,8 @@ struct Shared {
 
 class Search {
  public:
-  Search(Simulation& sim, const SimConfig& config, Shared& shared, std::uint32_t branch)
-      : sim_(sim), config_(config), shared_(shared), branch_(branch) {}
+  Search(Simulation& sim, const SimConfig& config, Shared& shared, std::uint32_t branch, std::size_t witness_count)
+      : witnesses(witness_count), sim_(sim), config_(config), shared_(shared), branch_(branch) {}
 
   // Runs the subtree under root child `branch_` with its sleep set.
   void run(std::vector<EnabledEvent> sleep) {
@@ -46,6 +63,7 @@ class Search {
   std::uint64_t schedules = 0;
   std::uint64_t pruned = 0;
   std::uint32_t depth_reached = 0;
+  std::vector<WitnessFound> witnesses;  // by declaration order
 
  private:
   bool stopped() const {
@@ -58,6 +76,7 @@ class Search {
       return false;
     }
     sim_.start(config_, shared_.options.seed, nullptr, nullptr, false);
+    fired_ = 0;
     for (std::uint32_t index : path_) {
       if (!fire(index)) return false;
     }
@@ -68,9 +87,23 @@ class Search {
     sim_.enabled_events(config_.time_limit_ns, events_);
     CORRIDOR_ASSERT_MSG(index < events_.size(), "a replayed prefix finds the events it found before");
     sim_.chooser().decided(ChoiceKind::pick, index, events_.size());
+    if (described_.size() <= fired_) described_.resize(fired_ + 1);
+    described_[fired_++] = events_[index];
     sim_.fire(events_[index].slot);
     ++events_fired;
+    note_witnesses();
     return !note_violation();
+  }
+  // The witnesses the world now holds, each kept if this schedule reaches it shallower than any
+  // before (a replayed prefix reaches it at the same depth again, which keeps the first).
+  void note_witnesses() {
+    const std::uint64_t holding = witnesses.empty() ? 0 : sim_.witnesses_holding();
+    for (std::size_t i = 0; holding != 0 && i < witnesses.size(); ++i) {
+      if (((holding >> i) & 1) == 0 || witnesses[i].depth <= fired_) continue;
+      witnesses[i].depth = fired_;
+      witnesses[i].path.clear();
+      for (std::uint32_t k = 0; k < fired_; ++k) witnesses[i].path.push_back(describe(described_[k]));
+    }
   }
   bool note_violation() {
     if (!sim_.violation()) return false;
@@ -125,6 +158,8 @@ class Search {
   std::uint32_t branch_;
   std::vector<std::uint32_t> path_;
   std::vector<EnabledEvent> events_;
+  std::vector<EnabledEvent> described_;  // the events fired since the run's start, in order
+  std::uint32_t fired_ = 0;
 };
 
 }  // namespace
@@ -139,8 +174,10 @@ StatelessResult explore_stateless(const std::function<std::unique_ptr<Simulation
 
   // The root's enabled events, each the root of one thread's subtree.
   std::vector<EnabledEvent> roots;
+  std::vector<WitnessInfo> declared;
   {
     std::unique_ptr<Simulation> sim = make();
+    declared = sim->witnesses();
     sim->start(config, options.seed, nullptr, nullptr, false);
     sim->enabled_events(config.time_limit_ns, roots);
   }
@@ -160,7 +197,7 @@ StatelessResult explore_stateless(const std::function<std::unique_ptr<Simulation
       for (std::uint32_t j = 0; options.sleep_sets && j < b; ++j) {
         if (independent(roots[j], roots[b])) sleep.push_back(roots[j]);
       }
-      Search& search = searches[b].emplace(*sim, config, shared, b);
+      Search& search = searches[b].emplace(*sim, config, shared, b, declared.size());
       search.run(std::move(sleep));
       if (search.violation) {
         std::uint32_t seen = shared.failed_branch.load();
@@ -186,6 +223,17 @@ StatelessResult explore_stateless(const std::function<std::unique_ptr<Simulation
       result.violation = s->violation;
       result.path = s->failing_path;
     }
+  }
+  for (std::size_t i = 0; i < declared.size(); ++i) {
+    WitnessReport r{declared[i].name, declared[i].description, false, 0, {}};
+    for (const auto& s : searches) {  // in branch order: the leftmost of the shallowest
+      if (!s || s->witnesses[i].depth == UINT32_MAX) continue;
+      if (r.reached && s->witnesses[i].depth >= r.depth) continue;
+      r.reached = true;
+      r.depth = s->witnesses[i].depth;
+      r.path = s->witnesses[i].path;
+    }
+    result.witnesses.push_back(std::move(r));
   }
   if (branches == 0) result.schedules = 1;
   result.executions = std::min(shared.executions.load(), options.executions_max);

@@ -6,7 +6,7 @@
 // events of different nodes (handlers of different nodes commute). The first level of the tree
 // is spread over threads; the reported counterexample is the one in the leftmost branch, whatever
 // the thread count. It is complete only up to its depth bound: a schedule longer than the bound is
-// never looked at.
+// never looked at. After every event it asks the world which witnesses hold (model/witness.hpp).
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "explorers/exhaustive_options.hpp"
 #include "model/simulation.hpp"
 
 namespace corridor {
@@ -37,6 +38,10 @@ struct StatelessResult {
   std::uint32_t depth_reached = 0;
   double seconds = 0;
   std::string stop_reason;               // "complete to depth N", "violation", "execution budget"
+  // Every witness the protocol declares (model/witness.hpp): reached or not, and for a reached one
+  // the shallowest schedule found that reaches it (its events described), leftmost among equals
+  // (sleep sets treat events of different nodes as commuting, which is not exact for time).
+  std::vector<WitnessReport> witnesses;
 };
 
 // `make` builds a fresh Simulation (one per thread); `config` is run untimed (its explorer is

@@ -13,6 +13,7 @@
 #include "model/engine.hpp"
 #include "model/state_machine.hpp"
 #include "model/verdict.hpp"
+#include "model/witness.hpp"
 
 namespace corridor {
 
@@ -61,6 +62,10 @@ class Simulation {
   // installs (state invariants, then monitors, then history checkers), so a list written by hand
   // cannot disagree with the checks.
   virtual std::vector<std::string> invariant_names(const SimConfig& config) const = 0;
+  // The protocol's reachability witnesses (SimulationSpec::witnesses), and, as bit i, whether
+  // witness i holds in the current run's world.
+  virtual std::vector<WitnessInfo> witnesses() const = 0;
+  virtual std::uint64_t witnesses_holding() const = 0;
 };
 
 // How a protocol sets up a run: its actor layout, who faults may hit, and its checks.
@@ -76,6 +81,9 @@ struct SimulationSpec {
   std::function<void(E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
                      std::vector<Badge>& badges)>
       install_badges;
+  // The states a search must reach (model/witness.hpp), declared here next to the checks: a search
+  // that reaches none of them is vacuous and fails. Every reference protocol declares at least one.
+  std::vector<Witness<E>> witnesses;
 };
 
 template <class P>
@@ -148,6 +156,12 @@ class SimulationOf final : public Simulation {
     }
     for (const auto& checker : scratch.history_checkers()) names.push_back(checker.name);
     return names;
+  }
+
+  std::vector<WitnessInfo> witnesses() const override { return witness_infos(spec_.witnesses); }
+  std::uint64_t witnesses_holding() const override {
+    CORRIDOR_ASSERT_MSG(engine_ != nullptr, "witnesses are read from a started run");
+    return corridor::witnesses_holding(spec_.witnesses, *engine_);
   }
 
   Engine<P>& engine() { return *engine_; }

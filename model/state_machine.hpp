@@ -24,6 +24,10 @@
 //   commute with the model: canonicalize(next(s, a)) and canonicalize(next(canonicalize(s), a'))
 //   are the same state for the permuted action a', and check() gives the same verdict on s and
 //   canonicalize(s). The search then fingerprints canonical states only.
+// - witnesses() and witnesses_holding(s) (optional, together): the reachability witnesses the
+//   model declares (model/witness.hpp) and, as bit i, whether witness i holds at s. A search
+//   records the first state that reaches each one. Like check(), witnesses_holding must give the
+//   same answer on s and canonicalize(s).
 // - fingerprint(s) (optional) replaces xxh3-64 over encode(s): it must be a function of the bytes
 //   encode writes, and as unlikely to collide.
 #include <concepts>
@@ -37,6 +41,7 @@
 
 #include "model/state_encoder.hpp"
 #include "model/violation.hpp"
+#include "model/witness.hpp"
 
 namespace corridor {
 
@@ -82,6 +87,13 @@ concept HasFingerprint = requires(const M& m, const typename M::State& s) {
   { m.fingerprint(s) } -> std::convertible_to<std::uint64_t>;
 };
 
+// Reachability witnesses (model/witness.hpp): which the model declares, and which hold at s.
+template <class M>
+concept HasWitnesses = requires(const M& m, const typename M::State& s) {
+  { m.witnesses() } -> std::convertible_to<std::vector<WitnessInfo>>;
+  { m.witnesses_holding(s) } -> std::convertible_to<std::uint64_t>;
+};
+
 // A model that says at run time whether it has a symmetry (AnyStateMachine does).
 template <class M>
 concept HasSupportsSymmetry = requires(const M& m) {
@@ -114,6 +126,27 @@ std::size_t state_bytes(const M& m, const typename M::State& s) {
     (void)m;
     (void)s;
     return sizeof(typename M::State);
+  }
+}
+
+template <StateMachine M>
+std::vector<WitnessInfo> declared_witnesses(const M& m) {
+  if constexpr (HasWitnesses<M>) {
+    return m.witnesses();
+  } else {
+    (void)m;
+    return {};
+  }
+}
+
+template <StateMachine M>
+std::uint64_t reached_witnesses(const M& m, const typename M::State& s) {
+  if constexpr (HasWitnesses<M>) {
+    return m.witnesses_holding(s);
+  } else {
+    (void)m;
+    (void)s;
+    return 0;
   }
 }
 
@@ -159,6 +192,8 @@ class AnyStateMachine {
   void canonicalize(State& s) const { impl_->canonicalize(s); }
   bool supports_symmetry() const { return impl_->supports_symmetry(); }
   std::size_t state_bytes(const State& s) const { return impl_->state_bytes(s); }
+  std::vector<WitnessInfo> witnesses() const { return impl_->witnesses(); }
+  std::uint64_t witnesses_holding(const State& s) const { return impl_->witnesses_holding(s); }
 
  private:
   struct Interface {
@@ -174,6 +209,8 @@ class AnyStateMachine {
     virtual void canonicalize(State& s) const = 0;
     virtual bool supports_symmetry() const = 0;
     virtual std::size_t state_bytes(const State& s) const = 0;
+    virtual std::vector<WitnessInfo> witnesses() const = 0;
+    virtual std::uint64_t witnesses_holding(const State& s) const = 0;
   };
 
   template <StateMachine M>
@@ -220,6 +257,8 @@ class AnyStateMachine {
     std::size_t state_bytes(const State& s) const override {
       return sizeof(State) + 2 * sizeof(void*) + corridor::state_bytes(m, state(s));
     }
+    std::vector<WitnessInfo> witnesses() const override { return declared_witnesses(m); }
+    std::uint64_t witnesses_holding(const State& s) const override { return reached_witnesses(m, state(s)); }
 
     M m;
   };
@@ -228,5 +267,6 @@ class AnyStateMachine {
 };
 
 static_assert(StateMachine<AnyStateMachine>);
+static_assert(HasWitnesses<AnyStateMachine>);
 
 }  // namespace corridor

@@ -22,6 +22,8 @@
 // the monitors' memory. Leaving out time is the untimed abstraction: two worlds that differ only in
 // when things happen are one state (node states that hold clock readings still differ).
 //
+// Witnesses: the protocol's (SimulationSpec::witnesses), evaluated on the world of a state.
+//
 // Checks: the protocol's state invariants on every state (a fresh copy per check, so an invariant
 // that remembers earlier states, such as unique-leader-per-term, sees only this one); the
 // event-stream monitors that can be cloned follow every path (a liveness bound in true time cannot
@@ -322,6 +324,9 @@ class WorldModel {
     }
     return std::nullopt;
   }
+
+  std::vector<WitnessInfo> witnesses() const { return witness_infos(spec_->witnesses); }
+  std::uint64_t witnesses_holding(const State& s) const { return corridor::witnesses_holding(spec_->witnesses, *s.world); }
 
   std::uint32_t actor(const Action& a) const { return a.actor; }
 

@@ -43,6 +43,9 @@ struct ProtocolInfo {
   std::string description;   // one sentence
   std::vector<VariantInfo> variants;     // one per enumerator of P::Variant, in order; variants[0] is correct
   std::vector<std::string> invariants;   // filled by register_protocol from what the set-up installs
+  // The states a search must reach (model/witness.hpp): filled by register_protocol from the
+  // spec's witnesses (register_model: from the model's), so a name is written once.
+  std::vector<WitnessInfo> witnesses;
   std::uint32_t default_nodes = 3;
   std::uint32_t min_nodes = 1;
   std::uint32_t max_nodes = 64;
@@ -91,6 +94,9 @@ template <class P>
 ProtocolEntry register_protocol(ProtocolInfo info, SimulationSpec<P> spec) {
   CORRIDOR_ASSERT_MSG(info.invariants.empty(), "invariant names come from the protocol's set-up");
   ProtocolEntry entry;
+  // Overwritten, not asserted empty: a coroutine twin copies its handler version's info.
+  info.witnesses = witness_infos(spec.witnesses);
+  check_witnesses(info.witnesses);
   entry.make = [spec = std::move(spec)] { return std::make_unique<SimulationOf<P>>(spec); };
   entry.info = std::move(info);
   entry.info.invariants = entry.make()->invariant_names(entry.default_config(0));

@@ -82,6 +82,38 @@ void CausalBroadcast::Node::on_message(Ctx& ctx, NodeId, const Message& m) {
   deliver_held(*this, ctx);
 }
 
+namespace {
+
+// How many nodes have delivered at least one message cast by `origin`.
+std::uint32_t delivered_by(const Engine<CausalBroadcast>& w, NodeId origin) {
+  std::uint32_t count = 0;
+  for (NodeId n = 0; n < w.layout_nodes(); ++n) {
+    const auto& delivered = w.node(n).delivered;
+    if (origin < delivered.size() && delivered[origin] >= 1) ++count;
+  }
+  return count;
+}
+
+std::vector<Witness<Engine<CausalBroadcast>>> causal_broadcast_witnesses() {
+  using E = Engine<CausalBroadcast>;
+  return {{"cast-delivered-elsewhere", "a node delivered a message another node cast",
+           [](const E& w) {
+             for (NodeId o = 0; o < w.layout_nodes(); ++o) {
+               if (delivered_by(w, o) >= 2) return true;
+             }
+             return false;
+           }},
+          {"cast-delivered-everywhere", "a message was delivered at every node",
+           [](const E& w) {
+             for (NodeId o = 0; o < w.layout_nodes(); ++o) {
+               if (delivered_by(w, o) == w.layout_nodes()) return true;
+             }
+             return false;
+           }}};
+}
+
+}  // namespace
+
 ProtocolEntry causal_broadcast_entry() {
   using E = Engine<CausalBroadcast>;
   return register_protocol<CausalBroadcast>(
@@ -115,6 +147,7 @@ ProtocolEntry causal_broadcast_entry() {
                 observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>());
                 observers.push_back(std::make_unique<invariants::FifoDeliveryMonitor>());
               },
+          .witnesses = causal_broadcast_witnesses(),
       });
 }
 

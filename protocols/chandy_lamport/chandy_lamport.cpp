@@ -107,6 +107,32 @@ void ChandyLamport::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
   if (!r.complete && r.markers == others(ctx)) report(r, ctx, k);
 }
 
+namespace {
+
+// How many nodes have recorded (`complete`: completed) their part of some snapshot, at most.
+std::uint32_t snapshot_parts(const Engine<ChandyLamport>& w, bool complete) {
+  std::uint32_t most = 0;
+  for (std::uint32_t k = 1; k <= CL::snapshots; ++k) {
+    std::uint32_t parts = 0;
+    for (NodeId n = 0; n < w.layout_nodes(); ++n) {
+      const CL::Recording& r = w.node(n).recordings[k];
+      parts += (complete ? r.complete : r.recorded) ? 1 : 0;
+    }
+    most = std::max(most, parts);
+  }
+  return most;
+}
+
+std::vector<Witness<Engine<ChandyLamport>>> chandy_lamport_witnesses() {
+  using E = Engine<ChandyLamport>;
+  return {{"snapshot-recorded", "every node recorded its state for one snapshot",
+           [](const E& w) { return snapshot_parts(w, false) == w.layout_nodes(); }},
+          {"snapshot-completed", "a snapshot completed: every node has every incoming channel's marker",
+           [](const E& w) { return snapshot_parts(w, true) == w.layout_nodes(); }}};
+}
+
+}  // namespace
+
 ProtocolEntry chandy_lamport_entry() {
   using E = Engine<ChandyLamport>;
   return register_protocol<ChandyLamport>(
@@ -144,6 +170,7 @@ ProtocolEntry chandy_lamport_entry() {
                     [](std::uint32_t nodes) { return CL::initial_balance * static_cast<std::int64_t>(nodes); }));
                 observers.push_back(std::make_unique<invariants::ConsistentCutMonitor>());
               },
+          .witnesses = chandy_lamport_witnesses(),
       });
 }
 

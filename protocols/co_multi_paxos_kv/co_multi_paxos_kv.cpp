@@ -596,6 +596,7 @@ ProtocolEntry co_multi_paxos_kv_entry() {
                 engine.add_history_checker(lock_sequence_checker("seq"));
                 add_multi_paxos_kv_monitors(observers);
               },
+          .witnesses = multi_paxos_kv_witnesses<E>([](const E& w, NodeId n) -> const auto& { return w.node(n).user; }),
       });
 }
 

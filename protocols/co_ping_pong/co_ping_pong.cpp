@@ -18,6 +18,8 @@ ProtocolEntry co_ping_pong_entry() {
           .layout = [](const SimConfig& c) { return Engine<PingPongCoProtocol>::Layout{c.nodes, 0}; },
           .targets = [](const SimConfig& c) { return FaultTargets{{0, 1}, c.nodes}; },
           .install = {},
+          .witnesses = {{"pong-received", "n0 received a pong",
+                         [](const Engine<PingPongCoProtocol>& w) { return w.node(0).user.exchanges >= 1; }}},
       });
 }
 

@@ -145,6 +145,24 @@ void install_badges(Engine<HR>& engine, std::vector<std::unique_ptr<RunObserver>
   observers.push_back(std::move(observer));
 }
 
+std::vector<Witness<Engine<HR>>> heartbeat_register_witnesses() {
+  using E = Engine<HR>;
+  return {{"update-replicated", "a backup applied the primary's update",
+           [](const E& w) {
+             for (NodeId n = 0; n < w.layout_nodes(); ++n) {
+               if (!w.node(n).leading && w.durable(n).version >= 1) return true;
+             }
+             return false;
+           }},
+          {"failover", "a node other than n0 believes it is the primary",
+           [](const E& w) {
+             for (NodeId n = 1; n < w.layout_nodes(); ++n) {
+               if (w.node(n).leading) return true;
+             }
+             return false;
+           }}};
+}
+
 SimulationSpec<HR> heartbeat_register_spec() {
   using E = Engine<HR>;
   return {
@@ -162,6 +180,7 @@ SimulationSpec<HR> heartbeat_register_spec() {
                 std::make_unique<FailureDetectorMonitor>(DetectorProperty::accuracy, HR::accuracy_bound_ns));
           },
       .install_badges = install_badges,
+      .witnesses = heartbeat_register_witnesses(),
   };
 }
 

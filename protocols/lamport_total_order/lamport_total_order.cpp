@@ -88,6 +88,24 @@ void LamportTotalOrder::Node::on_message(Ctx& ctx, NodeId from, const Message& m
   if (ctx.variant() != Variant::deliver_on_arrival) deliver_stable(*this, ctx);
 }
 
+namespace {
+
+// How many nodes have delivered at least `posts` posts.
+std::uint32_t nodes_delivered(const Engine<LamportTotalOrder>& w, std::uint32_t posts) {
+  std::uint32_t count = 0;
+  for (NodeId n = 0; n < w.layout_nodes(); ++n) count += w.node(n).delivered >= posts ? 1 : 0;
+  return count;
+}
+
+std::vector<Witness<Engine<LamportTotalOrder>>> lamport_total_order_witnesses() {
+  using E = Engine<LamportTotalOrder>;
+  return {{"post-delivered", "a node delivered a post", [](const E& w) { return nodes_delivered(w, 1) >= 1; }},
+          {"post-delivered-everywhere", "every node delivered a post",
+           [](const E& w) { return nodes_delivered(w, 1) == w.layout_nodes(); }}};
+}
+
+}  // namespace
+
 ProtocolEntry lamport_total_order_entry() {
   using E = Engine<LamportTotalOrder>;
   return register_protocol<LamportTotalOrder>(
@@ -123,6 +141,7 @@ ProtocolEntry lamport_total_order_entry() {
                 // node had received, so the total order extends the engine's happened-before.
                 observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>(invariants::CausalOrder::engine));
               },
+          .witnesses = lamport_total_order_witnesses(),
       });
 }
 

@@ -397,6 +397,25 @@ void LeaderLease::Client::on_timer(Ctx& ctx, const Timer& timer) {
 
 namespace {
 
+std::vector<Witness<Engine<LeaderLease>>> leader_lease_witnesses() {
+  using E = Engine<LeaderLease>;
+  return {{"leader-elected", "a node leads, with the lease its majority of votes granted",
+           [](const E& w) {
+             for (NodeId n = 0; n < w.layout_nodes(); ++n) {
+               if (w.node(n).leading_term()) return true;
+             }
+             return false;
+           }},
+          {"write-stored", "the storage node accepted a leader's write",
+           [](const E& w) {
+             for (NodeId n = 0; n < w.layout_nodes(); ++n) {
+               if (w.node(n).writes_stored >= 1) return true;
+             }
+             return false;
+           }},
+          operation_completed<E>("a client's write was acknowledged")};
+}
+
 SimulationSpec<LeaderLease> leader_lease_spec() {
   using E = Engine<LeaderLease>;
   return {
@@ -421,6 +440,7 @@ SimulationSpec<LeaderLease> leader_lease_spec() {
               observers.push_back(std::make_unique<invariants::LeaderStabilityMonitor>(LL::stability_grace_ns));
             }
           },
+      .witnesses = leader_lease_witnesses(),
   };
 }
 

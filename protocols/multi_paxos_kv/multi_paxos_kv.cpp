@@ -543,6 +543,7 @@ ProtocolEntry multi_paxos_kv_entry() {
                 engine.add_history_checker(multi_paxos_kv_linearizability());
                 add_multi_paxos_kv_monitors(observers);
               },
+          .witnesses = multi_paxos_kv_witnesses<E>([](const E& w, NodeId n) -> const MP::Node& { return w.node(n); }),
       });
 }
 

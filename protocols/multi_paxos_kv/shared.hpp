@@ -24,4 +24,24 @@ HistoryChecker multi_paxos_kv_linearizability();
 // and of the client history).
 void add_multi_paxos_kv_monitors(std::vector<std::unique_ptr<RunObserver>>& observers);
 
+// The witnesses a search of either must reach: leader-elected, value-decided and
+// operation-completed. `node_of(world, n)` reads node n's state (the coroutine twin keeps it in
+// its frame's user state).
+template <class E, class NodeOf>
+std::vector<Witness<E>> multi_paxos_kv_witnesses(NodeOf node_of) {
+  const auto on_some_node = [node_of](auto holds) {
+    return [node_of, holds](const E& w) {
+      for (NodeId n = 0; n < w.layout_nodes(); ++n) {
+        if (holds(node_of(w, n))) return true;
+      }
+      return false;
+    };
+  };
+  return {{"leader-elected", "a node leads, with a majority's promises for its ballot",
+           on_some_node([](const auto& node) { return node.role == decltype(node.role)::leader; })},
+          {"value-decided", "a replica applied a decided command",
+           on_some_node([](const auto& node) { return node.applied >= 1; })},
+          operation_completed<E>("a client operation completed (ok)")};
+}
+
 }  // namespace corridor::protocols

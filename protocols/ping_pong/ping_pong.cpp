@@ -21,6 +21,8 @@ ProtocolEntry ping_pong_entry() {
           .layout = [](const SimConfig& c) { return Engine<PingPong>::Layout{c.nodes, 0}; },
           .targets = [](const SimConfig& c) { return FaultTargets{{0, 1}, c.nodes}; },
           .install = {},
+          .witnesses = {{"pong-received", "n0 received a pong",
+                         [](const Engine<PingPong>& w) { return w.node(0).exchanges >= 1; }}},
       });
 }
 

@@ -45,6 +45,10 @@ ProtocolEntry token_ring_entry() {
           .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
           .install = [](E& world, std::vector<std::unique_ptr<RunObserver>>&,
                         const SimConfig&) { world.add_state_invariant({"single-token", single_token}); },
+          .witnesses = {{"token-passed", "a node other than n0 took the token",
+                         [](const E& w) { return w.layout_nodes() > 1 && w.node(1).hops >= 1; }},
+                        {"token-round-trip", "the token came back to n0 round the whole ring",
+                         [](const E& w) { return w.node(0).hops >= w.layout_nodes(); }}},
       });
 }
 

@@ -21,6 +21,7 @@
 #include "model/hash_mix.hpp"
 #include "model/state_encoder.hpp"
 #include "model/violation.hpp"
+#include "model/witness.hpp"
 
 namespace corridor::protocols {
 
@@ -130,6 +131,22 @@ class TwoPhaseCommit {
     v.message = "rm" + std::to_string(committed_rm) + " committed while rm" + std::to_string(aborted_rm) +
                 " aborted";
     return v;
+  }
+
+  // Reachability witnesses: the transaction committed (every RM committed) and aborted (every RM
+  // aborted). Both are symmetric in the RMs, as canonicalize needs.
+  std::vector<WitnessInfo> witnesses() const {
+    return {{"transaction-committed", "every resource manager committed the transaction"},
+            {"transaction-aborted", "every resource manager aborted the transaction"}};
+  }
+  // Word-wide, with no loop over the RMs: the search asks it of every new state until both hold.
+  std::uint64_t witnesses_holding(const State& s) const {
+    const std::uint64_t nibbles = (std::uint64_t{1} << (4 * rms_)) - 1;
+    const std::uint64_t states = s & 0x3333333333333333ULL & nibbles;  // each RM's 2 state bits
+    const bool all_committed = states == (0x2222222222222222ULL & nibbles);
+    const bool all_aborted = states == (0x3333333333333333ULL & nibbles);
+    static_assert(committed == 2 && aborted == 3, "the RM states' codes the masks spell");
+    return (all_committed ? 1u : 0u) | (all_aborted ? 2u : 0u);
   }
 
   // The RMs are nodes 0..n-1; the TM is node n.

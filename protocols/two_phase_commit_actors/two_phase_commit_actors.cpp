@@ -97,6 +97,14 @@ std::optional<Violation> atomicity(const E& engine) {
                    .message = fmt::format("RM n{} committed while RM n{} aborted", committed, aborted)};
 }
 
+// Every RM is in `state` (symmetric in the RMs, as a witness must be under --symmetry).
+bool every_rm(const E& engine, TPC::RmState state) {
+  for (NodeId n = 1; n < engine.layout_nodes(); ++n) {
+    if (engine.node(n).rm != state) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 ProtocolEntry two_phase_commit_actors_entry() {
@@ -131,6 +139,10 @@ ProtocolEntry two_phase_commit_actors_entry() {
               },
           .install = [](E& engine, std::vector<std::unique_ptr<RunObserver>>&,
                         const SimConfig&) { engine.add_state_invariant({"atomicity", atomicity}); },
+          .witnesses = {{"transaction-committed", "every resource manager committed the transaction",
+                         [](const E& w) { return every_rm(w, TPC::RmState::committed); }},
+                        {"transaction-aborted", "every resource manager aborted the transaction",
+                         [](const E& w) { return every_rm(w, TPC::RmState::aborted); }}},
       });
 }
 

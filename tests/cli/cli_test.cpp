@@ -99,6 +99,25 @@ TEST(Cli, ListJsonMarksEveryVariant) {
   EXPECT_TRUE(saw_bug);
 }
 
+// Every protocol corridor ships, the explore-only models included, declares at least one witness
+// (a state a search must reach), and `list` shows them.
+TEST(Cli, ListShowsWitnessesOfEveryBuiltInProtocol) {
+  const Result r = corridor("list --json");
+  ASSERT_EQ(r.exit_code, 0);
+  const auto j = nlohmann::json::parse(r.out);
+  std::size_t listed = 0;
+  for (const char* kind : {"protocols", "explore_only_models"}) {
+    for (const auto& p : j[kind]) {
+      if (!p["built_in"].get<bool>()) continue;
+      ++listed;
+      EXPECT_FALSE(p["witnesses"].empty()) << p["name"] << " declares no witness";
+    }
+  }
+  EXPECT_GE(listed, 13u);  // 12 protocols of the simulated world and two-phase-commit
+  const Result text = corridor("list");
+  EXPECT_NE(text.out.find("    witnesses: transaction-committed, transaction-aborted\n"), std::string::npos) << text.out;
+}
+
 TEST(Cli, PlantedBugIsFoundWrittenAndReplaysExactly) {
   const auto dir = scratch("bug");
   const Result r = corridor("run " + lease_bug + " --out " + dir.string());

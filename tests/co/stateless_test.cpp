@@ -47,6 +47,11 @@ std::unique_ptr<Simulation> make_sim() {
                              return std::nullopt;
                            }});
   };
+  // Node 0 heard from both senders (5 events: 3 starts, 2 deliveries), and one that never holds.
+  spec.witnesses = {{"both-heard", "node 0 heard from both senders",
+                     [](const Engine<P>& w) { return w.node(0).user.senders.size() == 2; }},
+                    {"three-heard", "node 0 heard three messages",
+                     [](const Engine<P>& w) { return w.node(0).user.senders.size() == 3; }}};
   return std::make_unique<SimulationOf<P>>(spec);
 }
 
@@ -82,6 +87,33 @@ TEST(Stateless, TheCorrectVariantIsCompleteToTheBoundAndSleepSetsPruneOnlyReorde
   EXPECT_GT(with.pruned, 0u);
   EXPECT_LT(with.schedules, without.schedules);
   EXPECT_EQ(without.pruned, 0u);
+}
+
+// Each witness is reported with the shallowest schedule found to it, the same on one thread and
+// on several; with a bound below it, none is reached.
+TEST(Stateless, WitnessesAreReachedOnTheShallowestScheduleFound) {
+  StatelessOptions o;
+  o.depth_max = 8;
+  o.jobs = 1;
+  const StatelessResult one = explore_stateless(make_sim, config_of(0), o);
+  ASSERT_EQ(one.witnesses.size(), 2u);
+  EXPECT_EQ(one.witnesses[0].name, "both-heard");
+  EXPECT_TRUE(one.witnesses[0].reached);
+  EXPECT_EQ(one.witnesses[0].depth, 5u);
+  ASSERT_EQ(one.witnesses[0].path.size(), 5u);
+  EXPECT_EQ(one.witnesses[0].path[0], "n0 starts");
+  EXPECT_EQ(one.witnesses[0].path[4].rfind("n0 receives from n", 0), 0u) << one.witnesses[0].path[4];
+  EXPECT_FALSE(one.witnesses[1].reached);
+  o.jobs = 3;
+  const StatelessResult three = explore_stateless(make_sim, config_of(0), o);
+  ASSERT_EQ(three.witnesses.size(), 2u);
+  EXPECT_EQ(three.witnesses[0].path, one.witnesses[0].path);
+
+  o.depth_max = 4;
+  const StatelessResult shallow = explore_stateless(make_sim, config_of(0), o);
+  EXPECT_TRUE(shallow.complete);
+  EXPECT_FALSE(shallow.witnesses[0].reached);
+  EXPECT_TRUE(vacuity(shallow.witnesses, false, "ran every schedule to depth 4").has_value());
 }
 
 TEST(Stateless, TheReportedCounterexampleIsTheSameOnOneThreadAndOnSeveral) {

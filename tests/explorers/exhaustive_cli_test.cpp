@@ -59,6 +59,44 @@ TEST(ExhaustiveCli, JsonSummary) {
   EXPECT_EQ(b["violation"]["invariant"], "tc-consistent");
 }
 
+// The witnesses in the report: each reached one with its depth and the numbered path to it, and
+// the same in JSON; a search that reaches none says so in one sentence and fails.
+TEST(ExhaustiveCli, WitnessesAreReportedAndASearchThatReachesNoneFails) {
+  const Result held = corridor("explore two-phase-commit --nodes 3 -q");
+  EXPECT_EQ(held.exit_code, 0) << held.out;
+  EXPECT_NE(held.out.find("witnesses: 2 of 2 reached (at least one must be)"), std::string::npos) << held.out;
+  EXPECT_NE(held.out.find("  reached      transaction-aborted: every resource manager aborted the transaction, at "
+                          "depth 3 (BFS: none shallower):\n      1  RMChooseToAbort(rm0)\n"),
+            std::string::npos)
+      << held.out;
+  EXPECT_EQ(held.out.find("FAILED"), std::string::npos) << held.out;
+
+  const Result json = corridor("explore two-phase-commit --nodes 3 --dfs --por --json -q", false);
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  const auto j = nlohmann::json::parse(json.out);
+  ASSERT_EQ(j["witnesses"].size(), 2u);
+  EXPECT_EQ(j["witnesses_reached"], 2);
+  EXPECT_TRUE(j["vacuous"].is_null());
+  for (const auto& w : j["witnesses"]) {
+    EXPECT_TRUE(w["reached"].get<bool>()) << w["name"];
+    EXPECT_EQ(w["path"].size(), w["depth"].get<std::size_t>()) << w["name"];
+  }
+
+  // Stopped by the depth bound before any witness (an abort needs 3 steps, a commit 10): a bound's
+  // exit code, and the sentence saying the search was vacuous.
+  const Result shallow = corridor("explore two-phase-commit --nodes 3 --depth 2 -q");
+  EXPECT_EQ(shallow.exit_code, 4) << shallow.out;
+  EXPECT_NE(shallow.out.find("  not reached  transaction-committed"), std::string::npos) << shallow.out;
+  EXPECT_NE(shallow.out.find("FAILED: no witness reached: the search stopped (depth bound) at depth 2"),
+            std::string::npos)
+      << shallow.out;
+  const Result world = corridor("explore token-ring --nodes 3 --depth 3 --json -q", false);
+  EXPECT_EQ(world.exit_code, 4) << world.out;
+  const auto w = nlohmann::json::parse(world.out);
+  EXPECT_EQ(w["witnesses_reached"], 0);
+  EXPECT_TRUE(w["vacuous"].is_string());
+}
+
 TEST(ExhaustiveCli, BadArgumentsGetOneSentenceAndExit64) {
   for (const std::string args :
        {"explore two-phase-commit --nodes 0", "explore two-phase-commit --nodes 99", "explore no-such-protocol",

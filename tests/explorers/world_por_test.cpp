@@ -1,9 +1,12 @@
 // Partial-order reduction (sleep sets) and symmetry never lose a violation of the simulated world:
 // on every reference protocol and planted bug, at small sizes and a bounded depth, the search
 // reaches the same verdict with and without them, a counterexample of the same (shortest) length
-// for the same invariant, and POR visits the same states. (One job: the counts are deterministic.)
+// for the same invariant, and POR visits the same states. Where no violation stops the searches,
+// both reach witnesses (model/witness.hpp), and the same ones. (One job: the counts are
+// deterministic.)
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "explorers/exhaustive.hpp"
@@ -26,6 +29,14 @@ struct Case {
   bool timeless = true;
   std::string faults;  // added to the protocol's fault model, so that the budgeted faults are possible
 };
+
+std::set<std::string> reached(const ExhaustiveSummary& s) {
+  std::set<std::string> names;
+  for (const WitnessReport& w : s.witnesses) {
+    if (w.reached) names.insert(w.name);
+  }
+  return names;
+}
 
 Exploration<AnyStateMachine> explore(const AnyStateMachine& m, const Case& c, bool por, bool symmetry) {
   ExhaustiveOptions o;
@@ -57,6 +68,12 @@ void expect_same_violations(const Case& c) {
       EXPECT_EQ(other.summary.violation->invariant, plain.summary.violation->invariant);
       EXPECT_EQ(other.summary.counterexample.size(), plain.summary.counterexample.size());
     }
+    // A violation ends a search where it is found, so which witnesses it met on the way depends on
+    // the order; without one, each search covers the same states to the depth bound.
+    if (other.summary.violation || plain.summary.violation) return;
+    EXPECT_FALSE(reached(plain.summary).empty()) << "the plain search is vacuous";
+    EXPECT_FALSE(reached(other.summary).empty()) << "the reduced search is vacuous";
+    EXPECT_EQ(reached(other.summary), reached(plain.summary));
   };
   const auto por = explore(m, c, true, false);
   same(por, "por");
@@ -84,10 +101,25 @@ TEST(WorldPor, CausalBroadcast) {
   expect_same_violations({"causal-broadcast", "fifo-only", 3, 9, {}});
 }
 
+// Depth 9: the first leader is elected at depth 8 with 2 nodes (leader-elected), so both searches
+// get somewhere; at depth 5 they were vacuous.
 TEST(WorldPor, LeaderLease) {
-  expect_same_violations({"leader-lease", "correct", 2, 5, {}, false});
-  expect_same_violations({"leader-lease", "no-drift-margin", 2, 5, {}, false});
-  expect_same_violations({"leader-lease", "no-fencing", 2, 5, {}, false});
+  expect_same_violations({"leader-lease", "correct", 2, 9, {}, false});
+  expect_same_violations({"leader-lease", "no-drift-margin", 2, 9, {}, false});
+  expect_same_violations({"leader-lease", "no-fencing", 2, 9, {}, false});
+}
+
+// The correct variants of the other reference protocols, each to a depth past its first witness,
+// at 2 nodes. Multi-paxos-kv at 1 node and depth 10: its node states hold clock readings, so POR is
+// not exact for it (model/world_model.hpp) and reaches each witness one level later than the
+// plain search (leader-elected at 8 against 7, value-decided 9 against 8, operation-completed 10
+// against 9); at depth 8 the two searches reach different sets.
+TEST(WorldPor, CorrectVariantsOfTheOtherProtocolsReachTheSameWitnesses) {
+  expect_same_violations({"token-ring", "correct", 2, 7, {}});
+  expect_same_violations({"lamport-total-order", "correct", 2, 8, {}});
+  expect_same_violations({"chandy-lamport", "correct", 2, 6, {}});
+  expect_same_violations({"heartbeat-register", "correct", 2, 6, {}, false});
+  expect_same_violations({"multi-paxos-kv", "correct", 1, 10, {}, false});
 }
 
 }  // namespace

@@ -49,6 +49,36 @@ TEST(Registry, InvariantNamesComeFromTheSetUpAndEveryPlantedBugNamesOneOfThem) {
   }
 }
 
+// Every reference protocol declares the states a search must reach (model/witness.hpp), and the
+// registry lists what its spec declares: names written once. (The explore-only two-phase-commit
+// is added by the program: tests/cli's ListShowsWitnessesOfEveryBuiltInProtocol covers it.)
+TEST(Registry, EveryBuiltInProtocolDeclaresAWitness) {
+  std::size_t built_in = 0;
+  for (const ProtocolEntry& e : protocol_registry()) {
+    if (!e.built_in) continue;
+    ++built_in;
+    EXPECT_FALSE(e.info.witnesses.empty()) << e.info.name << " declares no witness";
+    if (!e.make) continue;
+    const auto sim = e.make();
+    const std::vector<WitnessInfo> declared = sim->witnesses();
+    ASSERT_EQ(declared.size(), e.info.witnesses.size()) << e.info.name;
+    for (std::size_t i = 0; i < declared.size(); ++i) EXPECT_EQ(declared[i].name, e.info.witnesses[i].name);
+  }
+  EXPECT_GE(built_in, 12u);  // the simulated-world protocols (the explore-only model is the program's)
+}
+
+// A witness is read from a run's world: none holds before the run starts doing anything, and a
+// timed run of ping-pong's correct variant reaches its one witness.
+TEST(Registry, WitnessesAreReadFromTheRunsWorld) {
+  const ProtocolEntry& e = protocol("ping-pong");
+  auto sim = e.make();
+  sim->start(e.default_config(0), 1, nullptr, nullptr, false);
+  EXPECT_EQ(sim->witnesses_holding(), 0u);
+  for (int steps = 0; steps < 100 && sim->step(e.info.default_time_limit_ns); ++steps) {
+  }
+  EXPECT_EQ(sim->witnesses_holding(), 1u);
+}
+
 TEST(Registry, EveryPlantedBugIsFoundAndReplaysFromItsChoiceLogAlone) {
   int bugs = 0;
   for (const ProtocolEntry& e : protocol_registry()) {
