@@ -1,7 +1,7 @@
 // How much work a long test does, by the build it runs in. The sanitizer builds (ASan + UBSan at
-// -O0, scripts/test.sh) run the engine 20-60x slower than the optimised build: the five longest
-// tests there took 1,160 s of CI's CPU (bench/RESULTS.md, "CI time"), more than the whole
-// optimised test phase. Under a sanitizer, a test that sweeps many seeds of a correct variant or
+// -O0, scripts/test.sh) ran these tests 23-58x slower than the optimised build: the four longest
+// took 1,106 s of the sanitizer test phase's 983 s of wall time at two jobs (bench/RESULTS.md,
+// "CI time"), more than the whole optimised test phase. Under a sanitizer, a test that sweeps many seeds of a correct variant or
 // searches deep sweeps a fifth of the seeds and searches two levels less; what it checks is the
 // same. Tests that must find a planted bug within a stated number of seeds keep that number: a
 // smaller budget would change what they claim.
