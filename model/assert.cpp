@@ -10,10 +10,11 @@ RunInFlight& run_in_flight() {
   return run;
 }
 
-void assertion_failed(const char* condition, const char* file, int line, const char* detail) {
+void assertion_failed(const AssertionSite& site) {
   const RunInFlight& run = run_in_flight();
-  std::fprintf(stderr, "corridor: internal assertion failed: %s%s%s%s\n  at %s:%d\n", condition,
-               detail ? " (" : "", detail ? detail : "", detail ? ")" : "", file, line);
+  const char* detail = site.detail;
+  std::fprintf(stderr, "corridor: internal assertion failed: %s%s%s%s\n  at %s:%d\n", site.condition,
+               detail ? " (" : "", detail ? detail : "", detail ? ")" : "", site.file, site.line);
   if (run.active) {
     std::fprintf(stderr, "  in the run of seed 0x%016llx at step %llu\n", static_cast<unsigned long long>(run.seed),
                  static_cast<unsigned long long>(run.step ? *run.step : 0));

@@ -93,7 +93,8 @@ std::uint32_t Core<M, D, T>::alloc_slot(PendingKind kind, NodeId target) {
   Pending& p = slots_[slot];
   CORRIDOR_ASSERT_MSG(!p.in_use, "a slot on the free list is free");
   ++slots_live_;
-  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
+  // The pool's whole balance (live + free == all) is checked at the end of every run
+  // (assert_pools_balanced): on each call it cost more than the rest of the bookkeeping.
   p.kind = kind;
   p.in_use = true;
   p.target = target;
@@ -105,20 +106,20 @@ template <class M, class D, class T>
 void Core<M, D, T>::free_slot(std::uint32_t slot) {
   CORRIDOR_ASSERT(slot < slots_.size());
   Pending& p = slots_[slot];
+  // A slot in use is counted live (the pool's balance, checked at the end of the run), so
+  // slots_live_ cannot go below zero here.
   CORRIDOR_ASSERT_MSG(p.in_use, "a pending slot is freed once");
-  CORRIDOR_ASSERT(slots_live_ > 0);
   p.in_use = false;
   ++p.generation;
   --slots_live_;
   free_slots_.push_back(slot);
-  CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
 }
 
 template <class M, class D, class T>
 void Core<M, D, T>::push(std::uint32_t slot, time_ns due_ns) {
   CORRIDOR_ASSERT(due_ns >= now_ns_);
   CORRIDOR_ASSERT_MSG(slot < slots_.size() && slots_[slot].in_use, "only a live slot is scheduled");
-  CORRIDOR_ASSERT(seq_ < UINT64_MAX);
+  // seq_ is 64 bits, one per scheduled event: it cannot wrap within any run's step budget.
   slots_[slot].seq = ++seq_;
   slots_[slot].due_ns = due_ns;
   if (untimed_) return;  // explorers pick from the slots; no heap orders them
@@ -267,8 +268,9 @@ std::uint32_t Core<M, D, T>::alloc_vc(NodeId from) {
     vc_slot = static_cast<std::uint32_t>(msg_vcs_.size() / actors_);
     msg_vcs_.resize(msg_vcs_.size() + actors_);
     vc_live_.push_back(0);
+    CORRIDOR_ASSERT(vc_live_.size() * actors_ == msg_vcs_.size());
   }
-  CORRIDOR_ASSERT(vc_slot < vc_live_.size() && vc_live_.size() * actors_ == msg_vcs_.size());
+  CORRIDOR_ASSERT(vc_slot < vc_live_.size());
   CORRIDOR_ASSERT_MSG(vc_live_[vc_slot] == 0, "a vector clock on the free list is free");
   vc_live_[vc_slot] = 1;
   ++vcs_live_;
@@ -279,8 +281,8 @@ std::uint32_t Core<M, D, T>::alloc_vc(NodeId from) {
 template <class M, class D, class T>
 void Core<M, D, T>::free_vc(std::uint32_t vc_slot) {
   CORRIDOR_ASSERT(vc_slot < vc_live_.size());
+  // As for slots: a clock marked live is counted in vcs_live_ (checked at the end of the run).
   CORRIDOR_ASSERT_MSG(vc_live_[vc_slot] == 1, "a message's vector clock is freed exactly once");
-  CORRIDOR_ASSERT(vcs_live_ > 0);
   vc_live_[vc_slot] = 0;
   --vcs_live_;
   free_vcs_.push_back(vc_slot);
@@ -288,7 +290,7 @@ void Core<M, D, T>::free_vc(std::uint32_t vc_slot) {
 
 template <class M, class D, class T>
 void Core<M, D, T>::in_flight_up(NodeId from, NodeId to) {
-  CORRIDOR_ASSERT(from < actors_ && to < actors_);
+  CORRIDOR_ASSERT(std::max(from, to) < actors_);
   std::uint32_t& count = link_in_flight_[std::size_t{from} * actors_ + to];
   CORRIDOR_ASSERT_MSG(count < (1u << 30), "messages in flight on one link without bound");
   ++count;
@@ -296,7 +298,7 @@ void Core<M, D, T>::in_flight_up(NodeId from, NodeId to) {
 
 template <class M, class D, class T>
 void Core<M, D, T>::in_flight_down(NodeId from, NodeId to) {
-  CORRIDOR_ASSERT(from < actors_ && to < actors_);
+  CORRIDOR_ASSERT(std::max(from, to) < actors_);
   std::uint32_t& count = link_in_flight_[std::size_t{from} * actors_ + to];
   CORRIDOR_ASSERT_MSG(count > 0, "a message leaves a link that has none in flight");
   --count;
@@ -305,6 +307,8 @@ void Core<M, D, T>::in_flight_down(NodeId from, NodeId to) {
 template <class M, class D, class T>
 void Core<M, D, T>::assert_pools_balanced() const {
   CORRIDOR_ASSERT(slots_live_ + free_slots_.size() == slots_.size());
+  CORRIDOR_ASSERT(vc_live_.size() * actors_ == msg_vcs_.size());
+  CORRIDOR_ASSERT(vcs_live_ + free_vcs_.size() == vc_live_.size());
   std::uint64_t live = 0;
   std::uint64_t deliveries = 0;
   for (const Pending& p : slots_) {
@@ -438,8 +442,7 @@ void Core<M, D, T>::send(NodeId from, NodeId to, M message) {
     p.link_order = link_order;
     if (copy + 1 < copies) p.message = message;
     else p.message = std::move(message);
-    in_flight_up(from, to);
-    CORRIDOR_ASSERT(spec.capacity == 0 || link_in_flight_[link] <= spec.capacity);
+    in_flight_up(from, to);  // within the capacity: the check above dropped a copy at it
     push(slot, due);
   }
 }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "explorers/exhaustive.hpp"
+#include "tests/explorers/counting_nodes.hpp"
 #include "protocols/two_phase_commit/two_phase_commit.hpp"
 
 namespace corridor {
@@ -14,26 +15,10 @@ namespace {
 
 using protocols::TwoPhaseCommit;
 
-// k nodes, each counting to `top` on its own; the invariant fails once every node is at the top.
-struct Counters {
-  using State = std::uint64_t;  // one byte per node
-  struct Action {
-    std::uint8_t node = 0;
-    friend bool operator==(const Action&, const Action&) = default;
-  };
-  std::uint32_t nodes = 3;
-  std::uint32_t top = 3;
+// The invariant fails once every node is at the top, when asked to.
+struct Counters : test_support::CountingNodes {
   bool all_at_top_is_a_violation = false;
 
-  static std::uint32_t count(State s, std::uint32_t node) { return (s >> (8 * node)) & 0xFF; }
-  void initial_states(std::vector<State>& states) const { states.push_back(0); }
-  void actions(const State& s, std::vector<Action>& out) const {
-    for (std::uint32_t n = 0; n < nodes; ++n) {
-      if (count(s, n) < top) out.push_back({static_cast<std::uint8_t>(n)});
-    }
-  }
-  State next(const State& s, const Action& a) const { return s + (State{1} << (8 * a.node)); }
-  void encode(const State& s, StateEncoder& e) const { e.u64(s); }
   std::optional<Violation> check(const State& s) const {
     if (!all_at_top_is_a_violation) return std::nullopt;
     for (std::uint32_t n = 0; n < nodes; ++n) {
@@ -44,8 +29,6 @@ struct Counters {
     v.message = "every node reached the top";
     return v;
   }
-  std::uint32_t actor(const Action& a) const { return a.node; }
-  std::string describe(const Action& a) const { return "step n" + std::to_string(a.node); }
 };
 
 ExhaustiveOptions small_options() {
@@ -102,7 +85,7 @@ TEST(ExhaustiveBounds, StateBudgetDepthAndTimeLimitGiveUnknown) {
 TEST(ExhaustiveBounds, SleepSetsKeepEveryStateOfIndependentNodes) {
   for (SearchOrder order : {SearchOrder::bfs, SearchOrder::dfs}) {
     for (bool violation : {false, true}) {
-      const Counters m{4, 5, violation};
+      const Counters m{{4, 5}, violation};
       ExhaustiveOptions o = small_options();
       o.order = order;
       const auto plain = explore_exhaustive(m, o);

@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "explorers/exhaustive.hpp"
+#include "tests/explorers/counting_nodes.hpp"
 #include "protocols/two_phase_commit/two_phase_commit.hpp"
 
 namespace corridor {
@@ -17,30 +18,11 @@ namespace {
 
 using protocols::TwoPhaseCommit;
 
-// k nodes, each counting to `top` on its own. Witnesses: every node at the top (reachable, at
-// depth nodes * top), and a node past the top (never reachable).
-struct Counters {
-  using State = std::uint64_t;  // one byte per node
-  struct Action {
-    std::uint8_t node = 0;
-    friend bool operator==(const Action&, const Action&) = default;
-  };
-  std::uint32_t nodes = 3;
-  std::uint32_t top = 2;
+// Counting to 2. Witnesses: every node at the top (reachable, at depth nodes * top), and a node
+// past the top (never reachable).
+struct Counters : test_support::CountingNodes {
+  Counters() { top = 2; }
   bool reachable_witness = true;
-
-  static std::uint32_t count(State s, std::uint32_t node) { return (s >> (8 * node)) & 0xFF; }
-  void initial_states(std::vector<State>& states) const { states.push_back(0); }
-  void actions(const State& s, std::vector<Action>& out) const {
-    for (std::uint32_t n = 0; n < nodes; ++n) {
-      if (count(s, n) < top) out.push_back({static_cast<std::uint8_t>(n)});
-    }
-  }
-  State next(const State& s, const Action& a) const { return s + (State{1} << (8 * a.node)); }
-  void encode(const State& s, StateEncoder& e) const { e.u64(s); }
-  std::optional<Violation> check(const State&) const { return std::nullopt; }
-  std::uint32_t actor(const Action& a) const { return a.node; }
-  std::string describe(const Action& a) const { return "step n" + std::to_string(a.node); }
 
   std::vector<WitnessInfo> witnesses() const {
     std::vector<WitnessInfo> w;
