@@ -9,9 +9,10 @@
 //
 // One allocation per value: the count and the characters share a block. The count is a plain
 // integer, not an atomic: a value lives in one run, and a run's world (its nodes, messages and
-// durable state) is built, copied and destroyed on one thread (seed runners and `explore
-// --stateless` run one world per thread; a coroutine world is never copied while it runs). An
-// atomic count cost a locked instruction per copy and per release of every command.
+// durable state) is used by one thread at a time (seed runners and `explore --stateless` run one
+// world per thread; the stateless explorer destroys its workers' worlds on the main thread, after
+// joining them, which orders every count change before it). An atomic count cost a locked
+// instruction per copy and per release of every command.
 #include <cstdint>
 #include <cstring>
 #include <new>
