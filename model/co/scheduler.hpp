@@ -15,6 +15,7 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -33,7 +34,10 @@ struct Wake {
 
 // Frames of one node's coroutines, in size classes of `granule` bytes, reused through free lists:
 // once a node's coroutines have run a few events, a new frame (a combinator's alternatives, a
-// helper task) takes a freed block instead of calling the allocator.
+// helper task) takes a freed block instead of calling the allocator. A node's arena lives only as
+// long as its Runtime (one run, or until a crash), so an arena that goes hands its blocks to its
+// thread's BlockCache, where the next run's arenas find them: a campaign of thousands of short runs
+// calls the allocator for frames only while the first runs warm the cache up.
 class FrameArena {
  public:
   static constexpr std::size_t granule = 64;
@@ -44,7 +48,19 @@ class FrameArena {
   FrameArena& operator=(const FrameArena&) = delete;
   ~FrameArena() {
     CORRIDOR_ASSERT_MSG(live_ == 0, "a node's frames are destroyed before its arena");
-    for (void* block : blocks_) ::operator delete(block);
+    // Every block is free now (live_ == 0): each goes to the thread's cache, or to the system
+    // when the cache is full.
+    std::uint64_t returned = 0;
+    for (std::size_t size_class = 0; size_class < classes; ++size_class) {
+      for (FreeBlock* block = free_[size_class]; block != nullptr; ++returned) {
+        CORRIDOR_ASSERT(returned < fresh_blocks_);
+        FreeBlock* next = block->next;
+        if (BlockCache* cache = BlockCache::local()) cache->put(size_class, block);
+        else ::operator delete(block);
+        block = next;
+      }
+    }
+    CORRIDOR_ASSERT_MSG(returned == fresh_blocks_, "an arena gives back every block it took");
   }
 
   // A frame of `bytes` from `arena`, or from the heap when there is none (a task made outside
@@ -57,7 +73,7 @@ class FrameArena {
       block = ::operator new(total);
       arena = nullptr;
     } else {
-      block = arena->take(size_class, total);
+      block = arena->take(size_class);
     }
     auto* header = static_cast<Header*>(block);
     header->arena = arena;
@@ -73,9 +89,15 @@ class FrameArena {
     header->arena->give_back(header);
   }
 
-  // Blocks taken from the system allocator so far: flat once the node is warm.
-  std::uint64_t fresh_blocks() const { return blocks_.size(); }
+  // Blocks this arena took from outside itself (its thread's cache or the system allocator):
+  // flat once the node is warm.
+  std::uint64_t fresh_blocks() const { return fresh_blocks_; }
   std::uint64_t live_frames() const { return live_; }
+  // Free blocks this thread's cache holds for the arenas of later runs.
+  static std::size_t cached_blocks() {
+    const BlockCache* cache = BlockCache::local();
+    return cache ? cache->held() : 0;
+  }
 
  private:
   struct alignas(std::max_align_t) Header {
@@ -86,17 +108,71 @@ class FrameArena {
     FreeBlock* next;
   };
   static std::size_t round_up(std::size_t bytes) { return (bytes + granule - 1) / granule * granule; }
+  static std::size_t class_bytes(std::size_t size_class) { return (size_class + 1) * granule; }
 
-  void* take(std::size_t size_class, std::size_t total) {
+  // Free blocks of the arenas that have gone, per size class, for the arenas of later runs on the
+  // same thread (seed runners run one world per thread at a time). Bounded: past blocks_max a
+  // returned block goes to the system allocator.
+  class BlockCache {
+   public:
+    static constexpr std::size_t blocks_max = 1u << 14;
+    // Null once the thread's cache is destroyed (an arena destroyed later, at the thread's or
+    // the program's exit, then uses the system allocator): the flag is trivially destructible, so
+    // it can still be read then.
+    static BlockCache* local() {
+      if (gone()) return nullptr;
+      thread_local BlockCache cache;
+      return &cache;
+    }
+    static bool& gone() {
+      thread_local bool flag = false;
+      return flag;
+    }
+    BlockCache() = default;
+    BlockCache(const BlockCache&) = delete;
+    BlockCache& operator=(const BlockCache&) = delete;
+    ~BlockCache() {
+      gone() = true;
+      for (FreeBlock* head : free_) {
+        while (head != nullptr) ::operator delete(std::exchange(head, head->next));
+      }
+    }
+    FreeBlock* get(std::size_t size_class) {
+      FreeBlock* block = free_[size_class];
+      if (block == nullptr) return nullptr;
+      CORRIDOR_ASSERT(held_ > 0);
+      free_[size_class] = block->next;
+      --held_;
+      return block;
+    }
+    std::size_t held() const { return held_; }
+    void put(std::size_t size_class, FreeBlock* block) {
+      if (held_ >= blocks_max) {
+        ::operator delete(block);
+        return;
+      }
+      block->next = free_[size_class];
+      free_[size_class] = block;
+      ++held_;
+    }
+
+   private:
+    std::array<FreeBlock*, classes> free_{};
+    std::size_t held_ = 0;
+  };
+
+  void* take(std::size_t size_class) {
     ++live_;
     if (FreeBlock* free = free_[size_class]) {
       free_[size_class] = free->next;
       return free;
     }
-    CORRIDOR_ASSERT_MSG(blocks_.size() < blocks_max, "a node holds more coroutine frames than blocks_max");
-    void* block = ::operator new(total);
-    blocks_.push_back(block);
-    return block;
+    CORRIDOR_ASSERT_MSG(fresh_blocks_ < blocks_max, "a node holds more coroutine frames than blocks_max");
+    ++fresh_blocks_;
+    if (BlockCache* cache = BlockCache::local()) {
+      if (FreeBlock* cached = cache->get(size_class)) return cached;
+    }
+    return ::operator new(class_bytes(size_class));
   }
   void give_back(Header* header) {
     CORRIDOR_ASSERT(live_ > 0 && header->size_class < classes);
@@ -108,7 +184,7 @@ class FrameArena {
 
   static constexpr std::size_t blocks_max = 1u << 20;
   std::array<FreeBlock*, classes> free_{};
-  std::vector<void*> blocks_;
+  std::uint64_t fresh_blocks_ = 0;
   std::uint64_t live_ = 0;
 };
 

@@ -20,8 +20,10 @@ namespace {
 // A history longer than this is a defect of the workload, not something to check slowly.
 constexpr std::size_t tokens_max = 1u << 16;
 
-std::vector<std::string_view> split_tokens(std::string_view text) {
-  std::vector<std::string_view> tokens;
+// Into `tokens` (cleared first): a buffer the caller reuses, so that checking every read and
+// write of the sequence allocates only while the longest value so far grows.
+void split_tokens(std::string_view text, std::vector<std::string_view>& tokens) {
+  tokens.clear();
   while (!text.empty()) {
     const std::size_t space = text.find(' ');
     const std::string_view token = text.substr(0, space);
@@ -29,7 +31,6 @@ std::vector<std::string_view> split_tokens(std::string_view text) {
     text = space == std::string_view::npos ? std::string_view{} : text.substr(space + 1);
     CORRIDOR_ASSERT(tokens.size() <= tokens_max);
   }
-  return tokens;
 }
 
 // "c2r3" -> {2, 3}; nullopt for text the workload never writes.
@@ -51,41 +52,55 @@ std::optional<std::pair<std::uint32_t, std::uint32_t>> parse_token(std::string_v
 // What is wrong with one value of the sequence, given the tokens whose puts completed before it
 // was read (in completion order); nullopt when nothing is.
 // Every read and write of the sequence is checked, so this runs a few hundred times a run: the
-// positions are a sorted vector (one allocation), not a map (one per token).
-std::optional<std::string> fault_in(std::string_view text, std::span<const std::string> completed) {
-  const std::vector<std::string_view> tokens = split_tokens(text);
-  std::vector<std::pair<std::string_view, std::size_t>> position;  // (token, index), by token then index
-  position.reserve(tokens.size());
-  for (std::size_t i = 0; i < tokens.size(); ++i) position.emplace_back(tokens[i], i);
-  std::sort(position.begin(), position.end());
-  // The first token that repeats an earlier one, reported where a left-to-right scan meets it.
-  std::size_t first_repeat = tokens.size();
-  for (std::size_t k = 1; k < position.size(); ++k) {
-    if (position[k].first == position[k - 1].first) first_repeat = std::min(first_repeat, position[k].second);
-  }
-  std::map<std::uint32_t, std::uint32_t> last_round;
-  for (std::size_t i = 0; i < tokens.size(); ++i) {
-    if (i == first_repeat) return fmt::format("holds {} twice: a write executed twice", tokens[i]);
-    const auto parsed = parse_token(tokens[i]);
-    if (!parsed) return fmt::format("holds {}, which no client writes", tokens[i]);
-    auto [it, fresh] = last_round.try_emplace(parsed->first, parsed->second);
-    if (!fresh && it->second >= parsed->second) {
-      return fmt::format("holds {} after round {} of the same client: writes reordered", tokens[i], it->second);
+// positions are a sorted vector, not a map (one node per token), and every buffer is reused from
+// one value to the next.
+class ValueCheck {
+ public:
+  std::optional<std::string> fault_in(std::string_view text, std::span<const std::string> completed) {
+    split_tokens(text, tokens_);
+    position_.clear();  // (token, index), by token then index
+    for (std::size_t i = 0; i < tokens_.size(); ++i) position_.emplace_back(tokens_[i], i);
+    std::sort(position_.begin(), position_.end());
+    // The first token that repeats an earlier one, reported where a left-to-right scan meets it.
+    std::size_t first_repeat = tokens_.size();
+    for (std::size_t k = 1; k < position_.size(); ++k) {
+      if (position_[k].first == position_[k - 1].first) first_repeat = std::min(first_repeat, position_[k].second);
     }
-    it->second = parsed->second;
-  }
-  std::size_t previous = 0;
-  for (std::size_t j = 0; j < completed.size(); ++j) {
-    const std::string_view token = completed[j];
-    const auto it = std::lower_bound(position.begin(), position.end(), std::pair{token, std::size_t{0}});
-    if (it == position.end() || it->first != token) return fmt::format("lacks {}, whose put had completed: a write was lost", completed[j]);
-    if (j > 0 && it->second < previous) {
-      return fmt::format("holds {} before {}, whose put completed first: writes reordered", completed[j], completed[j - 1]);
+    last_round_.clear();  // (client, its last round so far): a handful of clients, scanned
+    for (std::size_t i = 0; i < tokens_.size(); ++i) {
+      if (i == first_repeat) return fmt::format("holds {} twice: a write executed twice", tokens_[i]);
+      const auto parsed = parse_token(tokens_[i]);
+      if (!parsed) return fmt::format("holds {}, which no client writes", tokens_[i]);
+      const auto it = std::find_if(last_round_.begin(), last_round_.end(), [&](const auto& e) { return e.first == parsed->first; });
+      if (it == last_round_.end()) {
+        last_round_.push_back(*parsed);
+        continue;
+      }
+      if (it->second >= parsed->second) {
+        return fmt::format("holds {} after round {} of the same client: writes reordered", tokens_[i], it->second);
+      }
+      it->second = parsed->second;
     }
-    previous = it->second;
+    std::size_t previous = 0;
+    for (std::size_t j = 0; j < completed.size(); ++j) {
+      const std::string_view token = completed[j];
+      const auto it = std::lower_bound(position_.begin(), position_.end(), std::pair{token, std::size_t{0}});
+      if (it == position_.end() || it->first != token) return fmt::format("lacks {}, whose put had completed: a write was lost", completed[j]);
+      if (j > 0 && it->second < previous) {
+        return fmt::format("holds {} before {}, whose put completed first: writes reordered", completed[j], completed[j - 1]);
+      }
+      previous = it->second;
+    }
+    return std::nullopt;
   }
-  return std::nullopt;
-}
+  // The tokens of the value fault_in saw last.
+  const std::vector<std::string_view>& tokens() const { return tokens_; }
+
+ private:
+  std::vector<std::string_view> tokens_;
+  std::vector<std::pair<std::string_view, std::size_t>> position_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> last_round_;
+};
 
 struct Open {
   std::size_t index = 0;          // of the invoke event
@@ -122,14 +137,14 @@ class LockSequence {
     const std::span<const std::string> before(completed_.data(), o.completed);
     if (done.f == "get") {
       const auto* text = std::get_if<std::string>(&done.value);
-      if (auto fault = fault_in(text ? *text : std::string_view{}, before)) return violation(call, done, "read", *fault);
+      if (auto fault = values_.fault_in(text ? *text : std::string_view{}, before)) return violation(call, done, "read", *fault);
       return std::nullopt;
     }
     if (done.f != "put") return std::nullopt;
     const auto* text = std::get_if<std::string>(&call.value);
     const std::string_view written = text ? std::string_view(*text) : std::string_view{};
-    if (auto fault = fault_in(written, before)) return violation(call, done, "written", *fault);
-    const std::vector<std::string_view> tokens = split_tokens(written);
+    if (auto fault = values_.fault_in(written, before)) return violation(call, done, "written", *fault);
+    const std::vector<std::string_view>& tokens = values_.tokens();
     if (const auto* version = std::get_if<std::int64_t>(&done.value);
         version && static_cast<std::size_t>(*version) != tokens.size()) {
       return violation(call, done, "written",
@@ -149,6 +164,7 @@ class LockSequence {
   }
 
   std::string key_;
+  ValueCheck values_;
   std::vector<std::string> completed_;  // the token of each completed put, in completion order
 };
 

@@ -350,6 +350,41 @@ TEST(CoArena, AWarmNodeTakesNoNewBlocksPerEvent) {
   EXPECT_GT(warm, 0u);
 }
 
+// A campaign runs thousands of short worlds on one thread: the blocks of a world that has gone
+// wait in the thread's cache, and the next world's arenas take them from there.
+TEST(CoArena, ANewRunTakesTheBlocksOfTheLastRunFromTheThreadsCache) {
+  using P = co::Protocol<Churn>;
+  const auto run = [](std::uint64_t& fresh_blocks) {
+    Engine<P> engine;
+    SimConfig config;
+    config.nodes = 2;
+    apply_fault_spec("delay=const:1ms", config);
+    engine.chooser().start_random(3);
+    engine.start(config, {2, 0, 0}, {}, false);
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(engine.step(seconds(100)));
+    fresh_blocks = engine.node(0).coroutines()->arena().fresh_blocks() + engine.node(1).coroutines()->arena().fresh_blocks();
+  };
+  std::uint64_t first = 0;
+  run(first);
+  const std::size_t cached = co::FrameArena::cached_blocks();
+  EXPECT_GE(cached, first) << "the first world's blocks went to the cache";
+  std::uint64_t second = 0;
+  const std::size_t before_second = co::FrameArena::cached_blocks();
+  {
+    Engine<P> engine;
+    SimConfig config;
+    config.nodes = 2;
+    apply_fault_spec("delay=const:1ms", config);
+    engine.chooser().start_random(3);
+    engine.start(config, {2, 0, 0}, {}, false);
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(engine.step(seconds(100)));
+    second = engine.node(0).coroutines()->arena().fresh_blocks() + engine.node(1).coroutines()->arena().fresh_blocks();
+    EXPECT_EQ(second, first) << "the same world takes as many blocks";
+    EXPECT_EQ(co::FrameArena::cached_blocks(), before_second - second) << "every block of the second world came from the cache";
+  }
+  EXPECT_EQ(co::FrameArena::cached_blocks(), before_second) << "and went back to it";
+}
+
 // ---- a delivery moves the message into the receive: no copy between engine and coroutine ------
 
 // Counts the copies of one payload (moves are free): a message type's copy shows here.
