@@ -87,7 +87,7 @@ ShrinkResult shrink(Simulation& sim, const FailingRun& failing, const ShrinkBudg
 std::string describe(const ShrinkResult& result);
 
 // One line per pass that ran, in the list's order, with what it removed:
-//   "  fault-chunks          31 offered, 29 replayed, 4 kept: faults -6, steps -281, decisions -402"
+//   "  fault-times              90 offered,     90 replayed,    5 kept: client operations -85, steps -516, decisions -441"
 std::string describe_passes(const ShrinkResult& result);
 
 }  // namespace corridor
