@@ -27,6 +27,7 @@ int execute(const ShrinkCommand& c) {
   const ShrunkTrace s = shrink_and_write(trace, c.file, shrunk_path(c.file, c.out_dir), budget);
   const Violation& v = s.result.violation;
   fmt::print("shrunk {}: {}\n", c.file, describe(s.result));
+  fmt::print("{}", describe_passes(s.result));
   fmt::print("same violation: {} at step {}, t={}: {}\n", v.invariant, v.step, format_duration_short(v.true_ns), v.message);
   fmt::print("  trace:  {} ({} events)\n  replay: {} replay {}\n", s.path, s.trace.events.size(), trace_tool_name(),
              shell_quote(s.path));
@@ -42,6 +43,9 @@ void add_shrink_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--budget", c.budget, "Time budget (default 60s); the best trace so far is written when it runs out");
   cmd->add_option("--replays", c.replays, "Replay budget (default 20000)");
   cmd->add_option("--out", c.out_dir, "Folder for the shrunk trace (default: next to FILE, as NAME.shrunk.trace.jsonl)");
+  std::string footer = "Passes, run in this order, round after round, to a fixed point or the budget:\n";
+  for (const ShrinkPass& pass : shrink_passes()) footer += fmt::format("  {:<20} {}\n", pass.name, pass.what);
+  cmd->footer(footer);
   cmd->callback([&exit_code] { exit_code = execute(c); });
 }
 

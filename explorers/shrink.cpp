@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <functional>
 #include <numeric>
-#include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <unordered_set>
 
 #include <fmt/format.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "explorers/random_explorer.hpp"
 #include "model/assert.hpp"
@@ -20,56 +21,47 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // The order candidates must go down in; lexicographic over natural numbers, so the search ends.
+// (faults, operations, steps, decisions, decisions off their default, sum of values)
 using Measure = std::tuple<std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t, std::uint64_t>;
 
-constexpr int rounds_max = 16;            // outer passes over the five layers
-constexpr int bisection_steps_max = 8;    // halvings of a fault's time toward 0
-constexpr int value_steps_max = 3;        // halvings of a decision's value toward its default
-
-// The shortest delay any link can draw: where delays shrink to.
-std::uint64_t delay_floor(const SimConfig& config) {
-  auto floor_of = [](const DelaySpec& d) -> time_ns { return d.kind == DelaySpec::Kind::normal ? 0 : d.a_ns; };
-  time_ns floor = floor_of(config.link.delay);
-  for (const LinkOverride& o : config.links) floor = std::min(floor, floor_of(o.spec.delay));
-  return static_cast<std::uint64_t>(std::max<time_ns>(floor, 0));
-}
-
-// The longest delay every link with drawn delays can draw: where a delivery is postponed to, so
-// that it comes after the violation (a uniform link's upper bound; drawn_delay_ns_max, the engine's cap, for
-// exponential and normal links). Constant links draw nothing and do not count.
-std::uint64_t delay_ceiling(const SimConfig& config) {
-  auto ceiling_of = [](const DelaySpec& d) -> time_ns {
-    switch (d.kind) {
-      case DelaySpec::Kind::constant: return drawn_delay_ns_max;
-      case DelaySpec::Kind::uniform: return d.b_ns;
-      case DelaySpec::Kind::exponential:
-      case DelaySpec::Kind::normal: return drawn_delay_ns_max;
-    }
-    return d.a_ns;
-  };
-  time_ns ceiling = ceiling_of(config.link.delay);
-  for (const LinkOverride& o : config.links) ceiling = std::min(ceiling, ceiling_of(o.spec.delay));
-  return static_cast<std::uint64_t>(std::max<time_ns>(ceiling, 0));
-}
-
-std::uint64_t default_of(ChoiceKind kind, std::uint64_t floor) { return kind == ChoiceKind::delay ? floor : 0; }
+constexpr std::uint32_t rounds_max = 16;  // rounds of the pass list
 
 std::uint64_t total(const std::vector<std::uint32_t>& counts) {
   return std::accumulate(counts.begin(), counts.end(), std::uint64_t{0});
 }
 
-class Shrinker {
+// What identifies a candidate's replay: the fields passes edit (explorers/failing_run.hpp). A
+// 64-bit digest; with at most replays_max candidates a collision is about as likely as 2^-34 at
+// 20,000, and it would only skip one candidate, the same one on every run.
+std::uint64_t candidate_digest(const FailingRun& c) {
+  XXH3_state_t state;
+  XXH3_64bits_reset(&state);
+  auto add = [&](const auto& value) { XXH3_64bits_update(&state, &value, sizeof value); };
+  add(c.plan.size());
+  for (const FaultEvent& f : c.plan) {
+    add(f.at_ns), add(f.kind), add(f.both_ways), add(f.duration_ns), add(f.amount_ns), add(f.drift_ppm);
+    add(f.probability), add(f.nodes.size()), add(f.others.size());
+    for (NodeId n : f.nodes) add(n);
+    for (NodeId n : f.others) add(n);
+  }
+  add(c.choices.size());
+  for (const Choice& choice : c.choices.entries()) add(choice.kind), add(choice.value);
+  add(c.config.operations_max.size());
+  for (std::uint32_t budget : c.config.operations_max) add(budget);
+  return XXH3_64bits_digest(&state);
+}
+
+class Shrinker final : public ShrinkSearch {
  public:
   Shrinker(Simulation& sim, const ShrinkBudget& budget) : sim_(sim), budget_(budget), start_(Clock::now()) {}
 
-  ShrinkResult run(const FailingRun& failing) {
+  ShrinkResult run(const FailingRun& failing, std::span<const ShrinkPass> passes) {
     const RunOutcome first = replay(failing, false);
     if (!first.violation) throw std::invalid_argument("the run does not fail: there is nothing to shrink");
     target_ = *first.violation;
     ShrinkResult result;
     result.before = size_of(failing);
     floor_ = delay_floor(failing.config);
-    ceiling_ = delay_ceiling(failing.config);
     actors_ = sim_.actor_count();
     best_ = failing;
     best_.choices = sim_.choices();
@@ -77,14 +69,9 @@ class Shrinker {
     const Measure first_measure = best_measure_;
     operations_ = sim_.operations_started();
     CORRIDOR_ASSERT(operations_.size() == actors_);
-    for (int round = 0; round < rounds_max && !spent(); ++round) {
-      bool progress = shrink_faults();
-      progress = shrink_operations() || progress;
-      progress = shrink_choices() || progress;
-      progress = postpone_deliveries() || progress;
-      progress = shrink_values() || progress;
-      if (!progress) break;
-    }
+    tried_.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(budget_.replays_max, 1u << 20)));
+    for (const ShrinkPass& pass : passes) result.passes.push_back({.name = pass.name});
+    run_rounds(passes, result);
     result.shrunk = best_;
     result.replays = replays_;
     result.stopped_by = stopped_by_;
@@ -93,6 +80,7 @@ class Shrinker {
     // candidates went down in, and it fails the same way, replaying exactly.
     CORRIDOR_ASSERT(!(first_measure < best_measure_));
     CORRIDOR_ASSERT(result.after.faults <= result.before.faults);
+    CORRIDOR_ASSERT(result.after.operations <= result.before.operations);
     CORRIDOR_ASSERT(result.replays <= budget_.replays_max);
     const RunOutcome last = replay(best_, false);
     CORRIDOR_ASSERT_MSG(last.violation && same_failure(*last.violation), "the shrunk run fails the same way");
@@ -102,7 +90,60 @@ class Shrinker {
     return result;
   }
 
+  const FailingRun& best() const override { return best_; }
+  const std::vector<std::uint32_t>& best_operations() const override { return operations_; }
+
+  bool spent() const override { return !stopped_by_.empty(); }
+
+  // Replays the candidate; keeps it (with the log its replay recorded) when it fails the same way
+  // and is strictly smaller.
+  bool offer(FailingRun candidate) override {
+    if (check_budget()) return false;
+    assert_well_formed(candidate);
+    PassReport& report = *report_;
+    ++report.offered;
+    if (!tried_.insert(candidate_digest(candidate)).second) return false;
+    ++replays_;
+    ++report.replays;
+    const RunOutcome out = replay(candidate, false);
+    if (!out.violation || !same_failure(*out.violation)) return false;
+    const Measure m = measure(candidate);
+    if (!(m < best_measure_)) return false;
+    candidate.choices = sim_.choices();
+    best_ = std::move(candidate);
+    best_measure_ = m;
+    operations_ = sim_.operations_started();
+    ++report.kept;
+    return true;
+  }
+
  private:
+  // The pass list, in order, round after round, until a round keeps nothing or a budget is spent.
+  void run_rounds(std::span<const ShrinkPass> passes, ShrinkResult& result) {
+    for (std::uint32_t round = 0; round < rounds_max && !check_budget(); ++round) {
+      ++result.rounds;
+      bool progress = false;
+      for (std::size_t p = 0; p < passes.size(); ++p) {
+        report_ = &result.passes[p];
+        const Measure before = best_measure_;
+        const bool kept = passes[p].run(*this);
+        CORRIDOR_ASSERT_MSG(kept == (best_measure_ < before), "a pass says whether it kept a candidate");
+        count_removed(before, best_measure_, *report_);
+        progress = progress || kept;
+      }
+      report_ = nullptr;
+      if (!progress) break;
+    }
+  }
+
+  static void count_removed(const Measure& before, const Measure& after, PassReport& report) {
+    auto removed = [](std::uint64_t b, std::uint64_t a) { return static_cast<std::int64_t>(b) - static_cast<std::int64_t>(a); };
+    report.faults_removed += removed(std::get<0>(before), std::get<0>(after));
+    report.operations_removed += removed(std::get<1>(before), std::get<1>(after));
+    report.steps_removed += removed(std::get<2>(before), std::get<2>(after));
+    report.choices_removed += removed(std::get<3>(before), std::get<3>(after));
+  }
+
   RunOutcome replay(const FailingRun& r, bool record) {
     return run_once(sim_, r.config, r.seed, {.record = record, .plan = &r.plan, .replay = &r.choices});
   }
@@ -121,42 +162,30 @@ class Shrinker {
     std::uint64_t off_default = 0;
     std::uint64_t sum = 0;
     for (const Choice& c : sim_.choices().entries()) {
-      const std::uint64_t d = default_of(c.kind, floor_);
+      const std::uint64_t d = choice_default(c.kind, floor_);
       if (c.value != d) ++off_default;
       sum += c.value > d ? c.value - d : 0;
     }
     return {r.plan.size(), total(sim_.operations_started()), sim_.steps(), sim_.choices().size(), off_default, sum};
   }
 
-  bool spent() {
+  // True once a budget is spent, recording which.
+  bool check_budget() {
     if (!stopped_by_.empty()) return true;
     if (replays_ >= budget_.replays_max) stopped_by_ = "replays";
     else if (std::chrono::duration<double>(Clock::now() - start_).count() >= budget_.seconds_max) stopped_by_ = "seconds";
     return !stopped_by_.empty();
   }
 
-  // Replays the candidate; keeps it (with the log its replay recorded) when it fails the same way
-  // and is strictly smaller.
-  bool accept(FailingRun candidate) {
-    if (spent()) return false;
-    assert_well_formed(candidate);
-    ++replays_;
-    const RunOutcome out = replay(candidate, false);
-    if (!out.violation || !same_failure(*out.violation)) return false;
-    const Measure m = measure(candidate);
-    if (!(m < best_measure_)) return false;
-    candidate.choices = sim_.choices();
-    best_ = std::move(candidate);
-    best_measure_ = m;
-    operations_ = sim_.operations_started();
-    return true;
-  }
-
   // A candidate is the best run with things removed or moved toward their defaults, never added:
-  // every fault names nodes of the run, at a time that exists.
+  // every fault names nodes of the run, at a time that exists, and budgets are per actor.
   void assert_well_formed(const FailingRun& c) const {
+    CORRIDOR_ASSERT(report_ != nullptr);
     CORRIDOR_ASSERT(c.plan.size() <= best_.plan.size());
     CORRIDOR_ASSERT(c.choices.size() <= best_.choices.size());
+    CORRIDOR_ASSERT(c.config.operations_max.empty() || c.config.operations_max.size() == actors_);
+    CORRIDOR_ASSERT(total(c.config.operations_max) <= total(best_.config.operations_max) ||
+                    best_.config.operations_max.empty());
     for (const FaultEvent& f : c.plan) {
       CORRIDOR_ASSERT(f.at_ns >= 0 && f.duration_ns >= -1);
       for (NodeId n : f.nodes) CORRIDOR_ASSERT_MSG(n < actors_, "a shrunk fault names a node of the run");
@@ -164,188 +193,29 @@ class Shrinker {
     }
   }
 
-  // Removes runs of `chunk` items for chunk = size/2, size/4, ..., 1; true when any was kept.
-  bool delete_chunks(const std::function<std::size_t()>& size,
-                     const std::function<FailingRun(std::size_t begin, std::size_t length)>& without) {
-    bool any = false;
-    for (std::size_t chunk = std::max<std::size_t>(size() / 2, 1);; chunk /= 2) {
-      for (std::size_t begin = 0; begin < size() && !spent();) {
-        const std::size_t length = std::min(chunk, size() - begin);
-        if (accept(without(begin, length))) any = true;  // what followed now starts at `begin`
-        else begin += length;
-      }
-      if (chunk <= 1 || spent()) break;
-    }
-    return any;
-  }
-
-  // Entries removed, then each remaining fault moved as early, and made as short, as still fails.
-  bool shrink_faults() {
-    bool changed = delete_chunks([&] { return best_.plan.size(); },
-                                 [&](std::size_t begin, std::size_t length) {
-                                   FailingRun c = best_;
-                                   c.plan.erase(c.plan.begin() + static_cast<std::ptrdiff_t>(begin),
-                                                c.plan.begin() + static_cast<std::ptrdiff_t>(begin + length));
-                                   return c;
-                                 });
-    for (std::size_t i = 0; i < best_.plan.size() && !spent(); ++i) {
-      changed = bisect(0, static_cast<std::uint64_t>(best_.plan[i].at_ns),
-                       [&](std::uint64_t v) {
-                         FailingRun c = best_;
-                         c.plan[i].at_ns = static_cast<time_ns>(v);
-                         return c;
-                       },
-                       [&] { return static_cast<std::uint64_t>(best_.plan[i].at_ns); }) || changed;
-      if (i >= best_.plan.size() || best_.plan[i].duration_ns <= 0) continue;  // for ever: stays so
-      changed = bisect(1, static_cast<std::uint64_t>(best_.plan[i].duration_ns),
-                       [&](std::uint64_t v) {
-                         FailingRun c = best_;
-                         c.plan[i].duration_ns = static_cast<time_ns>(v);
-                         return c;
-                       },
-                       [&] { return static_cast<std::uint64_t>(best_.plan[i].duration_ns); }) || changed;
-    }
-    return changed;
-  }
-
-  // Each actor's budget to 0, else bisected between what failed to fail and what it uses now.
-  bool shrink_operations() {
-    bool any = false;
-    for (std::size_t a = 0; a < operations_.size() && !spent(); ++a) {
-      auto with_budget = [&](std::uint32_t budget) {
-        FailingRun c = best_;
-        c.config.operations_max = operations_;  // the budgets the current run uses, exactly
-        c.config.operations_max[a] = budget;
-        return c;
-      };
-      if (operations_[a] == 0) continue;
-      if (accept(with_budget(0))) {
-        any = true;
-        continue;
-      }
-      std::uint32_t lo = 0;  // fails to fail (or is no smaller)
-      for (int guard = 0; guard < 40 && operations_[a] > lo + 1 && !spent(); ++guard) {
-        const std::uint32_t mid = lo + (operations_[a] - lo) / 2;
-        if (accept(with_budget(mid))) any = true;
-        else lo = mid;
-      }
-    }
-    return any;
-  }
-
-  bool shrink_choices() {
-    return delete_chunks([&] { return best_.choices.size(); },
-                         [&](std::size_t begin, std::size_t length) {
-                           FailingRun c = best_;
-                           auto& e = c.choices.entries();
-                           e.erase(e.begin() + static_cast<std::ptrdiff_t>(begin),
-                                   e.begin() + static_cast<std::ptrdiff_t>(begin + length));
-                           return c;
-                         });
-  }
-
-  // Runs of message delays set to the longest a link draws, halving the run length down to one:
-  // a delivery the violation does not need moves past it, and the run ends in fewer steps (what
-  // deleting a delivery is in DEMi's untimed terms; a timed run cannot skip a due event).
-  bool postpone_deliveries() {
-    if (ceiling_ <= floor_) return false;
-    bool any = false;
-    for (std::size_t chunk = std::max<std::size_t>(best_.choices.size() / 2, 1);; chunk /= 2) {
-      for (std::size_t begin = 0; begin < best_.choices.size() && !spent(); begin += chunk) {
-        FailingRun c = best_;
-        auto& e = c.choices.entries();
-        const std::size_t end = std::min(begin + chunk, e.size());
-        bool changes = false;
-        for (std::size_t i = begin; i < end; ++i) {
-          if (e[i].kind != ChoiceKind::delay || e[i].value >= ceiling_) continue;
-          e[i].value = ceiling_;
-          changes = true;
-        }
-        if (changes && accept(std::move(c))) any = true;
-      }
-      if (chunk <= 1 || spent()) break;
-    }
-    return any;
-  }
-
-  // Bisects one number between `low` (tried, or the default) and its current value, keeping the
-  // smallest that still fails; `set` builds the candidate with the number changed.
-  bool bisect(std::uint64_t low, std::uint64_t current, const std::function<FailingRun(std::uint64_t)>& set,
-              const std::function<std::uint64_t()>& now, int steps_max = bisection_steps_max) {
-    if (current <= low) return false;
-    if (accept(set(low))) return true;
-    bool any = false;
-    for (int guard = 0; guard < steps_max && current > low + 1 && !spent(); ++guard) {
-      const std::uint64_t mid = low + (current - low) / 2;
-      if (accept(set(mid))) {
-        any = true;
-        current = std::min(now(), mid);
-      } else {
-        low = mid;
-      }
-    }
-    return any;
-  }
-
-  // Runs of decisions set to their defaults at once, halving the run length down to one.
-  bool default_chunks() {
-    bool any = false;
-    for (std::size_t chunk = std::max<std::size_t>(best_.choices.size() / 2, 1);; chunk /= 2) {
-      for (std::size_t begin = 0; begin < best_.choices.size() && !spent(); begin += chunk) {
-        FailingRun c = best_;
-        auto& e = c.choices.entries();
-        const std::size_t end = std::min(begin + chunk, e.size());
-        bool changes = false;
-        for (std::size_t i = begin; i < end; ++i) {
-          const std::uint64_t d = default_of(e[i].kind, floor_);
-          changes = changes || e[i].value != d;
-          e[i].value = d;
-        }
-        if (changes && accept(std::move(c))) any = true;
-      }
-      if (chunk <= 1 || spent()) break;
-    }
-    return any;
-  }
-
-  bool shrink_values() {
-    bool changed = default_chunks();
-    for (std::size_t i = 0; i < best_.choices.size() && !spent(); ++i) {
-      const std::uint64_t d = default_of(best_.choices.entries()[i].kind, floor_);
-      const std::uint64_t v = best_.choices.entries()[i].value;
-      if (v <= d + 1) continue;  // the default was tried by default_chunks
-      changed = bisect(d + 1, v,
-                       [&](std::uint64_t x) {
-                         FailingRun c = best_;
-                         if (i < c.choices.size()) c.choices.entries()[i].value = x;
-                         return c;
-                       },
-                       [&] { return i < best_.choices.size() ? best_.choices.entries()[i].value : 0; },
-                       value_steps_max) || changed;
-    }
-    return changed;
-  }
-
   Simulation& sim_;
   ShrinkBudget budget_;
   Clock::time_point start_;
   Violation target_;
   std::uint64_t floor_ = 0;
-  std::uint64_t ceiling_ = 0;
   std::uint32_t actors_ = 0;
   FailingRun best_;
   Measure best_measure_;
   std::vector<std::uint32_t> operations_;  // what the best run started, per actor
+  std::unordered_set<std::uint64_t> tried_;  // digests of every candidate offered; looked up, never iterated
+  PassReport* report_ = nullptr;             // the pass running now
   std::uint64_t replays_ = 0;
   std::string stopped_by_;
 };
 
 }  // namespace
 
-ShrinkResult shrink(Simulation& sim, const FailingRun& failing, const ShrinkBudget& budget) {
+ShrinkResult shrink(Simulation& sim, const FailingRun& failing, const ShrinkBudget& budget,
+                    std::span<const ShrinkPass> passes) {
   if (budget.replays_max == 0 || !(budget.seconds_max > 0)) throw std::invalid_argument("a shrink budget must be positive");
+  CORRIDOR_ASSERT_MSG(!passes.empty(), "a shrinker runs at least one pass");
   Shrinker shrinker(sim, budget);
-  return shrinker.run(failing);
+  return shrinker.run(failing, passes);
 }
 
 std::string describe(const ShrinkResult& r) {
@@ -355,6 +225,23 @@ std::string describe(const ShrinkResult& r) {
       r.before.messages, r.after.messages, r.replays, r.seconds);
   if (!r.stopped_by.empty()) text += fmt::format("; stopped: {} budget spent", r.stopped_by == "replays" ? "replay" : "time");
   return text + ")";
+}
+
+std::string describe_passes(const ShrinkResult& r) {
+  std::string text = fmt::format("passes, in order, over {} round{}:\n", r.rounds, r.rounds == 1 ? "" : "s");
+  for (const PassReport& p : r.passes) {
+    text += fmt::format("  {:<20} {:>6} offered, {:>6} replayed, {:>4} kept", p.name, p.offered, p.replays, p.kept);
+    std::string removed;
+    auto add = [&](const char* what, std::int64_t n) {
+      if (n != 0) removed += fmt::format("{}{} {:+}", removed.empty() ? ": " : ", ", what, -n);
+    };
+    add("faults", p.faults_removed);
+    add("client operations", p.operations_removed);
+    add("steps", p.steps_removed);
+    add("decisions", p.choices_removed);
+    text += removed + "\n";
+  }
+  return text;
 }
 
 }  // namespace corridor

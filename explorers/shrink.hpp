@@ -1,38 +1,37 @@
 #pragma once
-// The shrinker: minimises a failing run, layer by layer, to a fixpoint.
+// The shrinker: minimises a failing run by running a list of shrink passes (explorers/
+// shrink_passes.hpp), round after round, to a fixed point or the budget. The default list, in order:
 //
-//   1. the fault plan: runs of entries removed, halving the run length down to single entries
-//      (delta debugging), then each fault moved as early, and made as short, as still fails
-//      (bisection);
-//   2. the workload: each actor's operation budget (SimConfig::operations_max) lowered to 0, or
-//      to the smallest that still fails (bisection);
-//   3. the choice log: runs of decisions deleted, down to single decisions (greedy deletion);
-//   4. message delays: runs of them set to the longest a link draws, halving the run length down
-//      to one, so deliveries the violation does not need come after it (a timed run cannot skip a
-//      due event; postponing it is what deleting a delivery is to an untimed search);
-//   5. what is left: runs of decisions set to their defaults (no loss, no duplication, draw 0, the
-//      shortest delay), then each decision's value bisected toward its default.
+//   fault-chunks         runs of fault-plan entries removed, halving down to single entries;
+//   fault-times          each fault moved toward time 0, its duration toward 1 ns (bisection);
+//   operation-budgets    each actor's client-operation budget (SimConfig::operations_max) toward 0;
+//   choice-chunks        runs of choice-log decisions removed, halving down to single decisions;
+//   postpone-deliveries  runs of message delays set to the longest a link draws, so deliveries the
+//                        violation does not need come after it (a timed run cannot skip a due
+//                        event; postponing it is what deleting a delivery is to an untimed search);
+//   default-chunks       runs of decisions set to their defaults (no loss, no duplication, draw 0,
+//                        the shortest delay);
+//   choice-values        each decision's value moved toward its default (bisection).
 //
 // Every candidate is replayed from its fault plan and choice log (the chooser tolerates an edited
 // log, falling back to each decision's default); it is kept only when the same invariant fails
 // and the run is strictly smaller in the order (faults, operations, steps, decisions, decisions
 // off their default, sum of values), so the search ends. A kept candidate's log is the one its
-// replay recorded, so it replays exactly. Same input and budgets, same result, unless the
-// seconds budget runs out first (ShrinkResult::stopped_by says so).
+// replay recorded, so it replays exactly. A candidate offered again (the same plan, log and
+// budgets) is answered from the record of what was tried, without a replay: it cannot be kept,
+// since replays are deterministic and the best run only gets smaller. Same input and budgets,
+// same result, unless the seconds budget runs out first (ShrinkResult::stopped_by says so).
 #include <cstdint>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
+#include "explorers/failing_run.hpp"
+#include "explorers/shrink_passes.hpp"
 #include "model/simulation.hpp"
 
 namespace corridor {
-
-// A run as the shrinker sees it: replayed from the plan and the log, never from the seed.
-struct FailingRun {
-  SimConfig config;
-  std::uint64_t seed = 0;  // kept for the trace header only
-  FaultPlan plan;
-  ChoiceLog choices;
-};
 
 struct ShrinkBudget {
   std::uint64_t replays_max = 20'000;
@@ -49,6 +48,21 @@ struct RunSize {
   std::uint64_t choices = 0;
 };
 
+// What one pass of the list did, summed over the rounds: how many candidates it offered, how many
+// of those were replayed (the rest had been tried before), how many were kept, and how much the
+// kept ones removed from the run (negative where a removal elsewhere made a run longer: fewer
+// faults can mean more steps).
+struct PassReport {
+  std::string_view name;
+  std::uint64_t offered = 0;
+  std::uint64_t replays = 0;
+  std::uint64_t kept = 0;
+  std::int64_t faults_removed = 0;
+  std::int64_t operations_removed = 0;
+  std::int64_t steps_removed = 0;
+  std::int64_t choices_removed = 0;
+};
+
 struct ShrinkResult {
   FailingRun shrunk;
   Violation violation;  // what the shrunk run violates: the same invariant as the input's
@@ -57,14 +71,23 @@ struct ShrinkResult {
   std::uint64_t replays = 0;
   double seconds = 0;
   std::string stopped_by;  // "" at the fixpoint, else "replays" or "seconds"
+  std::uint32_t rounds = 0;        // rounds of the pass list that ran
+  std::vector<PassReport> passes;  // one per pass of the list, in its order
 };
 
 // The shrunk run of `failing`. Throws std::invalid_argument when `failing` does not fail.
 // `sim` must be a simulation of the protocol the run belongs to.
-ShrinkResult shrink(Simulation& sim, const FailingRun& failing, const ShrinkBudget& budget = {});
+// `passes` is the list to run, in order (shrink_passes() unless a test or a benchmark compares
+// another order); it must not be empty.
+ShrinkResult shrink(Simulation& sim, const FailingRun& failing, const ShrinkBudget& budget = {},
+                    std::span<const ShrinkPass> passes = shrink_passes());
 
 // "events 1029 -> 87, faults 6 -> 1, client operations 40 -> 2, messages 301 -> 25
 //  (412 replays, 0.81 s)"
 std::string describe(const ShrinkResult& result);
+
+// One line per pass that ran, in the list's order, with what it removed:
+//   "  fault-times              90 offered,     90 replayed,    5 kept: client operations -85, steps -516, decisions -441"
+std::string describe_passes(const ShrinkResult& result);
 
 }  // namespace corridor

@@ -75,6 +75,23 @@ TEST(ShrinkCli, ShrinkCommandWritesNextToTheInputOrIntoOut) {
   EXPECT_EQ(corridor("replay " + (out_dir / std::filesystem::path(expected).filename()).string()).exit_code, 1);
 }
 
+TEST(ShrinkCli, ShrinkNamesEveryPassInHelpAndWhatEachDidInItsReport) {
+  const auto dir = scratch("passes");
+  ASSERT_EQ(corridor("run " + causal_bug + " --no-shrink --out " + dir.string()).exit_code, 1);
+  const Result r = corridor("shrink " + traces_in(dir, false).at(0).string());
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  const Result help = corridor("shrink --help");
+  EXPECT_EQ(help.exit_code, 0) << help.out;
+  EXPECT_NE(r.out.find("passes, in order, over"), std::string::npos) << r.out;
+  for (const char* pass : {"fault-chunks", "fault-times", "operation-budgets", "choice-chunks", "postpone-deliveries",
+                           "default-chunks", "choice-values"}) {
+    EXPECT_NE(help.out.find(pass), std::string::npos) << pass << " in\n" << help.out;
+    EXPECT_NE(r.out.find(std::string("  ") + pass), std::string::npos) << pass << " in\n" << r.out;
+  }
+  // fifo-only's failure has one fault, which the first pass removes.
+  EXPECT_NE(r.out.find("kept: faults -1"), std::string::npos) << r.out;
+}
+
 TEST(ShrinkCli, BadArgumentsAndPassingTracesAreRefusedInOneSentence) {
   const auto dir = scratch("bad");
   EXPECT_EQ(corridor("shrink " + (dir / "missing.trace.jsonl").string()).exit_code, 65);
