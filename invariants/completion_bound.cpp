@@ -20,6 +20,7 @@ void CompletionBoundMonitor::on_run_start(const RunInfo& info) {
   active_ = info.last_heal_ns < time_ns_max;
   last_heal_ns_ = info.last_heal_ns;
   liveness_.reset(info.nodes);
+  late_.reset(bound_ns_);
   open_.clear();
   earliest_deadline_ns_ = time_ns_max;
   last_step_ = 0;
@@ -33,6 +34,7 @@ void CompletionBoundMonitor::on_event(const EventView& view) {
     active_ = false;  // without retransmission, a lost marker or decision is never made up for
     return;
   }
+  late_.observe(view);
   if (liveness_.observe(view) && liveness_.crashed(view.actor)) forget(view.actor);
   if (view.kind == EventKind::note) on_note(view);
   check_deadlines(view.step, view.true_ns);
@@ -57,18 +59,21 @@ void CompletionBoundMonitor::forget(NodeId node) {
 }
 
 void CompletionBoundMonitor::check_deadlines(std::uint64_t step, time_ns now_ns) {
+  if (late_.late_in_flight(now_ns)) return;
+  earliest_deadline_ns_ = std::max(earliest_deadline_ns_, late_.late_arrival_ns() + bound_ns_);
   if (now_ns <= earliest_deadline_ns_) return;  // the cached bound saves a scan on almost every event
   const auto late = std::min_element(open_.begin(), open_.end(), [](const auto& a, const auto& b) {
     return a.second.deadline_ns < b.second.deadline_ns;
   });
-  earliest_deadline_ns_ = late == open_.end() ? time_ns_max : late->second.deadline_ns;
+  earliest_deadline_ns_ = late == open_.end() ? time_ns_max
+                                              : std::max(late->second.deadline_ns, late_.late_arrival_ns() + bound_ns_);
   if (now_ns <= earliest_deadline_ns_) return;
   const auto& [key, open] = *late;
   violation_ = Violation{
       .invariant = invariant_, .verdict = Verdict::liveness, .step = step, .true_ns = now_ns, .nodes = {key.first},
       .message = fmt::format("node {}'s {} {} started at {} did not complete by {} ({} after the latest of its start, "
-                             "the last fault healing and the node becoming live); still open at {}",
-                             key.first, notes_.what, key.second, time_text(open.started_ns), time_text(open.deadline_ns),
+                             "the last fault healing, the last late message and the node becoming live); still open at {}",
+                             key.first, notes_.what, key.second, time_text(open.started_ns), time_text(earliest_deadline_ns_),
                              format_duration(bound_ns_), time_text(now_ns))};
 }
 

@@ -12,7 +12,9 @@
 // it starts again); a paused node owes after it resumes. Once the network drops a message, a
 // protocol without retransmission may never finish (the marker or the decision is gone), so from
 // then on nothing more is checked; a fault that never heals turns the check off too. At the end
-// of the run, what is still open past its deadline is a violation.
+// of the run, what is still open past its deadline is a violation. A message in flight longer than
+// the bound is a network fault (invariants/late_messages.hpp): nothing is owed while one is, and
+// the bound counts from its arrival as from a heal.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,6 +23,7 @@
 #include <utility>
 
 #include "invariants/actor_liveness.hpp"
+#include "invariants/late_messages.hpp"
 #include "model/engine.hpp"
 
 namespace corridor::invariants {
@@ -60,6 +63,7 @@ class CompletionBoundMonitor final : public RunObserver {
   bool active_ = false;
   time_ns last_heal_ns_ = 0;
   ActorLiveness liveness_;
+  LateMessages late_;
   std::map<std::pair<NodeId, std::uint64_t>, Open> open_;
   time_ns earliest_deadline_ns_ = time_ns_max;  // a lower bound on the open deadlines
   std::uint64_t last_step_ = 0;

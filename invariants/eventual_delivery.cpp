@@ -21,6 +21,7 @@ void EventualDeliveryMonitor::on_run_start(const RunInfo& info) {
   CORRIDOR_ASSERT(info.nodes <= nodes_max);
   nodes_ = info.nodes;
   last_heal_ns_ = info.last_heal_ns;
+  late_.reset(bound_ns_);
   active_ = info.last_heal_ns < time_ns_max;
   casts_.clear();
   index_of_id_.clear();
@@ -36,6 +37,7 @@ void EventualDeliveryMonitor::on_event(const EventView& view) {
     active_ = false;  // a broadcast without retransmission owes nothing once a message or a node is lost
     return;
   }
+  late_.observe(view);
   if (view.kind == EventKind::note) on_note(view);
   check_deadline(view.step, view.true_ns);
 }
@@ -65,7 +67,8 @@ void EventualDeliveryMonitor::on_note(const EventView& view) {
 void EventualDeliveryMonitor::check_deadline(std::uint64_t step, time_ns now_ns) {
   if (oldest_open_ >= casts_.size()) return;
   const Cast& cast = casts_[oldest_open_];
-  if (now_ns <= cast.deadline_ns) return;
+  const time_ns deadline_ns = std::max(cast.deadline_ns, late_.late_arrival_ns() + bound_ns_);
+  if (now_ns <= deadline_ns || late_.late_in_flight(now_ns)) return;
   std::vector<NodeId> missing;
   for (NodeId n = 0; n < nodes_; ++n) {
     if (cast.delivered[n] == 0) missing.push_back(n);
@@ -76,8 +79,10 @@ void EventualDeliveryMonitor::check_deadline(std::uint64_t step, time_ns now_ns)
       .message = fmt::format("message {} (cast by node {} at {}) was not delivered at node{} {} by {} ({} after {}); "
                              "still undelivered at {}",
                              cast_id_text(cast.id), cast.origin, time_text(cast.cast_ns), missing.size() > 1 ? "s" : "",
-                             fmt::join(missing, ", "), time_text(cast.deadline_ns), format_duration(bound_ns_),
-                             cast.cast_ns >= last_heal_ns_ ? "its cast" : "the last fault healed", time_text(now_ns))};
+                             fmt::join(missing, ", "), time_text(deadline_ns), format_duration(bound_ns_),
+                             deadline_ns > cast.deadline_ns ? "the last late message arrived"
+                             : cast.cast_ns >= last_heal_ns_ ? "its cast"
+                                                             : "the last fault healed", time_text(now_ns))};
 }
 
 void EventualDeliveryMonitor::on_run_end(time_ns end_ns) {

@@ -10,7 +10,9 @@
 // protocol (its predecessor is gone), so from then on nothing more is checked. A fault that never
 // heals (last_heal_ns == time_ns_max) turns the check off too. At the end of the run, casts whose
 // deadline has passed and that some node has not delivered are violations; those whose deadline
-// lies beyond the end are not.
+// lies beyond the end are not. A message in flight longer than the bound is a network fault
+// (invariants/late_messages.hpp): nothing is owed while one is, and the bound counts from its
+// arrival as from a heal.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "invariants/delivery_notes.hpp"
+#include "invariants/late_messages.hpp"
 #include "model/engine.hpp"
 
 namespace corridor::invariants {
@@ -56,6 +59,7 @@ class EventualDeliveryMonitor final : public RunObserver {
   bool active_ = false;
   std::uint32_t nodes_ = 0;
   time_ns last_heal_ns_ = 0;
+  LateMessages late_;
   std::vector<Cast> casts_;                            // in cast order, so deadlines never decrease
   std::map<std::uint64_t, std::uint32_t> index_of_id_;  // id -> index into casts_
   std::size_t oldest_open_ = 0;                        // casts before it are delivered everywhere

@@ -20,6 +20,7 @@ void ReceiptGapMonitor::on_run_start(const RunInfo& info) {
   active_ = info.last_heal_ns < time_ns_max;
   last_heal_ns_ = info.last_heal_ns;
   liveness_.reset(info.nodes);
+  late_.reset(gap_ns_);
   last_receipt_ns_.assign(info.nodes, 0);
   earliest_deadline_ns_ = last_heal_ns_ + gap_ns_;
   last_step_ = 0;
@@ -33,6 +34,7 @@ void ReceiptGapMonitor::on_event(const EventView& view) {
     active_ = false;  // the one message in play may be gone: nothing is owed any more
     return;
   }
+  late_.observe(view);
   // A node that becomes live owes from now on: the cached bound must not pass its deadline by.
   if (liveness_.observe(view) && liveness_.live(view.actor)) {
     earliest_deadline_ns_ = std::min(earliest_deadline_ns_, deadline_ns(view.actor));
@@ -42,12 +44,12 @@ void ReceiptGapMonitor::on_event(const EventView& view) {
 }
 
 time_ns ReceiptGapMonitor::deadline_ns(NodeId n) const {
-  return std::max({last_receipt_ns_[n], last_heal_ns_, liveness_.since_ns(n)}) + gap_ns_;
+  return std::max({last_receipt_ns_[n], last_heal_ns_, liveness_.since_ns(n), late_.late_arrival_ns()}) + gap_ns_;
 }
 
 void ReceiptGapMonitor::check(std::uint64_t step, time_ns now_ns) {
   // Deadlines only move later, so the cached earliest one saves a scan on almost every event.
-  if (now_ns <= earliest_deadline_ns_) return;
+  if (now_ns <= earliest_deadline_ns_ || late_.late_in_flight(now_ns)) return;
   NodeId late = no_node;
   earliest_deadline_ns_ = time_ns_max;
   for (NodeId n = 0; n < liveness_.size(); ++n) {

@@ -7,13 +7,16 @@
 //
 // What is owed is what a protocol without retransmission promises: one ball in play. Once the
 // network drops a message or a node crashes, the ball may be gone for good in a correct protocol,
-// so from then on nothing more is checked; a fault that never heals turns the check off too.
+// so from then on nothing more is checked; a fault that never heals turns the check off too. A
+// message in flight longer than the gap is a network fault (invariants/late_messages.hpp): nothing
+// is owed while one is, and the gap counts from its arrival as from a heal.
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "invariants/actor_liveness.hpp"
+#include "invariants/late_messages.hpp"
 #include "model/engine.hpp"
 
 namespace corridor::invariants {
@@ -41,6 +44,7 @@ class ReceiptGapMonitor final : public RunObserver {
   bool active_ = false;
   time_ns last_heal_ns_ = 0;
   ActorLiveness liveness_;
+  LateMessages late_;
   std::vector<time_ns> last_receipt_ns_;  // per node (0: none yet)
   time_ns earliest_deadline_ns_ = 0;      // a lower bound on the live nodes' deadlines
   std::uint64_t last_step_ = 0;
