@@ -7,7 +7,10 @@
 # runs; per campaign rather than per event, because the new program's runs also carry the notes
 # the checks read ("trust"; "election", "leader", "step-down"), which are events.
 # Both programs must be built with the same flags.
-# Usage: bench/liveness_checks_cost.sh BASE_CORRIDOR NEW_CORRIDOR
+# Usage: bench/liveness_checks_cost.sh BASE_CORRIDOR NEW_CORRIDOR [PROTOCOL:SEEDS ...]
+# (default: the two above). Issue 16's bounded liveness checks (eventual-delivery,
+# snapshot-completion, decision-bound, exchange-continues, token-circulates, and progress-bound now
+# counting multi-paxos-kv's operations) are measured the same way, by naming those protocols.
 set -euo pipefail
 base=$(realpath "$1")
 new=$(realpath "$2")
@@ -19,7 +22,10 @@ campaign() {  # program protocol seeds: prints CPU seconds
     awk '{ print $1 + $2 }'
 }
 best() { sort -g "$1" | head -1; }
-for protocol_seeds in heartbeat-register:5000 leader-lease:1000; do
+shift 2
+campaigns=("$@")
+[ ${#campaigns[@]} -gt 0 ] || campaigns=(heartbeat-register:5000 leader-lease:1000)
+for protocol_seeds in "${campaigns[@]}"; do
   protocol=${protocol_seeds%%:*}
   seeds=${protocol_seeds##*:}
   : >"$out/base.txt"

@@ -10,6 +10,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "invariants/progress_bound.hpp"
 #include "model/assert.hpp"
 #include "model/simulation.hpp"
 
@@ -52,6 +53,12 @@ struct ProtocolInfo {
   std::string default_faults;            // the fault spec of its fault model
   std::string default_clock;             // the clock spec of its fault model
   time_ns default_time_limit_ns = seconds(10);
+  // A protocol with client operations (ctx.start_operation() and a history invoke for each)
+  // promises that every one completes (ok, fail or info) within this bound after the later of its
+  // invoke and the last fault healing: register_protocol installs that check ("progress-bound",
+  // invariants/progress_bound.hpp) for every protocol that sets it, so the one check over the
+  // client-operation layer serves them all. 0: the protocol has no client operations.
+  time_ns operation_bound_ns = 0;
   // What the demo campaign runs for each planted bug, to show it being found.
   std::string demo_faults;
   std::string demo_clock;
@@ -87,6 +94,17 @@ struct ProtocolEntry {
 // planted bug's `finds` is an invariant the set-up installs); CORRIDOR_ASSERT on a mistake.
 void check_registration(const ProtocolInfo& info, std::size_t enumerators);
 
+// `install`, then the check that every client operation completes within bound_ns.
+template <class P>
+auto with_progress_bound(decltype(SimulationSpec<P>::install) install, time_ns bound_ns) {
+  CORRIDOR_ASSERT(bound_ns > 0);
+  return [install = std::move(install), bound_ns](Engine<P>& engine, std::vector<std::unique_ptr<RunObserver>>& observers,
+                                                   const SimConfig& config) {
+    if (install) install(engine, observers, config);
+    observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(bound_ns, "progress-bound"));
+  };
+}
+
 // The one registration of protocol P: its description, and the spec that builds its runs. The
 // protocol concept is checked here (SimulationOf), and the invariant names are read from P's
 // set-up, so `info.invariants` is left empty by the caller.
@@ -97,6 +115,7 @@ ProtocolEntry register_protocol(ProtocolInfo info, SimulationSpec<P> spec) {
   // Overwritten, not asserted empty: a coroutine twin copies its handler version's info.
   info.witnesses = witness_infos(spec.witnesses);
   check_witnesses(info.witnesses);
+  if (info.operation_bound_ns > 0) spec.install = with_progress_bound<P>(std::move(spec.install), info.operation_bound_ns);
   entry.make = [spec = std::move(spec)] { return std::make_unique<SimulationOf<P>>(spec); };
   entry.info = std::move(info);
   entry.info.invariants = entry.make()->invariant_names(entry.default_config(0));

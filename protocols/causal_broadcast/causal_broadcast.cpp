@@ -6,6 +6,7 @@
 
 #include "invariants/causal_delivery.hpp"
 #include "invariants/delivery_notes.hpp"
+#include "invariants/eventual_delivery.hpp"
 #include "invariants/fifo_delivery.hpp"
 #include "protocols/registry.hpp"
 
@@ -42,9 +43,11 @@ void deliver(CB::Node& node, Ctx& ctx, const CB::Cast& c) {
   ctx.note("deliver", id_of(c));
 }
 
-// Each delivery may make another held message deliverable; at most `held` rounds.
+// Each delivery may make another held message deliverable; at most `held` rounds (no-rescan:
+// one, the planted bug).
 void deliver_held(CB::Node& node, Ctx& ctx) {
-  for (std::size_t round = 0; round <= CB::held_max; ++round) {
+  const std::size_t rounds = ctx.variant() == CB::Variant::no_rescan ? 1 : CB::held_max + 1;
+  for (std::size_t round = 0; round < rounds; ++round) {
     const auto it = std::find_if(node.held.begin(), node.held.end(),
                                  [&](const CB::Cast& h) { return deliverable(node, h, ctx.variant()); });
     if (it == node.held.end()) return;
@@ -129,6 +132,10 @@ ProtocolEntry causal_broadcast_entry() {
                               "A message waits only for its sender's earlier messages, so replies can overtake what "
                               "they answer.",
                               "causal-delivery"),
+                  planted_bug(CB::Variant::no_rescan,
+                              "One held message is delivered per arrival and the hold-back queue is not scanned "
+                              "again, so messages wait for ever while nothing is delivered out of order.",
+                              "eventual-delivery"),
               },
           .default_nodes = 3,
           .min_nodes = 2,
@@ -146,6 +153,7 @@ ProtocolEntry causal_broadcast_entry() {
               [](E&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
                 observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>());
                 observers.push_back(std::make_unique<invariants::FifoDeliveryMonitor>());
+                observers.push_back(std::make_unique<invariants::EventualDeliveryMonitor>(CB::delivery_bound_ns));
               },
           .witnesses = causal_broadcast_witnesses(),
       });

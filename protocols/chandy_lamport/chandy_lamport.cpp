@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "invariants/completion_bound.hpp"
 #include "invariants/consistent_cut.hpp"
 #include "invariants/snapshot_conservation.hpp"
 #include "invariants/snapshot_notes.hpp"
@@ -32,6 +33,7 @@ void report(CL::Recording& r, Ctx& ctx, std::uint32_t snapshot) {
     ctx.note(invariants::snapshot_channel_note, invariants::channel_key(snapshot, from),
              static_cast<std::uint64_t>(r.channel[from]));
   }
+  ctx.note(invariants::snapshot_complete_note, snapshot);
 }
 
 // Records the balance and sends the markers before anything else leaves this node.
@@ -169,6 +171,10 @@ ProtocolEntry chandy_lamport_entry() {
                 observers.push_back(std::make_unique<invariants::SnapshotConservationMonitor>(
                     [](std::uint32_t nodes) { return CL::initial_balance * static_cast<std::int64_t>(nodes); }));
                 observers.push_back(std::make_unique<invariants::ConsistentCutMonitor>());
+                observers.push_back(std::make_unique<invariants::CompletionBoundMonitor>(
+                    invariants::CompletionNotes{invariants::snapshot_state_note, invariants::snapshot_complete_note,
+                                                "snapshot"},
+                    CL::snapshot_completion_bound_ns, "snapshot-completion"));
               },
           .witnesses = chandy_lamport_witnesses(),
       });

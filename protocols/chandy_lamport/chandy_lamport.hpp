@@ -31,6 +31,9 @@ struct ChandyLamport {
   static constexpr std::uint32_t snapshots = 3;            // numbered 1..snapshots
   static constexpr time_ns snapshot_window_ns = ms(80);    // snapshot k starts near k * window
   static constexpr time_ns initiator_jitter_ns = ms(3);
+  // A node's part of a snapshot completes within this after it recorded its state (or the last
+  // fault healed): one marker delay per incoming channel (exponential, mean 10 ms) and a margin.
+  static constexpr time_ns snapshot_completion_bound_ns = ms(300);
   static constexpr std::uint32_t nodes_max = NodeSet::capacity;  // marker sets are NodeSets
 
   struct Transfer { std::int64_t amount = 0; };

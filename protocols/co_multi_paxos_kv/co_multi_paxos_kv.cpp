@@ -510,6 +510,11 @@ time_ns backoff(Env& env) { return env.ctx().random_between(S::backoff_min_ns, S
 // retry (same request id) at the next replica, or at once at a redirect's leader hint. The run's
 // time budget bounds the retries.
 co::task<S::Result> MultiPaxosKvCo::Client::call(Env& env, Command cmd) {
+  // The workload's budget (--ops; the shrinker lowers it) is spent: the client stays idle, and
+  // what arrives (late replies) is ignored until the run's time budget ends it.
+  if (!env.ctx().start_operation()) {
+    for (;;) co_await env.receive();
+  }
   ++issued;
   cmd.client = env.self();
   cmd.request = (std::uint64_t{env.ctx().client_index()} + 1) << 32 | issued;

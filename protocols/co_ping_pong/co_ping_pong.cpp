@@ -1,5 +1,6 @@
 #include "protocols/co_ping_pong/co_ping_pong.hpp"
 
+#include "invariants/receipt_gap.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
 #include "protocols/registry.hpp"
 
@@ -17,7 +18,11 @@ ProtocolEntry co_ping_pong_entry() {
       {
           .layout = [](const SimConfig& c) { return Engine<PingPongCoProtocol>::Layout{c.nodes, 0}; },
           .targets = [](const SimConfig& c) { return FaultTargets{{0, 1}, c.nodes}; },
-          .install = {},
+          .install =
+              [](Engine<PingPongCoProtocol>&, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+                observers.push_back(std::make_unique<invariants::ReceiptGapMonitor>(
+                    PingPong::exchange_gap_ns, "exchange-continues", "the ping-pong exchange"));
+              },
           .witnesses = {{"pong-received", "n0 received a pong",
                          [](const Engine<PingPongCoProtocol>& w) { return w.node(0).user.exchanges >= 1; }}},
       });

@@ -2,6 +2,7 @@
 
 #include <fmt/ranges.h>
 
+#include "invariants/receipt_gap.hpp"
 #include "protocols/registry.hpp"
 #include "protocols/token_ring/token_ring.hpp"
 
@@ -36,8 +37,12 @@ ProtocolEntry co_token_ring_entry() {
       {
           .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },
           .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
-          .install = [](E& world, std::vector<std::unique_ptr<RunObserver>>&,
-                        const SimConfig&) { world.add_state_invariant({"single-token", single_token}); },
+          .install =
+              [](E& world, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig& config) {
+                world.add_state_invariant({"single-token", single_token});
+                observers.push_back(std::make_unique<invariants::ReceiptGapMonitor>(
+                    TokenRing::circulation_gap_ns(config.nodes), "token-circulates", "the token"));
+              },
           .witnesses = {{"token-passed", "a node other than n0 took the token",
                          [](const E& w) { return w.layout_nodes() > 1 && w.node(1).user.hops >= 1; }},
                         {"token-round-trip", "the token came back to n0 round the whole ring",

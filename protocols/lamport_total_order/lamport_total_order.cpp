@@ -6,6 +6,7 @@
 
 #include "invariants/causal_delivery.hpp"
 #include "invariants/delivery_notes.hpp"
+#include "invariants/eventual_delivery.hpp"
 #include "invariants/total_order.hpp"
 #include "protocols/registry.hpp"
 
@@ -140,6 +141,7 @@ ProtocolEntry lamport_total_order_entry() {
                 // Every receipt counts (CausalOrder::engine): a post is stamped after everything its
                 // node had received, so the total order extends the engine's happened-before.
                 observers.push_back(std::make_unique<invariants::CausalDeliveryMonitor>(invariants::CausalOrder::engine));
+                observers.push_back(std::make_unique<invariants::EventualDeliveryMonitor>(LT::delivery_bound_ns));
               },
           .witnesses = lamport_total_order_witnesses(),
       });

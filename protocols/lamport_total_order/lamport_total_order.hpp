@@ -23,6 +23,9 @@ struct LamportTotalOrder {
   static constexpr time_ns post_interval_min_ns = ms(5);
   static constexpr time_ns post_interval_max_ns = ms(40);
   static constexpr std::size_t pending_max = 4096;  // posts received, not yet delivered
+  // Every post is delivered everywhere within this after it is posted (or the last fault healed):
+  // it waits for one post and one acknowledgement delay (exponential, mean 10 ms) per node.
+  static constexpr time_ns delivery_bound_ns = ms(400);
 
   struct Post {
     std::uint64_t ts = 0;

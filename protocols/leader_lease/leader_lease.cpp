@@ -5,7 +5,6 @@
 
 #include "invariants/leader_stability.hpp"
 #include "invariants/monotonic_token.hpp"
-#include "invariants/progress_bound.hpp"
 #include "invariants/unique_lease_holder.hpp"
 #include "invariants/unique_leader_per_term.hpp"
 #include "protocols/registry.hpp"
@@ -434,7 +433,6 @@ SimulationSpec<LeaderLease> leader_lease_spec() {
                                      invariants::time_text(n.lease_until_ns));
                 }));
             observers.push_back(std::make_unique<invariants::MonotonicTokenMonitor>("accept", "fencing-monotonic"));
-            observers.push_back(std::make_unique<invariants::ProgressBoundMonitor>(seconds(3), "progress-bound"));
             // Stability is promised only while clocks stay in the corridor the leases assume.
             if (config.clock.drift_ppm <= LL::drift_assumed_ppm) {
               observers.push_back(std::make_unique<invariants::LeaderStabilityMonitor>(LL::stability_grace_ns));
@@ -475,6 +473,7 @@ ProtocolEntry leader_lease_entry() {
           .default_faults = "crash=1,partition=1,pause=1,delay=uniform:1ms:10ms",
           .default_clock = "drift=50000ppm",
           .default_time_limit_ns = seconds(10),
+          .operation_bound_ns = seconds(3),
           .demo_faults = "partition=2,pause=4,delay=uniform:1ms:10ms",
           .demo_clock = "drift=50000ppm",
       },

@@ -1,6 +1,7 @@
 #pragma once
-// Ping-pong: the smallest protocol. Node 0 pings node 1, which answers; forever. It has no
-// invariants, no timers and one variant, and exists to show the node API and to measure the
+// Ping-pong: the smallest protocol. Node 0 pings node 1, which answers; forever. Its one promise
+// is liveness, the exchange goes on (invariant `exchange-continues`, checked from deliveries
+// alone); it has no timers and one variant, and exists to show the node API and to measure the
 // engine's raw event rate.
 #include <cstdint>
 #include <variant>
@@ -14,6 +15,9 @@ struct PingPong {
   struct Pong { std::uint64_t n = 0; };
   using Message = std::variant<Ping, Pong>;
   using Ctx = Context<PingPong>;
+  // Each node receives the ball at least this often once no fault is active: one round trip is
+  // two delays (1 ms each in the fault model), so 100 ms leaves room for slow delay models.
+  static constexpr time_ns exchange_gap_ns = ms(100);
 
   struct Node {
     std::uint64_t exchanges = 0;

@@ -2,6 +2,8 @@
 // A token ring, the protocol of README's "Writing a protocol": node 0 starts with the token, and
 // whoever holds it passes it to the next node 1 ms later. The invariant: at most one node holds
 // the token. The planted bug `keeps-copy`: a node sometimes keeps a copy of the token it passes.
+// Liveness: the token keeps circulating (`token-circulates`: every node takes it again within
+// circulation_gap_ns after the last fault healed).
 #include <cstdint>
 #include <variant>
 
@@ -15,6 +17,10 @@ struct TokenRing {
   using Message = std::variant<Token>;
   enum class Timer { pass_on };
   using Ctx = Context<TokenRing>;
+  // Every node takes the token at least this often once no fault is active: a round is `nodes`
+  // hops of 1 ms holding plus one delay (at most 5 ms in the fault model); twice that and 100 ms
+  // leaves room for slower delay models.
+  static time_ns circulation_gap_ns(std::uint32_t nodes) { return 2 * nodes * ms(6) + ms(100); }
 
   struct Node {
     bool holding = false;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "invariants/completion_bound.hpp"
 #include "protocols/registry.hpp"
 
 namespace corridor::protocols {
@@ -28,8 +29,10 @@ std::uint32_t commit_quorum(const Ctx& ctx) {
 void tm_decide(TPC::Node& node, Ctx& ctx, TPC::TmState decision) {
   CORRIDOR_ASSERT_MSG(ctx.self() == TPC::tm_node && node.tm == TPC::TmState::init, "the TM decides once");
   node.tm = decision;
+  const NodeId last_rm = ctx.node_count() - 1;
   for (NodeId rm : ctx.nodes()) {
     if (!is_rm(rm)) continue;
+    if (ctx.variant() == TPC::Variant::skip_last_rm && rm == last_rm) break;  // the planted bug
     if (decision == TPC::TmState::committed) ctx.send(rm, TPC::Commit{});
     else ctx.send(rm, TPC::Abort{});
   }
@@ -50,6 +53,7 @@ void TwoPhaseCommitActors::Node::on_start(Ctx& ctx) {
     ctx.set_timer(Timer::tm_abort, 0, tm_abort_max_ns);
     return;
   }
+  ctx.note("await-decision", 1);  // the one transaction: this RM owes learning its outcome
   ctx.set_timer(Timer::prepare, 0, decide_max_ns);
   ctx.set_timer(Timer::choose_abort, 0, decide_max_ns);
 }
@@ -75,8 +79,10 @@ void TwoPhaseCommitActors::Node::on_message(Ctx& ctx, NodeId from, const Message
     if (ctx.self() == tm_node) tm_on_prepared(*this, ctx, from);  // TMRcvPrepared (and TMCommit)
   } else if (std::holds_alternative<Commit>(m)) {
     rm = RmState::committed;  // RMRcvCommitMsg
+    ctx.note("learn-decision", 1);
   } else {
     rm = RmState::aborted;  // RMRcvAbortMsg
+    ctx.note("learn-decision", 1);
   }
 }
 
@@ -119,6 +125,10 @@ ProtocolEntry two_phase_commit_actors_entry() {
                   planted_bug(TPC::Variant::commit_early,
                               "The TM commits once all RMs but one have prepared, so the last may have aborted.",
                               "atomicity"),
+                  planted_bug(TPC::Variant::skip_last_rm,
+                              "The TM sends its decision to every RM but the last, which waits for ever; no RM "
+                              "commits while another aborts.",
+                              "decision-bound"),
               },
           .default_nodes = 3,
           .min_nodes = 1,
@@ -137,8 +147,13 @@ ProtocolEntry two_phase_commit_actors_entry() {
                 for (NodeId n = 1; n <= c.nodes; ++n) t.nodes.push_back(n);
                 return t;
               },
-          .install = [](E& engine, std::vector<std::unique_ptr<RunObserver>>&,
-                        const SimConfig&) { engine.add_state_invariant({"atomicity", atomicity}); },
+          .install =
+              [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
+                engine.add_state_invariant({"atomicity", atomicity});
+                observers.push_back(std::make_unique<invariants::CompletionBoundMonitor>(
+                    invariants::CompletionNotes{"await-decision", "learn-decision", "transaction decision"},
+                    TPC::decision_bound_ns, "decision-bound"));
+              },
           .witnesses = {{"transaction-committed", "every resource manager committed the transaction",
                          [](const E& w) { return every_rm(w, TPC::RmState::committed); }},
                         {"transaction-aborted", "every resource manager aborted the transaction",

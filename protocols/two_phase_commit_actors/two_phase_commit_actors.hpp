@@ -17,12 +17,16 @@ namespace corridor::protocols {
 struct TwoPhaseCommitActors {
   enum class Variant {
     correct,
-    commit_early,  // the TM commits once all RMs but one prepared
+    commit_early,    // the TM commits once all RMs but one prepared
+    skip_last_rm,    // the TM's decision loop stops one RM short: the last RM never learns it
   };
 
   static constexpr NodeId tm_node = 0;
   static constexpr time_ns decide_max_ns = ms(100);   // an RM prepares or aborts within this
   static constexpr time_ns tm_abort_max_ns = ms(300); // the TM gives up on a transaction within this
+  // Every RM learns the TM's decision within this after it starts (or the last fault healed): the
+  // TM decides within tm_abort_max_ns, and one message delay later the RM knows.
+  static constexpr time_ns decision_bound_ns = ms(500);
 
   struct Prepared {};  // RM -> TM (the sender is the RM)
   struct Commit {};    // TM -> RMs

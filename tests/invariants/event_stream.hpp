@@ -36,6 +36,9 @@ class EventStream {
     monitor_.on_event(v);
   }
 
+  // An event of `kind` at `actor` (a crash, a delivery, a drop...), without anything attached.
+  void event(EventKind kind, NodeId actor, time_ns t_ns) { monitor_.on_event(base(kind, actor, t_ns)); }
+
   // Any other event, to let time pass.
   void tick(time_ns t_ns) { monitor_.on_event(base(EventKind::timer, 0, t_ns)); }
 

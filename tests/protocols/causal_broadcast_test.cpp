@@ -13,12 +13,14 @@ const ProtocolEntry& causal() { return protocol("causal-broadcast"); }
 
 TEST(CausalBroadcast, RegistryEntryIsComplete) {
   const ProtocolInfo& info = causal().info;
-  ASSERT_EQ(info.variants.size(), 2u);
+  ASSERT_EQ(info.variants.size(), 3u);
   EXPECT_EQ(info.variants[0].name, "correct");
   EXPECT_FALSE(info.variants[0].planted_bug);
   EXPECT_EQ(info.variants[1].name, "fifo-only");
   EXPECT_TRUE(info.variants[1].planted_bug);
-  EXPECT_EQ(info.invariants, (std::vector<std::string>{"causal-delivery", "fifo-delivery"}));
+  EXPECT_EQ(info.variants[2].name, "no-rescan");
+  EXPECT_TRUE(info.variants[2].planted_bug);
+  EXPECT_EQ(info.invariants, (std::vector<std::string>{"causal-delivery", "fifo-delivery", "eventual-delivery"}));
   EXPECT_FALSE(info.default_faults.empty() || info.demo_faults.empty());
 }
 
@@ -39,6 +41,29 @@ TEST(CausalBroadcast, FifoOnlyIsFoundWithinAHundredSeeds) {
   const Sweep s = sweep(causal(), config_for(causal(), "fifo-only", true), 100);
   ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
   EXPECT_EQ(s.first_failure->violation->invariant, expected_invariant(causal(), "fifo-only")) << s.first_failure->violation->message;
+}
+
+// A liveness-only bug: what no-rescan delivers is in causal and FIFO order, but messages wait in
+// the hold-back queue for ever. eventual-delivery (the invariant its registration names) finds it,
+// as exit 2, naming the message and the bound.
+TEST(CausalBroadcast, NoRescanIsFoundByEventualDeliveryWithinAHundredSeeds) {
+  const Sweep s = sweep(causal(), config_for(causal(), "no-rescan", true), 100);
+  ASSERT_TRUE(s.first_failure) << "not found in " << s.runs << " seeds";
+  const Violation& v = *s.first_failure->violation;
+  EXPECT_EQ(v.invariant, expected_invariant(causal(), "no-rescan")) << v.message;
+  EXPECT_EQ(v.invariant, "eventual-delivery");
+  EXPECT_EQ(v.verdict, Verdict::liveness);
+  EXPECT_NE(v.message.find("was not delivered at node"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("400ms after"), std::string::npos) << v.message;
+}
+
+// ... and only eventual-delivery: with it out of the way (a bound past the run's end) the safety
+// monitors pass the same seeds.
+TEST(CausalBroadcast, NoRescanBreaksNoSafetyInvariant) {
+  SimConfig config = config_for(causal(), "no-rescan", true);
+  config.time_limit_ns = protocols::CausalBroadcast::delivery_bound_ns;  // no deadline falls inside a run
+  const Sweep s = sweep(causal(), config, 100);
+  EXPECT_FALSE(s.first_failure) << s.first_failure->violation->invariant << ": " << s.first_failure->violation->message;
 }
 
 // Every node delivers every message: the hold-back queue empties (no message is stuck).

@@ -17,7 +17,7 @@ TEST(ChandyLamport, RegistryEntryIsComplete) {
   EXPECT_EQ(info.variants[0].name, "correct");
   EXPECT_EQ(info.variants[1].name, "record-after-marker");
   EXPECT_EQ(info.variants[2].name, "no-in-flight");
-  EXPECT_EQ(info.invariants, (std::vector<std::string>{"snapshot-conservation", "consistent-cut"}));
+  EXPECT_EQ(info.invariants, (std::vector<std::string>{"snapshot-conservation", "consistent-cut", "snapshot-completion"}));
 }
 
 TEST(ChandyLamport, CorrectPassesAThousandSeedsOfItsFaultModel) {

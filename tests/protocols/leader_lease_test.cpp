@@ -24,7 +24,7 @@ TEST(LeaderLease, RegistryEntryIsComplete) {
   EXPECT_EQ(info.variants[3].name, "heartbeat-not-rearmed");
   EXPECT_TRUE(info.variants[1].planted_bug && info.variants[2].planted_bug && info.variants[3].planted_bug);
   EXPECT_EQ(info.invariants, (std::vector<std::string>{"unique-leader", "unique-lease-holder", "fencing-monotonic",
-                                                       "progress-bound", "leader-stability"}));
+                                                       "leader-stability", "progress-bound"}));
   EXPECT_FALSE(info.default_faults.empty() || info.default_clock.empty() || info.demo_faults.empty() ||
                info.demo_clock.empty());
   const SimConfig config = lease().default_config(0);
