@@ -10,9 +10,8 @@ RunInFlight& run_in_flight() {
   return run;
 }
 
-void assertion_failed(const AssertionSite& site) {
+void assertion_failed(const AssertionSite& site, const char* detail) {
   const RunInFlight& run = run_in_flight();
-  const char* detail = site.detail;
   std::fprintf(stderr, "corridor: internal assertion failed: %s%s%s%s\n  at %s:%d\n", site.condition,
                detail ? " (" : "", detail ? detail : "", detail ? ")" : "", site.file, site.line);
   if (run.active) {

@@ -21,18 +21,18 @@ struct RunInFlight {
 
 RunInFlight& run_in_flight();
 
-// What a failing assertion prints, one static record per assertion site, so that the failing
-// branch at the site is one address and one call (a call with four arguments made GCC stop inlining
+// Where a failing assertion is, one static record per assertion site, so that the failing
+// branch at the site passes an address instead of three arguments (four made GCC stop inlining
 // the engine's small pool functions: bench/RESULTS.md, "What the assertions cost").
 struct AssertionSite {
   const char* condition;
   const char* file;
   int line;
-  const char* detail;  // a fixed sentence, or nullptr
 };
 
-// Cold and out of line: the compiler lays the failing branch out of the hot path.
-[[noreturn, gnu::cold, gnu::noinline]] void assertion_failed(const AssertionSite& site);
+// Cold and out of line: the compiler lays the failing branch out of the hot path. `detail` is a
+// sentence saying what went wrong, or nullptr.
+[[noreturn, gnu::cold, gnu::noinline]] void assertion_failed(const AssertionSite& site, const char* detail);
 
 // Marks the run in flight for this thread for the lifetime of the object.
 class RunInFlightScope {
@@ -57,16 +57,21 @@ class RunInFlightScope {
 #define CORRIDOR_ASSERT(condition) static_cast<void>(sizeof((condition) ? 1 : 0))
 #define CORRIDOR_ASSERT_MSG(condition, detail) static_cast<void>(sizeof((condition) ? 1 : 0))
 #else
-// The site's record lives in a lambda that runs only on failure; __builtin_expect tells the
-// compiler which way the branch goes.
-#define CORRIDOR_ASSERT_AT_(condition, detail)                                                     \
+// The site's record is a static of a capture-less lambda that runs only on failure (it names the
+// condition as text only, so it captures nothing); __builtin_expect tells the compiler which way
+// the branch goes.
+#define CORRIDOR_ASSERT_SITE_(condition)                                                           \
+  ([]() -> const ::corridor::AssertionSite& {                                                      \
+    static constexpr ::corridor::AssertionSite corridor_assert_site{#condition, __FILE__, __LINE__}; \
+    return corridor_assert_site;                                                                   \
+  }())
+#define CORRIDOR_ASSERT(condition)                                                                 \
   (__builtin_expect(static_cast<bool>(condition), 1)                                               \
        ? static_cast<void>(0)                                                                      \
-       : [] {                                                                                      \
-           static constexpr ::corridor::AssertionSite corridor_assert_site{#condition, __FILE__, __LINE__, detail}; \
-           ::corridor::assertion_failed(corridor_assert_site);                                     \
-         }())
-#define CORRIDOR_ASSERT(condition) CORRIDOR_ASSERT_AT_(condition, nullptr)
-// With a fixed sentence saying what went wrong (a string literal).
-#define CORRIDOR_ASSERT_MSG(condition, detail) CORRIDOR_ASSERT_AT_(condition, detail)
+       : ::corridor::assertion_failed(CORRIDOR_ASSERT_SITE_(condition), nullptr))
+// With a sentence saying what went wrong.
+#define CORRIDOR_ASSERT_MSG(condition, detail)                                                     \
+  (__builtin_expect(static_cast<bool>(condition), 1)                                               \
+       ? static_cast<void>(0)                                                                      \
+       : ::corridor::assertion_failed(CORRIDOR_ASSERT_SITE_(condition), detail))
 #endif
