@@ -180,9 +180,11 @@ TEST(CoMultiPaxosKv, EachPlantedBugIsFoundShrunkAndReplayed) {
     EXPECT_EQ(shrunk.violation.invariant, found.invariant);
     EXPECT_LE(shrunk.after.events, shrunk.before.events);
 
+    // The shrunk run's own configuration: the shrinker may have lowered the clients' operation
+    // budgets (its operation-budgets pass), now that every client operation is counted.
     auto again = co_paxos().make();
-    const RunOutcome replayed =
-        run_once(*again, config, 0, {.record = true, .plan = &shrunk.shrunk.plan, .replay = &shrunk.shrunk.choices});
+    const RunOutcome replayed = run_once(*again, shrunk.shrunk.config, shrunk.shrunk.seed,
+                                         {.record = true, .plan = &shrunk.shrunk.plan, .replay = &shrunk.shrunk.choices});
     ASSERT_TRUE(replayed.violation.has_value());
     EXPECT_EQ(replayed.violation->invariant, found.invariant);
   }
