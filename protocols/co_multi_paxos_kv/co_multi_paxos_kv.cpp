@@ -524,7 +524,7 @@ co::task<S::Result> MultiPaxosKvCo::Client::call(Env& env, Command cmd) {
     const time_ns deadline_ns = co::now() + MP::client_timeout_ns;
     bool resend = false;
     while (!resend) {
-      auto got = co_await co::attempt(env.receive(), co::at(deadline_ns));
+      auto got = co_await env.receive_until(deadline_ns);
       if (!got) {
         target = (target + 1) % env.node_count();
         break;
