@@ -211,7 +211,7 @@ void become_leader(Node& node, Env& env) {
   node.next_slot = last + 1;
   // Re-propose every slot after the applied prefix: what we know decided, else the value with the
   // highest ballot a promise reported, else a no-op.
-  const std::map<std::uint64_t, S::Command> known = node.decided;
+  const FlatMap<std::uint64_t, S::Command> known = node.decided;
   for (std::uint64_t slot = node.applied + 1; slot <= last && node.role == Role::leader; ++slot) {
     S::Command c;
     if (const auto k = known.find(slot); k != known.end()) c = k->second;
