@@ -313,13 +313,14 @@ void ReceiveUntil<S, T>::await_suspend(std::coroutine_handle<> awaiting) {
   timer_.on_fire(&ReceiveUntil::timed_out, this);
   timer_.arm(std::max<time_ns>(deadline_ns_ - co::now(), 0));  // as co::at: a deadline already past fires at once
 }
-// The timer won: the receive leaves the queue before the coroutine is queued, so no message can
-// wake it a second time.
+// The timer fired: the receive leaves the queue before the coroutine is queued, so no message can
+// wake it a second time. (It is already out of the queue, holding a message, only when a step
+// failed after the message woke it and before it ran: then it resumes with that message.)
 template <class S, class T>
 void ReceiveUntil<S, T>::timed_out(void* self) {
   auto* wait = static_cast<ReceiveUntil*>(self);
-  CORRIDOR_ASSERT_MSG(wait->linked_ && !wait->got_, "a timed-out receive still waits, without a message");
-  wait->runtime_->unlink(wait);
+  CORRIDOR_ASSERT_MSG(wait->linked_ != wait->got_.has_value(), "a waiting receive is queued or holds its message");
+  if (wait->linked_) wait->runtime_->unlink(wait);
 }
 template <class S, class T>
 std::optional<Received<T>> ReceiveUntil<S, T>::await_resume() {
@@ -327,7 +328,7 @@ std::optional<Received<T>> ReceiveUntil<S, T>::await_resume() {
     CORRIDOR_ASSERT_MSG(!this->linked_ && !timer_.armed(), "a receive resumed without a message timed out");
     return std::nullopt;
   }
-  timer_.disarm();  // the message won: its timer goes before the coroutine acts
+  timer_.disarm();  // the message won: its timer (if it has not fired) goes before the coroutine acts
   CORRIDOR_ASSERT(!this->linked_);
   detail::Envelope<S>& envelope = *this->got_;
   std::optional<Received<T>> received;
