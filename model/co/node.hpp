@@ -206,7 +206,15 @@ class Runtime final : public Scheduler {
     CORRIDOR_ASSERT_MSG(ctx_ != nullptr, "a coroutine acts only while its node handles an event");
     return *ctx_;
   }
-  time_ns monotonic_ns() const override { return ctx().monotonic(); }
+  // The node's clock cannot move while it handles one event, so the first reading of a step
+  // serves the rest of it (a replica asks for it several times per message).
+  time_ns monotonic_ns() const override {
+    if (!monotonic_read_) {
+      monotonic_ns_ = ctx().monotonic();
+      monotonic_read_ = true;
+    }
+    return monotonic_ns_;
+  }
   std::size_t inbox_size() const { return inbox_.size(); }
 
   // A message the inbox may hand to `wait` at once (the oldest it accepts).
@@ -249,6 +257,7 @@ class Runtime final : public Scheduler {
     Handling(Runtime& runtime, Ctx& ctx) : runtime_(runtime), current_(&runtime) {
       CORRIDOR_ASSERT(runtime.ctx_ == nullptr);
       runtime.ctx_ = &ctx;
+      runtime.monotonic_read_ = false;
     }
     Handling(const Handling&) = delete;
     Handling& operator=(const Handling&) = delete;
@@ -277,6 +286,8 @@ class Runtime final : public Scheduler {
 
   Env<S> env_;
   Ctx* ctx_ = nullptr;
+  mutable time_ns monotonic_ns_ = 0;  // this step's reading of the node's clock, once asked
+  mutable bool monotonic_read_ = false;
   std::vector<Envelope> inbox_;
   Wait* head_ = nullptr;
   Wait* tail_ = nullptr;
