@@ -49,7 +49,7 @@ read -r coro coro_runs <"$out/coro"
 awk -v h="$handler" -v c="$coro" 'BEGIN { printf "multi-paxos-kv events/s: handlers %.0f, coroutines %.0f, ratio %.2fx\n", h, c, c / h }'
 awk -v h="$handler_runs" -v c="$coro_runs" -v t="$limit_s" 'BEGIN { printf "multi-paxos-kv simulated s per wall s: handlers %.0f, coroutines %.0f, ratio %.2fx\n", h * t, c * t, c / h }'
 corridor_abs=$corridor
-(cd "$out" && "$corridor_abs" explore token-ring --stateless --depth 10 --jobs 1 | tail -1 | sed 's/^/token-ring --stateless --depth 10 --jobs 1: /')
-(cd "$out" && "$corridor_abs" explore token-ring --stateless --depth 10 | tail -1 | sed 's/^/token-ring --stateless --depth 10 (every core): /')
-(cd "$out" && "$corridor_abs" explore co-token-ring --stateless --depth 10 --jobs 1 | tail -1 | sed 's/^/co-token-ring --stateless --depth 10 --jobs 1: /')
-(cd "$out" && "$corridor_abs" explore co-multi-paxos-kv --stateless --depth 8 --jobs 1 | tail -1 | sed 's/^/co-multi-paxos-kv --stateless --depth 8 --jobs 1: /')
+(cd "$out" && "$corridor_abs" explore token-ring --stateless --depth 10 --jobs 1 | grep -m1 'schedules/s' | sed 's/^/token-ring --stateless --depth 10 --jobs 1: /')
+(cd "$out" && "$corridor_abs" explore token-ring --stateless --depth 10 | grep -m1 'schedules/s' | sed 's/^/token-ring --stateless --depth 10 (every core): /')
+(cd "$out" && "$corridor_abs" explore co-token-ring --stateless --depth 10 --jobs 1 | grep -m1 'schedules/s' | sed 's/^/co-token-ring --stateless --depth 10 --jobs 1: /')
+(cd "$out" && "$corridor_abs" explore co-multi-paxos-kv --stateless --depth 8 --jobs 1 | grep -m1 'schedules/s' | sed 's/^/co-multi-paxos-kv --stateless --depth 8 --jobs 1: /')

@@ -19,6 +19,7 @@
 // engine's events, choices and traces are those of any handler protocol, so every explorer and
 // tool serves coroutine protocols unchanged. A crash-restart replaces the node (Node{}): its
 // frames are destroyed, its durable state kept, and main() starts again.
+#include <algorithm>
 #include <coroutine>
 #include <cstddef>
 #include <cstdint>
@@ -104,6 +105,29 @@ class [[nodiscard]] Receive : public detail::ReceiveWait<S> {
   }
 };
 
+// co_await env.receive_until<T>(deadline_ns): the next message of type T, or nullopt once the
+// node's monotonic clock reads deadline_ns. What co::attempt(env.receive<T>(), co::at(deadline_ns))
+// does, in the same order of engine effects (a message already in the inbox arms no timer; else
+// the receive queues and then the timer is armed; the losing side is withdrawn before the
+// coroutine resumes), but as one awaitable in the awaiting frame: no race frames per wait, which
+// matters in a client's call loop that waits once per reply.
+template <class S, class T>
+class [[nodiscard]] ReceiveUntil : public detail::ReceiveWait<S> {
+  using Base = detail::ReceiveWait<S>;
+
+ public:
+  ReceiveUntil(Runtime<S>* runtime, time_ns deadline_ns) : Base(runtime, &detail::accepts<S, T>), deadline_ns_(deadline_ns) {}
+  ReceiveUntil(const ReceiveUntil& other) : Base(other), deadline_ns_(other.deadline_ns_), timer_(other.timer_) {}
+  bool await_ready();
+  void await_suspend(std::coroutine_handle<> awaiting);
+  std::optional<Received<T>> await_resume();
+
+ private:
+  static void timed_out(void* self);
+  time_ns deadline_ns_;
+  TimerWaiter timer_;
+};
+
 // What a coroutine acts through: the node's context (as a handler's), and receive.
 template <class S>
 class Env {
@@ -128,6 +152,12 @@ class Env {
     static_assert(std::is_same_v<T, Message> || std::is_constructible_v<Message, T>,
                   "receive<T>: T is the protocol's Message or one of its alternatives");
     return Receive<S, T>(runtime_);
+  }
+  template <class T = Message>
+  ReceiveUntil<S, T> receive_until(time_ns deadline_ns) {
+    static_assert(std::is_same_v<T, Message> || std::is_constructible_v<Message, T>,
+                  "receive_until<T>: T is the protocol's Message or one of its alternatives");
+    return ReceiveUntil<S, T>(runtime_, deadline_ns);
   }
 
  private:
@@ -176,7 +206,15 @@ class Runtime final : public Scheduler {
     CORRIDOR_ASSERT_MSG(ctx_ != nullptr, "a coroutine acts only while its node handles an event");
     return *ctx_;
   }
-  time_ns monotonic_ns() const override { return ctx().monotonic(); }
+  // The node's clock cannot move while it handles one event, so the first reading of a step
+  // serves the rest of it (a replica asks for it several times per message).
+  time_ns monotonic_ns() const override {
+    if (!monotonic_read_) {
+      monotonic_ns_ = ctx().monotonic();
+      monotonic_read_ = true;
+    }
+    return monotonic_ns_;
+  }
   std::size_t inbox_size() const { return inbox_.size(); }
 
   // A message the inbox may hand to `wait` at once (the oldest it accepts).
@@ -219,6 +257,7 @@ class Runtime final : public Scheduler {
     Handling(Runtime& runtime, Ctx& ctx) : runtime_(runtime), current_(&runtime) {
       CORRIDOR_ASSERT(runtime.ctx_ == nullptr);
       runtime.ctx_ = &ctx;
+      runtime.monotonic_read_ = false;
     }
     Handling(const Handling&) = delete;
     Handling& operator=(const Handling&) = delete;
@@ -247,6 +286,8 @@ class Runtime final : public Scheduler {
 
   Env<S> env_;
   Ctx* ctx_ = nullptr;
+  mutable time_ns monotonic_ns_ = 0;  // this step's reading of the node's clock, once asked
+  mutable bool monotonic_read_ = false;
   std::vector<Envelope> inbox_;
   Wait* head_ = nullptr;
   Wait* tail_ = nullptr;
@@ -269,6 +310,43 @@ template <class S, class T>
 void Receive<S, T>::await_suspend(std::coroutine_handle<> awaiting) {
   this->park(awaiting);
   this->runtime_->link(this);
+}
+
+template <class S, class T>
+bool ReceiveUntil<S, T>::await_ready() {
+  return this->runtime_->take_from_inbox(*this);
+}
+template <class S, class T>
+void ReceiveUntil<S, T>::await_suspend(std::coroutine_handle<> awaiting) {
+  this->park(awaiting);
+  this->runtime_->link(this);
+  timer_.park(awaiting);
+  timer_.on_fire(&ReceiveUntil::timed_out, this);
+  timer_.arm(std::max<time_ns>(deadline_ns_ - co::now(), 0));  // as co::at: a deadline already past fires at once
+}
+// The timer fired: the receive leaves the queue before the coroutine is queued, so no message can
+// wake it a second time. (It is already out of the queue, holding a message, only when a step
+// failed after the message woke it and before it ran: then it resumes with that message.)
+template <class S, class T>
+void ReceiveUntil<S, T>::timed_out(void* self) {
+  auto* wait = static_cast<ReceiveUntil*>(self);
+  CORRIDOR_ASSERT_MSG(wait->linked_ != wait->got_.has_value(), "a waiting receive is queued or holds its message");
+  if (wait->linked_) wait->runtime_->unlink(wait);
+}
+template <class S, class T>
+std::optional<Received<T>> ReceiveUntil<S, T>::await_resume() {
+  if (!this->got_) {
+    CORRIDOR_ASSERT_MSG(!this->linked_ && !timer_.armed(), "a receive resumed without a message timed out");
+    return std::nullopt;
+  }
+  timer_.disarm();  // the message won: its timer (if it has not fired) goes before the coroutine acts
+  CORRIDOR_ASSERT(!this->linked_);
+  detail::Envelope<S>& envelope = *this->got_;
+  std::optional<Received<T>> received;
+  if constexpr (std::is_same_v<T, typename S::Message>) received.emplace(Received<T>{envelope.from, std::move(envelope.message)});
+  else received.emplace(Received<T>{envelope.from, std::get<T>(std::move(envelope.message))});
+  this->got_.reset();
+  return received;
 }
 
 template <class S>

@@ -227,13 +227,26 @@ class Waiter {
 class TimerWaiter : public Waiter {
  public:
   TimerWaiter() = default;
-  TimerWaiter(const TimerWaiter& other) : Waiter(other) { CORRIDOR_ASSERT_MSG(!other.armed_, "an armed timer wait is not copied"); }
+  TimerWaiter(const TimerWaiter& other) : Waiter(other) {
+    CORRIDOR_ASSERT_MSG(!other.armed_ && other.fired_ == nullptr, "a timer wait is copied only before it waits");
+  }
   ~TimerWaiter();
   void arm(time_ns delay_ns);
+  // Cancels the wait (and its engine timer) if it is armed.
+  void disarm();
   bool armed() const { return armed_; }
+  // Called when the engine fires this wait, before its coroutine is queued: a wait that races a
+  // timer against something else inside one awaitable (Env::receive_until) withdraws the other
+  // side there, so that the coroutine cannot be woken twice.
+  void on_fire(void (*fired)(void* context), void* context) {
+    fired_ = fired;
+    fired_context_ = context;
+  }
 
  private:
   friend class Scheduler;
+  void (*fired_)(void*) = nullptr;
+  void* fired_context_ = nullptr;
   std::uint64_t wake_id_ = 0;
   std::uint64_t timer_id_ = 0;
   bool armed_ = false;
@@ -344,6 +357,7 @@ class Scheduler {
       TimerWaiter* waiter = armed_[i];
       armed_.erase(armed_.begin() + static_cast<std::ptrdiff_t>(i));
       waiter->armed_ = false;
+      if (waiter->fired_ != nullptr) waiter->fired_(waiter->fired_context_);
       waiter->wake();
       return;
     }
@@ -422,6 +436,9 @@ inline TimerWaiter::~TimerWaiter() {
   if (armed_) scheduler().disarm(this);
 }
 inline void TimerWaiter::arm(time_ns delay_ns) { scheduler().arm(this, delay_ns); }
+inline void TimerWaiter::disarm() {
+  if (armed_) scheduler().disarm(this);
+}
 
 // Makes `sched` current for the duration of one handler (and restores what was, so nested
 // simulations in one thread stay apart).

@@ -211,7 +211,7 @@ void become_leader(Node& node, Env& env) {
   node.next_slot = last + 1;
   // Re-propose every slot after the applied prefix: what we know decided, else the value with the
   // highest ballot a promise reported, else a no-op.
-  const std::map<std::uint64_t, S::Command> known = node.decided;
+  const FlatMap<std::uint64_t, S::Command> known = node.decided;
   for (std::uint64_t slot = node.applied + 1; slot <= last && node.role == Role::leader; ++slot) {
     S::Command c;
     if (const auto k = known.find(slot); k != known.end()) c = k->second;
@@ -524,7 +524,7 @@ co::task<S::Result> MultiPaxosKvCo::Client::call(Env& env, Command cmd) {
     const time_ns deadline_ns = co::now() + MP::client_timeout_ns;
     bool resend = false;
     while (!resend) {
-      auto got = co_await co::attempt(env.receive(), co::at(deadline_ns));
+      auto got = co_await env.receive_until(deadline_ns);
       if (!got) {
         target = (target + 1) % env.node_count();
         break;

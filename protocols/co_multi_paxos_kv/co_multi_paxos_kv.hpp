@@ -21,13 +21,14 @@
 // whose promises come from ahead of it receives that snapshot instead of the slots it covers.
 // Durable: the promised ballot, the accepted entries after the snapshot, the snapshot.
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
 #include "model/co/node.hpp"
+#include "protocols/co_multi_paxos_kv/flat_map.hpp"
+#include "protocols/co_multi_paxos_kv/shared_optional.hpp"
 #include "protocols/co_multi_paxos_kv/shared_text.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 
@@ -77,8 +78,8 @@ struct MultiPaxosKvCo {
   };
   struct Snapshot {
     std::uint64_t slot = 0;  // every slot up to here is applied in it
-    std::map<std::uint32_t, Cell> kv;
-    std::map<NodeId, Session> sessions;
+    FlatMap<std::uint32_t, Cell> kv;
+    FlatMap<NodeId, Session> sessions;
   };
   struct AcceptedEntry {
     std::uint64_t ballot = 0;
@@ -97,7 +98,7 @@ struct MultiPaxosKvCo {
   struct Promise {
     std::uint64_t ballot = 0;
     std::vector<SlotEntry> accepted;   // slots after the candidate's applied
-    std::optional<Snapshot> snapshot;  // when this replica's snapshot is ahead of the candidate
+    SharedOptional<Snapshot> snapshot;  // when this replica's snapshot is ahead of the candidate
   };
   struct Nack { std::uint64_t promised = 0; };
   struct Accept { std::uint64_t ballot = 0; std::uint64_t slot = 0; Command cmd; };
@@ -106,7 +107,7 @@ struct MultiPaxosKvCo {
   struct Heartbeat { std::uint64_t ballot = 0; std::uint64_t applied = 0; };
   struct CatchUp { std::uint64_t from_slot = 0; };
   struct CatchUpReply {
-    std::optional<Snapshot> snapshot;  // when the slots asked for start at or before it
+    SharedOptional<Snapshot> snapshot;  // when the slots asked for start at or before it
     std::vector<SlotEntry> entries;    // decided, in slot order (ballot unused)
   };
   using Message = std::variant<Request, Reply, Redirect, Prepare, Promise, Nack, Accept, Accepted, Decide, Heartbeat,
@@ -114,7 +115,7 @@ struct MultiPaxosKvCo {
 
   struct Durable {
     std::uint64_t promised = 0;
-    std::map<std::uint64_t, AcceptedEntry> accepted;  // slots after snapshot.slot
+    FlatMap<std::uint64_t, AcceptedEntry> accepted;  // slots after snapshot.slot
     Snapshot snapshot;
   };
 
@@ -145,10 +146,10 @@ struct MultiPaxosKvCo {
     // The state machine: applied up to `applied`, decided slots waiting for a gap, and the
     // applied log after the durable snapshot (served to lagging replicas).
     std::uint64_t applied = 0;
-    std::map<std::uint32_t, Cell> kv;
-    std::map<NodeId, Session> sessions;
-    std::map<std::uint64_t, Command> decided;
-    std::map<std::uint64_t, Command> log;
+    FlatMap<std::uint32_t, Cell> kv;
+    FlatMap<NodeId, Session> sessions;
+    FlatMap<std::uint64_t, Command> decided;
+    FlatMap<std::uint64_t, Command> log;
     // Roles.
     Role role = Role::follower;
     std::uint64_t ballot = 0;  // as candidate or leader
@@ -159,11 +160,11 @@ struct MultiPaxosKvCo {
     time_ns catch_up_sent_ns = -MP::catch_up_gap_ns;
     // Candidate.
     NodeSet promises;
-    std::map<std::uint64_t, AcceptedEntry> recovered;
-    std::optional<Snapshot> recovered_snapshot;  // the furthest a promise carried
+    FlatMap<std::uint64_t, AcceptedEntry> recovered;
+    SharedOptional<Snapshot> recovered_snapshot;  // the furthest a promise carried (shared with it)
     // Leader.
     std::uint64_t next_slot = 1;
-    std::map<std::uint64_t, Proposal> proposals;
+    FlatMap<std::uint64_t, Proposal> proposals;
 
     co::task<> main(Env& env);
     co::task<> serve(Env& env, RoleChange& change);

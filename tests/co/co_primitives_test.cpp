@@ -1,6 +1,7 @@
 // corridor::co, one primitive at a time, each through the unchanged engine: a small coroutine
 // bundle runs in Engine<co::Protocol<S>> and writes what it saw into its node state, which the
 // test reads back.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -147,6 +148,82 @@ TEST(CoCombinators, LosingReceiveIsCancelledBeforeItTakesAMessage) {
   EXPECT_EQ(w.node(0).got,
             (std::vector<std::string>{"first:1", "attempt:timeout", "attempt:A1", "receive:A2"}));
   // The losers' timers were cancelled with the engine: no timer fired after the last receive.
+  EXPECT_EQ(w.engine.node(0).coroutines()->armed_count(), 0u);
+}
+
+// ---- receive_until: attempt(receive, at(deadline)) as one awaitable -------------------------
+
+// A client-like loop (a reply or a timeout, over and over) written with attempt or with
+// receive_until: the engine must see the same events either way.
+template <bool one_awaitable>
+struct ReplyLoop {
+  using Message = ::Message;
+  struct Node {
+    std::vector<std::string> got;
+    co::task<> main(co::Env<ReplyLoop>& env) {
+      const NodeId peer = 1 - env.self();
+      if (env.self() == 1) {
+        // Echoes every A after a delay that sometimes misses the other side's deadline, and
+        // sends a B now and then, which the other side takes as "not what it waited for".
+        for (std::uint64_t i = 0; i < 200; ++i) {
+          auto r = co_await env.template receive<A>();
+          co_await co::after(ms(static_cast<time_ns>(env.random(6))));
+          if (env.random(4) == 0) env.send(peer, B{i});
+          env.send(peer, A{r.message.n});
+        }
+        co_return;
+      }
+      for (std::uint64_t i = 0; i < 200; ++i) {
+        env.send(peer, A{i});
+        const time_ns deadline_ns = co::now() + ms(5);
+        std::optional<co::Received<Message>> r;
+        if constexpr (one_awaitable) r = co_await env.receive_until(deadline_ns);
+        else r = co_await co::attempt(env.receive(), co::at(deadline_ns));
+        if (!r) got.push_back("timeout");
+        else if (const A* a = std::get_if<A>(&r->message)) got.push_back("A" + std::to_string(a->n));
+        else got.push_back("B" + std::to_string(std::get<B>(r->message).n));
+      }
+    }
+  };
+};
+
+TEST(CoReceiveUntil, SameEventsAsAttemptOfAReceiveAndADeadline) {
+  World<co::Protocol<ReplyLoop<false>>> with_attempt(2, {}, seconds(5), "delay=uniform:1ms:4ms,loss=0.1");
+  World<co::Protocol<ReplyLoop<true>>> with_receive_until(2, {}, seconds(5), "delay=uniform:1ms:4ms,loss=0.1");
+  const auto& got = with_receive_until.node(0).got;
+  EXPECT_EQ(got, with_attempt.node(0).got);
+  // The run exercised both outcomes and a message of another type.
+  EXPECT_GT(std::count(got.begin(), got.end(), "timeout"), 0);
+  EXPECT_TRUE(std::any_of(got.begin(), got.end(), [](const std::string& g) { return g[0] == 'A'; }));
+  EXPECT_TRUE(std::any_of(got.begin(), got.end(), [](const std::string& g) { return g[0] == 'B'; }));
+  EXPECT_EQ(with_receive_until.engine.records(), with_attempt.engine.records());
+  // Timers of receives that got their message were cancelled with the engine.
+  EXPECT_EQ(with_receive_until.engine.node(0).coroutines()->armed_count(), 0u);
+}
+
+// A message already in the inbox is taken at once, and no timer is armed for it.
+struct ReceiveUntilInbox {
+  using Message = ::Message;
+  struct Node {
+    std::vector<std::string> got;
+    co::task<> main(co::Env<ReceiveUntilInbox>& env) {
+      if (env.self() == 1) {
+        env.send(0, A{7});
+        co_return;
+      }
+      co_await co::after(ms(5));  // A{7} arrives at 1 ms and waits
+      const time_ns t0 = co::now();
+      auto r = co_await env.receive_until<A>(t0 + ms(10));
+      got.push_back(r ? "A" + std::to_string(r->message.n) + "@" + std::to_string((co::now() - t0) / ms(1)) : "timeout");
+      auto none = co_await env.receive_until<A>(t0 + ms(10));
+      got.push_back(none ? "value" : "timeout@" + std::to_string((co::now() - t0) / ms(1)));
+    }
+  };
+};
+
+TEST(CoReceiveUntil, TakesFromTheInboxAtOnceAndTimesOutAtItsDeadline) {
+  World<co::Protocol<ReceiveUntilInbox>> w(2);
+  EXPECT_EQ(w.node(0).got, (std::vector<std::string>{"A7@0", "timeout@10"}));
   EXPECT_EQ(w.engine.node(0).coroutines()->armed_count(), 0u);
 }
 
