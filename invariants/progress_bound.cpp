@@ -16,6 +16,7 @@ void ProgressBoundMonitor::on_run_start(const RunInfo& info) {
   last_heal_ns_ = info.last_heal_ns;
   history_events_ = 0;
   open_.clear();
+  earliest_deadline_ns_ = time_ns_max;
   last_step_ = 0;
   violation_.reset();
 }
@@ -35,12 +36,15 @@ void ProgressBoundMonitor::on_history(const EventView& view) {
     const time_ns start_ns = std::max(view.true_ns, last_heal_ns_);
     open_[h.process] = Open{index, view.true_ns, start_ns + bound_ns_, h.f};
     CORRIDOR_ASSERT_MSG(open_.size() <= open_max, "open operations without bound");
-    return;
+  } else {
+    open_.erase(h.process);  // ok, fail or info: the operation completed
   }
-  open_.erase(h.process);  // ok, fail or info: the operation completed
+  earliest_deadline_ns_ = time_ns_max;
+  for (const auto& [process, op] : open_) earliest_deadline_ns_ = std::min(earliest_deadline_ns_, op.deadline_ns);
 }
 
 void ProgressBoundMonitor::check_deadlines(std::uint64_t step, time_ns now_ns) {
+  if (now_ns <= earliest_deadline_ns_) return;
   const auto late = std::min_element(open_.begin(), open_.end(), [](const auto& a, const auto& b) {
     return a.second.deadline_ns < b.second.deadline_ns;
   });

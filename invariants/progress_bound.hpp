@@ -44,6 +44,9 @@ class ProgressBoundMonitor final : public RunObserver {
   time_ns last_heal_ns_ = 0;
   std::uint64_t history_events_ = 0;
   std::map<std::uint32_t, Open> open_;  // by client process: one open operation each
+  // The earliest deadline in open_ (time_ns_max: none), kept on every history event, so that the
+  // check on every other event is one compare, not a walk of open_.
+  time_ns earliest_deadline_ns_ = time_ns_max;
   std::uint64_t last_step_ = 0;
   std::optional<Violation> violation_;
 };
