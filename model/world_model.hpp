@@ -378,8 +378,10 @@ class WorldModel {
 
   void encode(const State& s, StateEncoder& e) const {
     const E& w = *s.world;
-    const std::vector<NodeId> order = node_order(s);
-    const NodeRenaming rename(inverse(order));
+    thread_local std::vector<NodeId> order;
+    node_order(s, order);
+    // Without symmetry the renaming is the identity, which needs no table (no allocation).
+    const NodeRenaming rename(s.symmetric ? inverse(order) : std::vector<NodeId>{});
     EncoderSink sink{e};
     e.u32(s.crashes_used);
     e.u32(s.losses_used);
@@ -569,12 +571,12 @@ class WorldModel {
   // Nodes in the order they are encoded: interchangeable nodes sorted by what they hold (state,
   // status, pending events), ties in id order. Any state-determined order is sound: equal
   // encodings still mean worlds equal up to a renaming of interchangeable nodes.
-  std::vector<NodeId> node_order(const State& s) const {
+  void node_order(const State& s, std::vector<NodeId>& order) const {
     const E& w = *s.world;
-    std::vector<NodeId> order(w.layout_nodes());
+    order.resize(w.layout_nodes());
     for (NodeId n = 0; n < order.size(); ++n) order[n] = n;
     if constexpr (has_symmetry) {
-      if (!s.symmetric) return order;
+      if (!s.symmetric) return;
       const NodeRange range = P::Symmetry::interchangeable(w.layout_nodes());
       CORRIDOR_ASSERT(range.first <= range.last && range.last <= w.layout_nodes());
       std::vector<std::uint64_t> key(w.layout_nodes(), 0);
@@ -594,7 +596,6 @@ class WorldModel {
       std::stable_sort(order.begin() + range.first, order.begin() + range.last,
                        [&](NodeId a, NodeId b) { return key[a] < key[b]; });
     }
-    return order;
   }
 
   static std::vector<NodeId> inverse(const std::vector<NodeId>& order) {
