@@ -39,6 +39,11 @@ class CausalDeliveryMonitor final : public RunObserver {
   std::string_view invariant_name() const override { return invariant_; }
   // Untimed searches branch the world, and this monitor with it.
   std::unique_ptr<RunObserver> clone() const override { return std::make_unique<CausalDeliveryMonitor>(*this); }
+  bool assign_from(const RunObserver& other) override {
+    const auto* same = dynamic_cast<const CausalDeliveryMonitor*>(&other);
+    if (same) *this = *same;
+    return same != nullptr;
+  }
 
  private:
   void on_cast(const EventView& view);

@@ -27,6 +27,11 @@ class FifoDeliveryMonitor final : public RunObserver {
   std::string_view invariant_name() const override { return invariant_; }
   // Untimed searches branch the world, and this monitor with it.
   std::unique_ptr<RunObserver> clone() const override { return std::make_unique<FifoDeliveryMonitor>(*this); }
+  bool assign_from(const RunObserver& other) override {
+    const auto* same = dynamic_cast<const FifoDeliveryMonitor*>(&other);
+    if (same) *this = *same;
+    return same != nullptr;
+  }
 
  private:
   // What one node has delivered of one origin's casts: which ones, and how many from the first

@@ -24,6 +24,11 @@ class MonotonicTokenMonitor final : public RunObserver {
   std::string_view invariant_name() const override { return invariant_; }
   // Untimed searches branch the world, and this monitor with it.
   std::unique_ptr<RunObserver> clone() const override { return std::make_unique<MonotonicTokenMonitor>(*this); }
+  bool assign_from(const RunObserver& other) override {
+    const auto* same = dynamic_cast<const MonotonicTokenMonitor*>(&other);
+    if (same) *this = *same;
+    return same != nullptr;
+  }
 
  private:
   std::string_view note_name_;

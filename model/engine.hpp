@@ -87,6 +87,10 @@ class RunObserver : public EventObserver {
   // A copy with the same state, for untimed explorers that branch a world (nullptr: this monitor
   // cannot follow a branching search and is left out of it, e.g. a liveness bound in true time).
   virtual std::unique_ptr<RunObserver> clone() const { return nullptr; }
+  // Takes the state of `other`, a monitor of the same type, into this one, reusing what this one
+  // holds on the heap (an untimed search recycles the worlds of states it let go of). False: the
+  // types differ, or this monitor cannot, and the search clones instead.
+  virtual bool assign_from(const RunObserver& /*other*/) { return false; }
   // The invariant this monitor checks, as its violations name it ("" for one that only observes,
   // such as a badge monitor): the registry lists a protocol's invariants from these.
   virtual std::string_view invariant_name() const { return {}; }
@@ -294,6 +298,8 @@ class Core {
   std::size_t heap_bytes() const;
   // Replaces the observers (a copied world points them at its own monitors).
   void replace_observers(std::vector<RunObserver*> observers) { observers_ = std::move(observers); }
+  // The same, in place: a recycled world keeps its vector's capacity (no allocation once warm).
+  void reassign_observers(std::span<RunObserver* const> observers) { observers_.assign(observers.begin(), observers.end()); }
 
   void send(NodeId from, NodeId to, Message message);
   TimerId set_timer(NodeId actor, const Timer& timer, time_ns delay_min_ns, time_ns delay_max_ns);

@@ -11,8 +11,14 @@
 // It lives in model/ (not explorers/) because protocols make it from their SimulationSpec and may
 // not include explorers; explorers consume it through the StateMachine concept.
 //
-// A state is an immutable world (an Engine copy) behind a shared pointer, plus the monitors that
-// follow its path and the budgets used; next() copies the world and fires one event on the copy.
+// A state is an immutable world (an engine and the monitors that follow its path) behind a counted
+// handle, plus the budgets used; next() copies the world and fires one event on the copy. The copy
+// is made into a recycled world (WorldPool): a world whose last state was let go of goes back to
+// the pool with its vectors, messages and monitors, and the next successor is copy-assigned into
+// it, so that a warm search reuses their heap blocks instead of allocating a fresh engine per
+// successor. WorldLimits::copy_world keeps the world of before (a fresh engine copy and fresh
+// monitor clones per successor, the invariants installed afresh per check): the oracle the tests
+// and bench_world compare the recycled world with.
 //
 // Canonical encoding (the fingerprint): per node its status, state and durable state (through the
 // reflection of model/reflect.hpp), per client the same, then the pending events as a sorted
@@ -24,8 +30,11 @@
 //
 // Witnesses: the protocol's (SimulationSpec::witnesses), evaluated on the world of a state.
 //
-// Checks: the protocol's state invariants on every state (a fresh copy per check, so an invariant
-// that remembers earlier states, such as unique-leader-per-term, sees only this one); the
+// Checks: the protocol's state invariants on every state, installed once per thread (the copying
+// world installs them afresh per check). An invariant that remembers earlier states, such as
+// unique-leader-per-term, must see only this one: before each check every invariant is first
+// shown a world at step 0, which is how an invariant learns that a new run began (the engine's
+// contract for invariants reused across runs), so it forgets what it saw; the
 // event-stream monitors that can be cloned follow every path (a liveness bound in true time cannot
 // and is left out); history checkers run on terminal states (no enabled event).
 //
@@ -40,9 +49,11 @@
 // checks on every reference protocol and planted bug that the same violations are reachable with
 // and without it.
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -65,6 +76,99 @@ struct WorldLimits {
   std::uint32_t losses = 0;   // in-flight messages lost
   std::uint32_t dups = 0;     // in-flight messages duplicated
   std::uint64_t plan_seed = 0;  // draws the clocks' initial offset and drift (time-0 plan entries)
+  // The world of before: every successor a fresh engine copy with fresh monitor clones, the
+  // invariants installed per check. Same states, same verdicts; the tests' and bench's oracle.
+  bool copy_world = false;
+};
+
+template <class E> class WorldPool;
+
+// One world of an untimed search: the engine and the monitors that follow its path, shared by the
+// states that hold it (WorldRef counts them). A recycled world knows its pool; a copied one (the
+// oracle) has none and is deleted when let go of.
+template <class E>
+struct PooledWorld {
+  E engine;
+  std::vector<std::unique_ptr<RunObserver>> monitors;
+  std::vector<RunObserver*> observers;  // the monitors, as the engine's observers
+  std::atomic<std::uint32_t> holders{0};
+  std::shared_ptr<WorldPool<E>> pool;   // set while in use; moved out when given back (no cycle)
+
+  // Points the engine at this world's own monitors (a copy points at the original's).
+  void own_monitors() {
+    observers.resize(monitors.size());
+    for (std::size_t i = 0; i < monitors.size(); ++i) observers[i] = monitors[i].get();
+    engine.reassign_observers(observers);
+  }
+};
+
+// Worlds whose states were all let go of, kept for the next successors (bounded: past free_max a
+// world let go of is deleted). Shared by every thread of a search, behind one mutex held for a
+// pointer push or pop.
+template <class E>
+class WorldPool {
+ public:
+  static constexpr std::size_t free_max = 4096;
+
+  PooledWorld<E>* take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return nullptr;
+    PooledWorld<E>* w = free_.back().release();
+    free_.pop_back();
+    CORRIDOR_ASSERT_MSG(w->holders.load() == 0 && !w->pool, "a free world is held by no state");
+    return w;
+  }
+  void give_back(PooledWorld<E>* w) {
+    CORRIDOR_ASSERT_MSG(w->holders.load() == 0 && !w->pool, "a world goes back to its pool once no state holds it");
+    std::unique_ptr<PooledWorld<E>> owned(w);
+    std::lock_guard lock(mutex_);
+    if (free_.size() < free_max) free_.push_back(std::move(owned));
+  }
+  std::size_t free_count() {
+    std::lock_guard lock(mutex_);
+    return free_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<PooledWorld<E>>> free_;
+};
+
+// A counted handle on a world: the last handle let go of gives it back to its pool.
+template <class E>
+class WorldRef {
+ public:
+  WorldRef() = default;
+  explicit WorldRef(PooledWorld<E>* w) : w_(w) {
+    if (w_) w_->holders.fetch_add(1, std::memory_order_relaxed);
+  }
+  WorldRef(const WorldRef& o) : WorldRef(o.w_) {}
+  WorldRef(WorldRef&& o) noexcept : w_(o.w_) { o.w_ = nullptr; }
+  WorldRef& operator=(WorldRef o) noexcept {
+    std::swap(w_, o.w_);
+    return *this;
+  }
+  ~WorldRef() { release(); }
+
+  const E& operator*() const { return w_->engine; }
+  const E* operator->() const { return &w_->engine; }
+  const PooledWorld<E>& world() const { return *w_; }
+  explicit operator bool() const { return w_ != nullptr; }
+
+ private:
+  void release() {
+    if (!w_) return;
+    const std::uint32_t before = w_->holders.fetch_sub(1, std::memory_order_acq_rel);
+    CORRIDOR_ASSERT_MSG(before > 0, "a world is let go of once per handle");
+    if (before == 1) {
+      std::shared_ptr<WorldPool<E>> pool = std::move(w_->pool);
+      if (pool) pool->give_back(w_);
+      else delete w_;
+    }
+    w_ = nullptr;
+  }
+
+  PooledWorld<E>* w_ = nullptr;
 };
 
 // The link settings of `config` for one link: the default, or the last override naming it (as the
@@ -152,8 +256,7 @@ class WorldModel {
   static constexpr bool has_symmetry = HasNodeSymmetry<P>;
 
   struct State {
-    std::shared_ptr<const E> world;
-    std::vector<std::shared_ptr<const RunObserver>> monitors;
+    WorldRef<E> world;
     std::uint32_t crashes_used = 0;
     std::uint32_t losses_used = 0;
     std::uint32_t dups_used = 0;
@@ -181,23 +284,28 @@ class WorldModel {
         config_(untimed_config(config)),
         limits_(limits),
         faults_(std::make_shared<const WorldFaultModel>(config)),
-        capacity_anywhere_(faults_->capacity_anywhere()) {
+        capacity_anywhere_(faults_->capacity_anywhere()),
+        pool_(std::make_shared<WorldPool<E>>()),
+        id_(next_model_id()) {
     CORRIDOR_ASSERT(spec_->layout && spec_->targets);
     CORRIDOR_ASSERT_MSG(!world_limits_refusal(config, limits), "fault budgets outside the protocol's fault model");
     crash_targets_ = spec_->targets(config_).nodes;
   }
 
   void initial_states(std::vector<State>& states) const {
-    auto world = std::make_shared<E>();
+    auto* pooled = new PooledWorld<E>();
+    if (!limits_.copy_world) pooled->pool = pool_;
+    State s;
+    s.world = WorldRef<E>(pooled);
+    E* world = &pooled->engine;
     std::vector<std::unique_ptr<RunObserver>> observers;
     if (spec_->install) spec_->install(*world, observers, config_);
-    world->clear_checks();  // state invariants run in check(), fresh each time
-    State s;
+    world->clear_checks();  // state invariants run in check()
     for (auto& o : observers) {
       if (!o->clone()) continue;  // cannot follow a branching search
-      world->add_observer(o.get());
-      s.monitors.push_back(std::shared_ptr<const RunObserver>(std::move(o)));
+      pooled->monitors.push_back(std::move(o));
     }
+    pooled->own_monitors();
     world->set_untimed(true);
     world->chooser().start_defaults();
     const auto layout = spec_->layout(config_);
@@ -208,7 +316,6 @@ class WorldModel {
     for (const EnabledEvent& e : events) {
       if (e.actor == no_node) world->fire(e.slot);
     }
-    s.world = std::move(world);
     states.push_back(std::move(s));
   }
 
@@ -242,21 +349,14 @@ class WorldModel {
   }
 
   State next(const State& s, const Action& a) const {
-    auto world = std::make_shared<E>(*s.world);
+    PooledWorld<E>* pooled = limits_.copy_world ? copied(s.world.world()) : recycled(s.world.world());
     State n;
+    n.world = WorldRef<E>(pooled);
     n.crashes_used = s.crashes_used;
     n.losses_used = s.losses_used;
     n.dups_used = s.dups_used;
     n.symmetric = s.symmetric;
-    std::vector<RunObserver*> raw;
-    n.monitors.reserve(s.monitors.size());
-    for (const auto& m : s.monitors) {
-      std::shared_ptr<RunObserver> copy = m->clone();
-      CORRIDOR_ASSERT(copy);
-      raw.push_back(copy.get());
-      n.monitors.push_back(std::move(copy));
-    }
-    world->replace_observers(std::move(raw));
+    E* world = &pooled->engine;
     if (a.kind != Action::Kind::crash) CORRIDOR_ASSERT(world->pending_is(a.slot, a.seq));
     switch (a.kind) {
       case Action::Kind::fire: world->fire(a.slot); break;
@@ -273,14 +373,15 @@ class WorldModel {
         ++n.crashes_used;
         break;
     }
-    n.world = std::move(world);
     return n;
   }
 
   void encode(const State& s, StateEncoder& e) const {
     const E& w = *s.world;
-    const std::vector<NodeId> order = node_order(s);
-    const NodeRenaming rename(inverse(order));
+    thread_local std::vector<NodeId> order;
+    node_order(s, order);
+    // Without symmetry the renaming is the identity, which needs no table (no allocation).
+    const NodeRenaming rename(s.symmetric ? inverse(order) : std::vector<NodeId>{});
     EncoderSink sink{e};
     e.u32(s.crashes_used);
     e.u32(s.losses_used);
@@ -305,13 +406,77 @@ class WorldModel {
     e.boolean(w.violation().has_value());
   }
 
+ private:
+  // The protocol's checks, installed on a scratch engine, and a world at step 0 that tells an
+  // invariant a new run began.
+  struct Checks {
+    std::uint64_t model_id = 0;
+    E installed;
+    E new_run;
+  };
+
+  std::unique_ptr<Checks> make_checks() const {
+    auto checks = std::make_unique<Checks>();
+    checks->model_id = id_;
+    std::vector<std::unique_ptr<RunObserver>> unused;
+    if (spec_->install) spec_->install(checks->installed, unused, config_);
+    checks->new_run.set_untimed(true);
+    checks->new_run.start(config_, spec_->layout(config_), FaultPlan{}, false);
+    CORRIDOR_ASSERT(checks->new_run.step_count() == 0);
+    return checks;
+  }
+
+  // This thread's checks for this model, installed on the first check (again when the thread
+  // checks another model in between).
+  const Checks& thread_checks() const {
+    thread_local std::unique_ptr<Checks> cached;
+    if (!cached || cached->model_id != id_) cached = make_checks();
+    return *cached;
+  }
+
+  static std::uint64_t next_model_id() {
+    static std::atomic<std::uint64_t> ids{0};
+    return ids.fetch_add(1, std::memory_order_relaxed) + 1;
+  }
+
+  // The world of before: a fresh engine copy and fresh monitor clones.
+  PooledWorld<E>* copied(const PooledWorld<E>& from) const {
+    auto* w = new PooledWorld<E>();
+    w->engine = from.engine;
+    for (const auto& m : from.monitors) {
+      w->monitors.push_back(m->clone());
+      CORRIDOR_ASSERT(w->monitors.back());
+    }
+    w->own_monitors();
+    return w;
+  }
+
+  // A recycled world (a new one while the pool is empty), copy-assigned from `from`: its vectors
+  // and monitors keep their heap blocks.
+  PooledWorld<E>* recycled(const PooledWorld<E>& from) const {
+    PooledWorld<E>* w = pool_->take();
+    if (!w) w = new PooledWorld<E>();
+    w->engine = from.engine;
+    w->monitors.resize(from.monitors.size());
+    for (std::size_t i = 0; i < from.monitors.size(); ++i) {
+      if (w->monitors[i] && w->monitors[i]->assign_from(*from.monitors[i])) continue;
+      w->monitors[i] = from.monitors[i]->clone();
+      CORRIDOR_ASSERT(w->monitors[i]);
+    }
+    w->own_monitors();
+    w->pool = pool_;
+    return w;
+  }
+
+ public:
   std::optional<Violation> check(const State& s) const {
     const E& w = *s.world;
     if (const auto& v = w.violation(); v && v->verdict != Verdict::liveness) return v;
-    E scratch;
-    std::vector<std::unique_ptr<RunObserver>> unused;
-    if (spec_->install) spec_->install(scratch, unused, config_);
+    std::unique_ptr<Checks> fresh;
+    const Checks& checks = limits_.copy_world ? *(fresh = make_checks()) : thread_checks();
+    const E& scratch = checks.installed;
     for (const StateInvariant<E>& inv : scratch.state_invariants()) {
+      if (!limits_.copy_world) (void)inv.check(checks.new_run);  // forget earlier states (see above)
       if (auto v = inv.check(w)) return stamped(std::move(*v), inv.name, w);
     }
     if (scratch.history_checkers().empty()) return std::nullopt;
@@ -376,10 +541,14 @@ class WorldModel {
       bytes += malloc_block_bytes(w.layout_clients() * sizeof(typename E::Client));
       for (std::uint32_t c = 0; c < w.layout_clients(); ++c) bytes += heap_bytes(w.client(c));
     }
-    bytes += malloc_block_bytes(s.monitors.capacity() * sizeof(s.monitors[0]));
-    bytes += s.monitors.size() * malloc_block_bytes(monitor_bytes + control_block_bytes);
+    const auto& monitors = s.world.world().monitors;
+    bytes += 2 * malloc_block_bytes(monitors.capacity() * sizeof(monitors[0]));  // and the observers
+    bytes += monitors.size() * malloc_block_bytes(monitor_bytes);
     return bytes;
   }
+
+  // Worlds let go of and kept for reuse (tests read it: a warm search recycles).
+  std::size_t pooled_worlds() const { return pool_->free_count(); }
 
  private:
   static constexpr std::uint8_t timer_event = 2;
@@ -402,12 +571,12 @@ class WorldModel {
   // Nodes in the order they are encoded: interchangeable nodes sorted by what they hold (state,
   // status, pending events), ties in id order. Any state-determined order is sound: equal
   // encodings still mean worlds equal up to a renaming of interchangeable nodes.
-  std::vector<NodeId> node_order(const State& s) const {
+  void node_order(const State& s, std::vector<NodeId>& order) const {
     const E& w = *s.world;
-    std::vector<NodeId> order(w.layout_nodes());
+    order.resize(w.layout_nodes());
     for (NodeId n = 0; n < order.size(); ++n) order[n] = n;
     if constexpr (has_symmetry) {
-      if (!s.symmetric) return order;
+      if (!s.symmetric) return;
       const NodeRange range = P::Symmetry::interchangeable(w.layout_nodes());
       CORRIDOR_ASSERT(range.first <= range.last && range.last <= w.layout_nodes());
       std::vector<std::uint64_t> key(w.layout_nodes(), 0);
@@ -427,7 +596,6 @@ class WorldModel {
       std::stable_sort(order.begin() + range.first, order.begin() + range.last,
                        [&](NodeId a, NodeId b) { return key[a] < key[b]; });
     }
-    return order;
   }
 
   static std::vector<NodeId> inverse(const std::vector<NodeId>& order) {
@@ -513,6 +681,8 @@ class WorldModel {
   WorldLimits limits_;
   std::shared_ptr<const WorldFaultModel> faults_;
   bool capacity_anywhere_ = false;
+  std::shared_ptr<WorldPool<E>> pool_;  // shared by the model's copies
+  std::uint64_t id_ = 0;                // names the model for thread_checks
   std::vector<NodeId> crash_targets_;
 };
 
