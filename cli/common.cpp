@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/assert.hpp"
 #include "model/units.hpp"
 #include "model/verdict.hpp"
 
@@ -130,6 +131,22 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
     }
   }
   return config;
+}
+
+std::vector<SimConfig> build_campaign(const ProtocolEntry& entry, std::uint32_t variant, const RunArgs& args) {
+  const SimConfig given = build_config(entry, variant, args);
+  std::vector<SimConfig> configs;
+  for (const SimConfig& declared : entry.campaign_configs(variant)) {
+    SimConfig config = given;
+    if (!args.nodes) config.nodes = declared.nodes;
+    if (!args.clock) {
+      config.clock = declared.clock;
+      config.clock_text = declared.clock_text;
+    }
+    if (std::find(configs.begin(), configs.end(), config) == configs.end()) configs.push_back(std::move(config));
+  }
+  CORRIDOR_ASSERT(!configs.empty());
+  return configs;
 }
 
 Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed, const Simulation& sim,

@@ -67,6 +67,12 @@ std::uint64_t seed_of_run(const CampaignConfig& campaign, std::uint64_t index);
 // Progress is reported from the calling thread about every 200 ms and once at the end.
 CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& config, const CampaignConfig& campaign,
                             const ProgressFn& progress = {}, const RunHook& after_run = {});
+// A campaign spread over several configurations (a protocol's sizes and clocks): run i runs
+// configs[i % configs.size()] with seed seed_of_run(campaign, i), so the sweep still replays from
+// the master seed and a failure's configuration is config_of_run(configs, index).
+CampaignResult run_campaign(const SimulationFactory& make, const std::vector<SimConfig>& configs,
+                            const CampaignConfig& campaign, const ProgressFn& progress = {}, const RunHook& after_run = {});
+const SimConfig& config_of_run(const std::vector<SimConfig>& configs, std::uint64_t index);
 
 // Runs seed twice with recording and names the first step where the event streams differ;
 // nullopt when they are identical.
