@@ -36,7 +36,9 @@ killed=0; total=0
 for m in "${mutants[@]}"; do
   name=$(basename "$m" .mutant)
   protocol=$(field protocol "$m"); class=$(field class "$m"); file=$(field file "$m")
-  src="$work/$name/src"; build="$work/$name/build"
+  # The build folder sits where the worktree's does (src/build), so that ccache, which hashes paths
+  # relative to CCACHE_BASEDIR, finds the objects the worktree's own build compiled.
+  src="$work/$name/src"; build="$src/build"
   rm -rf "$work/$name" && mkdir -p "$work/$name" && cp -a "$base" "$src"
   if ! python3 - "$m" "$src/$file" <<'PY'
 import sys
@@ -73,6 +75,6 @@ PY
   if [ "$code" -ne 0 ]; then result=killed; killed=$((killed + 1)); else result=survived; fi
   printf "%s\t%s\t%s\t%s (exit %s)\t%s\t%s\n" "$name" "$protocol" "$class" "$result" "$code" "$invariant" \
     $(( $(date +%s) - started )) | tee -a "$out"
-  rm -rf "$build" "$src"  # keep the logs and results, not the copies
+  rm -rf "$src"  # keep the logs and results, not the copy
 done
 echo "killed $killed of $total mutants built and run" | tee -a "$out"

@@ -187,7 +187,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
   Verdict corpus_verdict = Verdict::pass;
   // Printed before anything runs, so that a crash inside protocol code still leaves it on screen.
   fmt::print(o.human, "corridor run {} --variant {}: {} nodes, {}, {} simulated per run\n", entry.info.name, variant_name,
-             fmt::join(sizes, " and "),
+             fmt::join(sizes, ", "),
              campaign.only_seed ? fmt::format("seed {:#x}", *campaign.only_seed) : fmt::format("{} seeds", campaign.runs),
              format_duration(config.time_limit_ns));
   fmt::print(o.human, "  faults: {}   clock: {}\n", config.faults_text.empty() ? "none" : config.faults_text,

@@ -465,7 +465,7 @@ ProtocolEntry leader_lease_entry() {
                               "The leader sends a heartbeat round and forgets to set the timer for the next, so "
                               "followers' promises run out under a healthy leader and they stand for election, again "
                               "and again.",
-                              "leader-stability"),
+                              "leader-stability or progress-bound"),
               },
           .default_nodes = 3,
           .min_nodes = 1,

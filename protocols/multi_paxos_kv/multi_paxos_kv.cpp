@@ -501,7 +501,7 @@ ProtocolInfo multi_paxos_kv_info(std::string name, std::string description) {
               planted_bug(Variant::skip_recovery,
                           "A new leader ignores the values the promises report accepted and proposes new commands "
                           "over them.",
-                          "log-agreement"),
+                          "log-agreement or exactly-once"),
               planted_bug(Variant::election_timer_not_reset,
                           "A heartbeat does not reset a follower's election timer, so once the clients are done "
                           "followers stand every election timeout and depose a healthy leader again and again.",
