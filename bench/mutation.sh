@@ -68,11 +68,17 @@ PY
     continue
   fi
   total=$((total + 1))
-  (cd "$work/$name" && nice -n 15 "$build/corridor" run "$protocol" --seeds "$seeds" --master-seed "$master" \
+  # A mutant may make runs spin or grow without end: 4 GiB of address space and 10 minutes, so the
+  # shared machine survives it (exit 137 or 124: reported as "limit", not as a corridor verdict).
+  (cd "$work/$name" && ulimit -v 4194304 && nice -n 15 timeout 600 "$build/corridor" run "$protocol" --seeds "$seeds" --master-seed "$master" \
      --json --quiet --no-shrink --out "$work/$name/results" > summary.json 2> run.log)
   code=$?
   invariant=$(python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); f=j.get("failures",[]); print(f[0].get("invariant","-") if f else "-")' "$work/$name/summary.json" 2>/dev/null || echo "-")
-  if [ "$code" -ne 0 ]; then result=killed; killed=$((killed + 1)); else result=survived; fi
+  case $code in
+    0) result=survived ;;
+    1|2|3|4) result=killed; killed=$((killed + 1)) ;;
+    *) result=limit ;;
+  esac
   printf "%s\t%s\t%s\t%s (exit %s)\t%s\t%s\n" "$name" "$protocol" "$class" "$result" "$code" "$invariant" \
     $(( $(date +%s) - started )) | tee -a "$out"
   rm -rf "$src"  # keep the logs and results, not the copy
