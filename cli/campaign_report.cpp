@@ -1,4 +1,5 @@
 #include "cli/campaign_report.hpp"
+#include "cli/latency_report.hpp"
 
 #include "explorers/pct.hpp"
 
@@ -218,17 +219,22 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
 
   ProgressPrinter progress(o.progress);
   // Coherence badges of every run at the first size, for the campaign's badge summary (a summary
-  // is per node count: its per-node figures and evenness are of one size).
-  std::mutex badge_mutex;
+  // is per node count: its per-node figures and evenness are of one size), and client operation
+  // latencies of every run.
+  std::mutex stats_mutex;
   invariants::BadgeStats badge_stats(config.nodes);
-  const RunHook collect_badges = [&](std::uint64_t, const Simulation& sim, const RunOutcome& outcome) {
+  LatencyStats latency;
+  const RunHook collect_run_stats = [&](std::uint64_t, const Simulation& sim, const RunOutcome& outcome) {
+    LatencyStats one_latency;
+    one_latency.add_history(sim.history());
+    std::lock_guard lock(stats_mutex);
+    latency.merge(one_latency);
     if (sim.node_count() != config.nodes) return;  // other sizes; protocols with extra actors count nodes only
     invariants::BadgeStats one(config.nodes);
     one.add_run(sim.badges(), outcome.steps, std::max<time_ns>(outcome.end_ns, 1));
-    std::lock_guard lock(badge_mutex);
     badge_stats.merge(one);
   };
-  report.result = run_campaign(entry.make, configs, campaign, std::ref(progress), collect_badges);
+  report.result = run_campaign(entry.make, configs, campaign, std::ref(progress), collect_run_stats);
   progress.finish();
   const CampaignResult& result = report.result;
 
@@ -255,9 +261,13 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
              result.seconds, result.jobs, human_rate(runs_per_s), human_rate(events_per_s), result.failures_total,
              corpus_text, report.verdict == Verdict::pass ? "all invariants held" : to_string(report.verdict));
 
-  // Without --keep-going, runs after a failure may or may not have finished: their badges are
-  // not a stable campaign figure, so the summary is shown only when every run counted.
+  // Without --keep-going, runs after a failure may or may not have finished: their badges and
+  // latencies are not a stable campaign figure, so they are shown only when every run counted.
   const bool badges_complete = campaign.keep_going || result.failures.empty();
+  if (badges_complete) {
+    report.latency = latency;
+    fmt::print(o.human, "{}", latency_text(latency));
+  }
   if (badges_complete && badge_stats.badges() > 0) {
     if (sizes.size() > 1) fmt::print(o.human, "badges of the runs at {} nodes:\n", config.nodes);
     fmt::print(o.human, "{}", badge_stats_text(badge_stats));
@@ -282,6 +292,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
                     {"verdict", to_string(report.verdict)},
                     {"failures", failures},
                     {"corpus", {{"replayed", report.corpus_replayed}, {"still_failing", report.corpus_failing}}}};
+  if (badges_complete) report.summary["latency"] = latency_json(latency);
   if (badges_complete && badge_stats.badges() > 0) {
     report.summary["badges"] = {{"count", badge_stats.badges()},
                                 {"runs_drifted", badge_stats.runs_drifted()},

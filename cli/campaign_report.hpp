@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/latency.hpp"
+
 #include "cli/common.hpp"
 #include "explorers/seed_runner.hpp"
 #include "explorers/shrink.hpp"
@@ -34,6 +36,7 @@ struct CampaignReport {
   std::size_t corpus_replayed = 0;       // traces of the regression corpus replayed first
   std::size_t corpus_failing = 0;        // ... of which still fail
   nlohmann::json summary;                // also written to <out>/<protocol>/<variant>/summary.json
+  LatencyStats latency;                  // client operations, when every run counted (model/latency.hpp)
 };
 
 // Run i of the campaign runs configs[i % configs.size()] (a protocol's default campaign spreads

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/campaign_report.hpp"
+#include "cli/latency_report.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "model/units.hpp"
@@ -49,7 +50,7 @@ Row demo_variant(const DemoCommand& c, const ProtocolEntry& entry, std::uint32_t
   Row row{entry.info.name, info.name, info.planted_bug, false, ""};
   if (!info.planted_bug) {
     row.as_expected = report.verdict == Verdict::pass;
-    row.outcome = row.as_expected ? fmt::format("passed {} seeds", report.result.runs_done)
+    row.outcome = row.as_expected ? fmt::format("passed {} seeds; {}", report.result.runs_done, latency_p99_cell(report.latency))
                                   : fmt::format("FAILED: {}", report.result.failures.front().outcome.violation->invariant);
     return row;
   }

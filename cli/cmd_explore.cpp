@@ -38,7 +38,8 @@ struct ExplorableProtocol {
   bool symmetry = false;  // has a canonicalize hook
   bool world = false;     // the simulated world: --crashes, --losses, --dups apply
   std::function<ExploreReport(std::uint32_t nodes, std::uint32_t variant, const ExhaustiveOptions&)> explore;
-  // World protocols: throws UsageError when a fault budget leaves the protocol's fault model.
+  // World protocols: throws UsageError when the world cannot be searched statefully (coroutines)
+  // or a fault budget leaves the protocol's fault model.
   std::function<void(std::uint32_t variant, const WorldLimits&)> check_limits;
 };
 
@@ -77,6 +78,9 @@ ExplorableProtocol world_explorable(const ProtocolEntry& entry) {
   p.symmetry = sim->copyable_world() && sim->world_model(entry.default_config(0), {}).supports_symmetry();
   p.world = true;
   p.check_limits = [&entry](std::uint32_t variant, const WorldLimits& limits) {
+    // Refused here, before the search's header line is printed: world_model throws the sentence
+    // of model/simulation.hpp for a protocol whose world cannot be copied.
+    if (!entry.make()->copyable_world()) (void)entry.make()->world_model(entry.default_config(variant), limits);
     if (const auto why = world_limits_refusal(entry.default_config(variant), limits)) {
       throw UsageError(fmt::format("{}: {}", entry.info.name, *why));
     }

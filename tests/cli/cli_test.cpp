@@ -169,6 +169,30 @@ TEST(Cli, CorrectVariantPassesWithDeterminismCheck) {
   EXPECT_TRUE(std::filesystem::exists(dir / "leader-lease" / "correct" / "summary.json"));
 }
 
+// Client operation latency in the summary (model/latency.hpp): printed per operation kind, in
+// summary.json with its percentiles, and the same for one thread as for two (the histogram does
+// not depend on the order runs finish in).
+TEST(Cli, RunSummaryGivesLatencyPercentilesPerOperationForAnyJobs) {
+  nlohmann::json latency[2];
+  for (int jobs = 1; jobs <= 2; ++jobs) {
+    const auto dir = scratch("latency" + std::to_string(jobs));
+    const Result r = corridor("run multi-paxos-kv --seeds 40 --master-seed 3 --quiet --jobs " + std::to_string(jobs) +
+                              " --out " + dir.string());
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_NE(r.out.find("latency, invoke to completion in true time"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" p99 "), std::string::npos) << r.out;
+    std::ifstream in(dir / "multi-paxos-kv" / "correct" / "summary.json");
+    latency[jobs - 1] = nlohmann::json::parse(in).at("latency");
+  }
+  EXPECT_EQ(latency[0], latency[1]);
+  for (const char* op : {"get", "put", "cas", "delete"}) {
+    const nlohmann::json& one = latency[0].at(op);
+    ASSERT_GT(one.at("count").get<std::uint64_t>(), 0u) << op;
+    EXPECT_LE(one.at("p50_ns").get<std::int64_t>(), one.at("p99_ns").get<std::int64_t>()) << op;
+    EXPECT_LE(one.at("p99_ns").get<std::int64_t>(), one.at("max_ns").get<std::int64_t>()) << op;
+  }
+}
+
 // A crash inside protocol code kills the process; the program still names the seeds it was
 // running and exits 3. The crash is simulated with SIGSEGV sent to a running campaign.
 TEST(Cli, ACrashingProcessNamesItsSeedsAndExits3) {

@@ -109,4 +109,15 @@ TEST(ExhaustiveCli, BadArgumentsGetOneSentenceAndExit64) {
   }
 }
 
+// A coroutine protocol cannot be searched statefully: the refusal is the only thing printed (no
+// search header first, which read as if a search had started), and it names the search that works.
+TEST(ExhaustiveCli, CoroutineProtocolIsRefusedBeforeAnySearchStarts) {
+  const Result stdout_only = corridor("explore co-ping-pong", false);
+  EXPECT_EQ(stdout_only.exit_code, 64) << stdout_only.out;
+  EXPECT_EQ(stdout_only.out, "") << stdout_only.out;
+  const Result r = corridor("explore co-ping-pong");
+  EXPECT_EQ(r.exit_code, 64) << r.out;
+  EXPECT_NE(r.out.find("corridor explore --stateless"), std::string::npos) << r.out;
+}
+
 }  // namespace
