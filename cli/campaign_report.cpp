@@ -196,6 +196,10 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
   if (configs.size() > 1) {
     fmt::print(o.human, "  seeds spread round-robin over {} configurations (every size with every clock)\n", configs.size());
   }
+  if (campaign.swarm) {
+    fmt::print(o.human, "  explorer: swarm (each run draws which faults are on, and how many, from its seed within the "
+                        "spec above; a failure shows the mix it drew)\n");
+  }
   if (config.explorer == ExplorerKind::walk) fmt::print(o.human, "  explorer: walk (untimed: a uniformly random enabled event at every step)\n");
   if (config.explorer == ExplorerKind::pct) {
     auto probe = entry.make();
@@ -242,7 +246,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
   for (const SeedFailure& f : result.failures) {
     WrittenFailure w;
     if (report.trace_paths.size() < o.traces_written_max) {
-      w = write_and_show(entry, config_of_run(configs, f.index), f, o);
+      w = write_and_show(entry, run_config(configs, campaign, f.index), f, o);
       report.trace_paths.push_back(w.path);
       if (w.shrunk) report.shrunk_paths.push_back(w.shrunk_path);
     }
@@ -282,6 +286,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
                     {"clock", config.clock_text},
                     {"campaign_clocks", campaign_clock_texts(configs)},
                     {"master_seed", fmt::format("{:#x}", campaign.master_seed)},
+                    {"swarm", campaign.swarm},
                     {"runs", result.runs_done},
                     {"failed", result.failures_total},
                     {"events", result.events},

@@ -49,6 +49,7 @@ int execute(const RunCommand& c) {
   campaign.jobs = c.jobs;
   campaign.keep_going = c.keep_going;
   campaign.check_determinism = c.check_determinism;
+  campaign.swarm = c.args.explorer == "swarm";
   if (c.seed) campaign.only_seed = parse_seed(*c.seed, "--seed");
   campaign.master_seed = c.master_seed ? parse_seed(*c.master_seed, "--master-seed") : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
   ReportOptions options;
@@ -92,8 +93,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--link", c.args.links, "Per-link settings, repeatable: 'n0->n1:delay=const:50ms,loss=0.1' (or n0<->n1)");
   cmd->add_option("--fault-plan", c.args.fault_plan, "An explicit fault plan: '500ms crash n1 for 2s; 1s pause n2 for 300ms' or @FILE");
   cmd->add_option("--explorer", c.args.explorer,
-                  "Who picks events: random (timed, default), pct (untimed, priorities; see --pct-depth) or walk "
-                  "(untimed, uniformly random)");
+                  "Who picks events: random (timed, default), swarm (timed; each run draws which faults are on, "
+                  "and how many, from its seed within --faults and --clock), pct (untimed, priorities; see "
+                  "--pct-depth) or walk (untimed, uniformly random)");
   cmd->add_option("--pct-depth", c.args.pct_depth, "With --explorer pct: the bug depth d (default 3)");
   cmd->add_option("--pct-steps", c.args.pct_steps, "With --explorer pct: k, the steps the priority changes are drawn over (default 1000)");
   cmd->add_option("--jobs,-j", c.jobs, "Threads (default: every core)");

@@ -24,7 +24,7 @@ struct RunArgs {
   std::optional<std::string> time_limit;  // "10s"
   std::optional<std::uint64_t> max_steps;
   std::vector<std::uint32_t> operations;  // --ops: SimConfig::operations_max
-  std::string explorer = "random";        // random (timed), pct or walk (untimed)
+  std::string explorer = "random";        // random or swarm (timed), pct or walk (untimed)
   std::optional<std::uint32_t> pct_depth;
   std::optional<std::uint64_t> pct_steps;
 };

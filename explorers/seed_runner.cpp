@@ -1,5 +1,7 @@
 #include "explorers/seed_runner.hpp"
 
+#include "model/swarm.hpp"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -102,7 +104,7 @@ void worker(Shared& s, std::size_t slot) {
       if (index >= s.total || index > s.stop_index.load()) break;
       const std::uint64_t seed = seed_of_run(s.campaign, index);
       const InFlightMark mark(slot, seed);
-      const SimConfig& config = config_of_run(s.configs, index);
+      const SimConfig config = run_config(s.configs, s.campaign, index);
       RunOutcome outcome = run_once(*sim, config, seed);
       CORRIDOR_ASSERT_MSG(outcome.seed == seed, "a run reports the seed it was given");
       if (s.after_run) s.after_run(index, *sim, outcome);
@@ -139,6 +141,11 @@ void worker(Shared& s, std::size_t slot) {
 const SimConfig& config_of_run(const std::vector<SimConfig>& configs, std::uint64_t index) {
   CORRIDOR_ASSERT_MSG(!configs.empty(), "a campaign runs at least one configuration");
   return configs[index % configs.size()];
+}
+
+SimConfig run_config(const std::vector<SimConfig>& configs, const CampaignConfig& campaign, std::uint64_t index) {
+  const SimConfig& base = config_of_run(configs, index);
+  return campaign.swarm ? swarm_config(base, seed_of_run(campaign, index)) : base;
 }
 
 CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& config, const CampaignConfig& campaign,

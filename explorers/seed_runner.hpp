@@ -23,6 +23,9 @@ struct CampaignConfig {
   bool keep_going = false;                  // run every seed even after failures
   bool check_determinism = false;           // run every seed twice and compare event streams
   std::size_t failures_kept_max = 1000;     // with keep_going, failures beyond this are counted only
+  // Swarm testing (model/swarm.hpp): each run draws its fault mix from its seed within its
+  // configuration's spec; a run is then an ordinary timed run under the drawn configuration.
+  bool swarm = false;
 };
 
 struct SeedFailure {
@@ -73,6 +76,10 @@ CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& conf
 CampaignResult run_campaign(const SimulationFactory& make, const std::vector<SimConfig>& configs,
                             const CampaignConfig& campaign, const ProgressFn& progress = {}, const RunHook& after_run = {});
 const SimConfig& config_of_run(const std::vector<SimConfig>& configs, std::uint64_t index);
+// What run `index` of the campaign runs under: config_of_run, with the swarm's draw for its seed
+// when the campaign is a swarm. The campaign's workers and its failure reports both call this,
+// so a failure's trace and rerun line carry the configuration the run had.
+SimConfig run_config(const std::vector<SimConfig>& configs, const CampaignConfig& campaign, std::uint64_t index);
 
 // Runs seed twice with recording and names the first step where the event streams differ;
 // nullopt when they are identical.
