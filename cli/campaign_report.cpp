@@ -3,10 +3,12 @@
 
 #include "explorers/pct.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/regression_corpus.hpp"
 #include "cli/shrink_trace.hpp"
@@ -156,19 +158,48 @@ WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& confi
   return w;
 }
 
+// The distinct sizes and clock specs of a campaign's configurations, in order of first use.
+std::vector<std::uint32_t> campaign_sizes(const std::vector<SimConfig>& configs) {
+  std::vector<std::uint32_t> sizes;
+  for (const SimConfig& c : configs) {
+    if (std::find(sizes.begin(), sizes.end(), c.nodes) == sizes.end()) sizes.push_back(c.nodes);
+  }
+  return sizes;
+}
+
+std::vector<std::string> campaign_clock_texts(const std::vector<SimConfig>& configs) {
+  std::vector<std::string> clocks;
+  for (const SimConfig& c : configs) {
+    const std::string text = c.clock_text.empty() ? "ideal" : c.clock_text;
+    if (std::find(clocks.begin(), clocks.end(), text) == clocks.end()) clocks.push_back(text);
+  }
+  return clocks;
+}
+
 }  // namespace
 
-CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& config, const CampaignConfig& campaign,
-                              const ReportOptions& o) {
+CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimConfig>& configs,
+                              const CampaignConfig& campaign, const ReportOptions& o) {
+  CORRIDOR_ASSERT(!configs.empty());
+  const SimConfig& config = configs.front();
+  for (const SimConfig& c : configs) CORRIDOR_ASSERT_MSG(c.variant == config.variant, "a campaign runs one variant");
+  const std::vector<std::uint32_t> sizes = campaign_sizes(configs);
   const std::string variant_name = entry.info.variants.at(config.variant).name;
   Verdict corpus_verdict = Verdict::pass;
   // Printed before anything runs, so that a crash inside protocol code still leaves it on screen.
   fmt::print(o.human, "corridor run {} --variant {}: {} nodes, {}, {} simulated per run\n", entry.info.name, variant_name,
-             config.nodes,
+             fmt::join(sizes, ", "),
              campaign.only_seed ? fmt::format("seed {:#x}", *campaign.only_seed) : fmt::format("{} seeds", campaign.runs),
              format_duration(config.time_limit_ns));
   fmt::print(o.human, "  faults: {}   clock: {}\n", config.faults_text.empty() ? "none" : config.faults_text,
-             config.clock_text.empty() ? "ideal" : config.clock_text);
+             fmt::join(campaign_clock_texts(configs), " | "));
+  if (configs.size() > 1) {
+    fmt::print(o.human, "  seeds spread round-robin over {} configurations (every size with every clock)\n", configs.size());
+  }
+  if (campaign.swarm) {
+    fmt::print(o.human, "  explorer: swarm (each run draws which faults are on, and how many, from its seed within the "
+                        "spec above; a failure shows the mix it drew)\n");
+  }
   if (config.explorer == ExplorerKind::walk) fmt::print(o.human, "  explorer: walk (untimed: a uniformly random enabled event at every step)\n");
   if (config.explorer == ExplorerKind::pct) {
     auto probe = entry.make();
@@ -191,7 +222,9 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
   std::fflush(o.human);
 
   ProgressPrinter progress(o.progress);
-  // Coherence badges and client operation latencies of every run, for the campaign's summary.
+  // Coherence badges of every run at the first size, for the campaign's badge summary (a summary
+  // is per node count: its per-node figures and evenness are of one size), and client operation
+  // latencies of every run.
   std::mutex stats_mutex;
   invariants::BadgeStats badge_stats(config.nodes);
   LatencyStats latency;
@@ -200,12 +233,12 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
     one_latency.add_history(sim.history());
     std::lock_guard lock(stats_mutex);
     latency.merge(one_latency);
-    if (sim.node_count() != config.nodes) return;  // protocols with extra actors count nodes only
+    if (sim.node_count() != config.nodes) return;  // other sizes; protocols with extra actors count nodes only
     invariants::BadgeStats one(config.nodes);
     one.add_run(sim.badges(), outcome.steps, std::max<time_ns>(outcome.end_ns, 1));
     badge_stats.merge(one);
   };
-  report.result = run_campaign(entry.make, config, campaign, std::ref(progress), collect_run_stats);
+  report.result = run_campaign(entry.make, configs, campaign, std::ref(progress), collect_run_stats);
   progress.finish();
   const CampaignResult& result = report.result;
 
@@ -213,7 +246,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
   for (const SeedFailure& f : result.failures) {
     WrittenFailure w;
     if (report.trace_paths.size() < o.traces_written_max) {
-      w = write_and_show(entry, config, f, o);
+      w = write_and_show(entry, run_config(configs, campaign, f.index), f, o);
       report.trace_paths.push_back(w.path);
       if (w.shrunk) report.shrunk_paths.push_back(w.shrunk_path);
     }
@@ -239,15 +272,21 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& confi
     report.latency = latency;
     fmt::print(o.human, "{}", latency_text(latency));
   }
-  if (badges_complete && badge_stats.badges() > 0) fmt::print(o.human, "{}", badge_stats_text(badge_stats));
+  if (badges_complete && badge_stats.badges() > 0) {
+    if (sizes.size() > 1) fmt::print(o.human, "badges of the runs at {} nodes:\n", config.nodes);
+    fmt::print(o.human, "{}", badge_stats_text(badge_stats));
+  }
 
   report.summary = {{"protocol", entry.info.name},
                     {"variant", variant_name},
                     {"planted_bug", entry.info.variants.at(config.variant).planted_bug},
                     {"nodes", config.nodes},
+                    {"campaign_nodes", sizes},
                     {"faults", config.faults_text},
                     {"clock", config.clock_text},
+                    {"campaign_clocks", campaign_clock_texts(configs)},
                     {"master_seed", fmt::format("{:#x}", campaign.master_seed)},
+                    {"swarm", campaign.swarm},
                     {"runs", result.runs_done},
                     {"failed", result.failures_total},
                     {"events", result.events},

@@ -39,8 +39,10 @@ struct CampaignReport {
   LatencyStats latency;                  // client operations, when every run counted (model/latency.hpp)
 };
 
-CampaignReport run_and_report(const ProtocolEntry& entry, const SimConfig& config, const CampaignConfig& campaign,
-                              const ReportOptions& options);
+// Run i of the campaign runs configs[i % configs.size()] (a protocol's default campaign spreads
+// its seeds over sizes and clocks); every config is of one variant.
+CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimConfig>& configs,
+                              const CampaignConfig& campaign, const ReportOptions& options);
 
 std::string human_rate(double per_second);
 

@@ -36,7 +36,7 @@ struct Row {
 
 Row demo_variant(const DemoCommand& c, const ProtocolEntry& entry, std::uint32_t variant, std::uint64_t master) {
   const VariantInfo& info = entry.info.variants[variant];
-  const SimConfig config = entry.demo_config(variant);
+  const std::vector<SimConfig> configs = entry.demo_campaign(variant);
   CampaignConfig campaign{.master_seed = master, .runs = info.planted_bug ? c.bug_seeds : c.correct_seeds, .jobs = c.jobs};
   fmt::print("\n=== {} / {} ({}) ===\n", entry.info.name, info.name, info.planted_bug ? "planted bug: " + info.description : "correct");
   ReportOptions options;
@@ -46,7 +46,7 @@ Row demo_variant(const DemoCommand& c, const ProtocolEntry& entry, std::uint32_t
   // The demo shrinks too, within a replay budget rather than a time budget, so that its output is
   // the same on every machine, and small enough that shrinking adds about a second in all.
   options.shrink_budget = {.replays_max = 3000, .seconds_max = 60.0};
-  const CampaignReport report = run_and_report(entry, config, campaign, options);
+  const CampaignReport report = run_and_report(entry, configs, campaign, options);
   Row row{entry.info.name, info.name, info.planted_bug, false, ""};
   if (!info.planted_bug) {
     row.as_expected = report.verdict == Verdict::pass;

@@ -39,13 +39,17 @@ struct RunCommand {
 int execute(const RunCommand& c) {
   const ProtocolEntry& entry = require_protocol(c.args.protocol);
   const std::uint32_t variant = require_variant(entry, c.args.variant);
-  const SimConfig config = build_config(entry, variant, c.args);
+  // One seed reruns one configuration: the first of the campaign unless --nodes and --clock say
+  // which (a failure's rerun line gives both).
+  std::vector<SimConfig> configs = build_campaign(entry, variant, c.args);
+  if (c.seed) configs.resize(1);
   CampaignConfig campaign;
   if (c.seeds == 0) throw UsageError("--seeds must be at least 1");
   campaign.runs = c.seeds;
   campaign.jobs = c.jobs;
   campaign.keep_going = c.keep_going;
   campaign.check_determinism = c.check_determinism;
+  campaign.swarm = c.args.explorer == "swarm";
   if (c.seed) campaign.only_seed = parse_seed(*c.seed, "--seed");
   campaign.master_seed = c.master_seed ? parse_seed(*c.master_seed, "--master-seed") : std::random_device{}() * 0x100000001ULL ^ std::random_device{}();
   ReportOptions options;
@@ -59,7 +63,7 @@ int execute(const RunCommand& c) {
     throw UsageError(fmt::format("--shrink-budget '{}' is not a positive duration (e.g. 30s)", c.shrink_budget));
   }
   options.shrink_budget.seconds_max = static_cast<double>(*shrink_ns) / 1e9;
-  const CampaignReport report = run_and_report(entry, config, campaign, options);
+  const CampaignReport report = run_and_report(entry, configs, campaign, options);
   if (c.json) fmt::print("{}\n", report.summary.dump(2));
   return static_cast<int>(report.verdict);
 }
@@ -74,19 +78,24 @@ void add_run_command(CLI::App& app, int& exit_code) {
               "crash=2,partition,loss=0.02,dup=0.01 --clock drift=200ppm,skew=5ms,jump=-2s");
   cmd->add_option("protocol", c.args.protocol, "Protocol name (see 'corridor list')")->required();
   cmd->add_option("--variant", c.args.variant, "Variant: correct (default) or a planted bug");
-  cmd->add_option("--nodes", c.args.nodes, "Number of nodes");
+  cmd->add_option("--nodes", c.args.nodes,
+                  "Number of nodes (default: the protocol's campaign sizes, seeds spread round-robin over them; "
+                  "see 'corridor list')");
   cmd->add_option("--seeds", c.seeds,
-                  "How many seeds to run (default 4603: a bug failing 1 seed in 1,000 is found with "
-                  "probability 1 - 0.999^4603 = 99%)");
+                  "How many seeds to run (default 4603, the smallest n with 1 - 0.999^n >= 0.99: n >= "
+                  "ln(0.01)/ln(0.999) = 4602.9, so a bug failing 1 seed in 1,000 is found with probability 99%)");
   cmd->add_option("--seed", c.seed, "Run exactly this seed (decimal or 0x hex), e.g. from a failure's rerun line");
   cmd->add_option("--master-seed", c.master_seed, "The campaign's master seed (default: fresh, printed)");
   cmd->add_option("--faults", c.args.faults, "Fault spec (default: the protocol's fault model); see below");
-  cmd->add_option("--clock", c.args.clock, "Clock spec (default: the protocol's); see below");
+  cmd->add_option("--clock", c.args.clock,
+                  "Clock spec (default: the protocol's campaign clocks, with skew and forward and backward jumps "
+                  "where it reads clocks); see below");
   cmd->add_option("--link", c.args.links, "Per-link settings, repeatable: 'n0->n1:delay=const:50ms,loss=0.1' (or n0<->n1)");
   cmd->add_option("--fault-plan", c.args.fault_plan, "An explicit fault plan: '500ms crash n1 for 2s; 1s pause n2 for 300ms' or @FILE");
   cmd->add_option("--explorer", c.args.explorer,
-                  "Who picks events: random (timed, default), pct (untimed, priorities; see --pct-depth) or walk "
-                  "(untimed, uniformly random)");
+                  "Who picks events: random (timed, default), swarm (timed; each run draws which faults are on, "
+                  "and how many, from its seed within --faults and --clock), pct (untimed, priorities; see "
+                  "--pct-depth) or walk (untimed, uniformly random)");
   cmd->add_option("--pct-depth", c.args.pct_depth, "With --explorer pct: the bug depth d (default 3)");
   cmd->add_option("--pct-steps", c.args.pct_steps, "With --explorer pct: k, the steps the priority changes are drawn over (default 1000)");
   cmd->add_option("--jobs,-j", c.jobs, "Threads (default: every core)");

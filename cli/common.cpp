@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/assert.hpp"
 #include "model/units.hpp"
 #include "model/verdict.hpp"
 
@@ -107,7 +108,12 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
   if (!args.operations.empty()) config.operations_max = args.operations;
   if (args.explorer == "pct") config.explorer = ExplorerKind::pct;
   else if (args.explorer == "walk") config.explorer = ExplorerKind::walk;
-  else if (args.explorer != "random") throw UsageError(fmt::format("--explorer '{}' is not one of random, pct, walk", args.explorer));
+  else if (args.explorer != "random" && args.explorer != "swarm") {
+    throw UsageError(fmt::format("--explorer '{}' is not one of random, swarm, pct, walk", args.explorer));
+  }
+  if (args.explorer == "swarm" && args.fault_plan) {
+    throw UsageError("--explorer swarm draws each run's faults, and --fault-plan fixes them: give one or the other");
+  }
   if ((args.pct_depth || args.pct_steps) && config.explorer != ExplorerKind::pct) {
     throw UsageError("--pct-depth and --pct-steps go with --explorer pct");
   }
@@ -130,6 +136,22 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
     }
   }
   return config;
+}
+
+std::vector<SimConfig> build_campaign(const ProtocolEntry& entry, std::uint32_t variant, const RunArgs& args) {
+  const SimConfig given = build_config(entry, variant, args);
+  std::vector<SimConfig> configs;
+  for (const SimConfig& declared : entry.campaign_configs(variant)) {
+    SimConfig config = given;
+    if (!args.nodes) config.nodes = declared.nodes;
+    if (!args.clock) {
+      config.clock = declared.clock;
+      config.clock_text = declared.clock_text;
+    }
+    if (std::find(configs.begin(), configs.end(), config) == configs.end()) configs.push_back(std::move(config));
+  }
+  CORRIDOR_ASSERT(!configs.empty());
+  return configs;
 }
 
 Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed, const Simulation& sim,
@@ -204,6 +226,9 @@ std::string rerun_command(const ProtocolEntry& entry, const SimConfig& config, s
                                 entry.info.variants.at(config.variant).name, config.nodes, seed);
   cmd += fmt::format(" --faults {}", shell_quote(config.faults_text.empty() ? "none" : config.faults_text));
   if (!config.clock_text.empty()) cmd += fmt::format(" --clock {}", shell_quote(config.clock_text));
+  // An ideal clock must be said where the protocol's default clock is not ideal (a swarm run that
+  // drew no clock fault, a campaign clock of ""): without --clock the rerun would take the default.
+  else if (!entry.info.default_clock.empty()) cmd += " --clock drift=0ppm";
   for (const LinkOverride& o : config.links) cmd += fmt::format(" --link {}", shell_quote(o.text));
   if (config.plan_text) cmd += fmt::format(" --fault-plan {}", shell_quote(*config.plan_text));
   if (!config.operations_max.empty()) cmd += fmt::format(" --ops {}", fmt::join(config.operations_max, ","));

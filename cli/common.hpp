@@ -24,7 +24,7 @@ struct RunArgs {
   std::optional<std::string> time_limit;  // "10s"
   std::optional<std::uint64_t> max_steps;
   std::vector<std::uint32_t> operations;  // --ops: SimConfig::operations_max
-  std::string explorer = "random";        // random (timed), pct or walk (untimed)
+  std::string explorer = "random";        // random or swarm (timed), pct or walk (untimed)
   std::optional<std::uint32_t> pct_depth;
   std::optional<std::uint64_t> pct_steps;
 };
@@ -37,6 +37,9 @@ std::uint32_t require_variant(const ProtocolEntry& entry, const std::string& nam
 // Decimal or 0x-prefixed hex; throws UsageError naming the option.
 std::uint64_t parse_seed(const std::string& text, const char* option);
 SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const RunArgs& args);
+// The campaign `corridor run` runs: build_config over the protocol's default campaign (its sizes
+// and clocks, ProtocolEntry::campaign_configs); --nodes fixes the size and --clock the clock.
+std::vector<SimConfig> build_campaign(const ProtocolEntry& entry, std::uint32_t variant, const RunArgs& args);
 
 // A trace of a finished, recorded run.
 Trace make_trace(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed, const Simulation& sim,

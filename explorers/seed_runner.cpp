@@ -1,5 +1,7 @@
 #include "explorers/seed_runner.hpp"
 
+#include "model/swarm.hpp"
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -77,7 +79,7 @@ namespace {
 
 struct Shared {
   const SimulationFactory& make;
-  const SimConfig& config;
+  const std::vector<SimConfig>& configs;
   const CampaignConfig& campaign;
   const RunHook& after_run;
   std::uint64_t total = 0;
@@ -102,11 +104,12 @@ void worker(Shared& s, std::size_t slot) {
       if (index >= s.total || index > s.stop_index.load()) break;
       const std::uint64_t seed = seed_of_run(s.campaign, index);
       const InFlightMark mark(slot, seed);
-      RunOutcome outcome = run_once(*sim, s.config, seed);
+      const SimConfig config = run_config(s.configs, s.campaign, index);
+      RunOutcome outcome = run_once(*sim, config, seed);
       CORRIDOR_ASSERT_MSG(outcome.seed == seed, "a run reports the seed it was given");
       if (s.after_run) s.after_run(index, *sim, outcome);
       if (outcome.verdict == Verdict::pass && s.campaign.check_determinism) {
-        if (auto v = check_determinism(*sim, s.config, seed)) {
+        if (auto v = check_determinism(*sim, config, seed)) {
           outcome.verdict = Verdict::crashed;
           outcome.violation = std::move(v);
         }
@@ -135,9 +138,25 @@ void worker(Shared& s, std::size_t slot) {
 
 }  // namespace
 
+const SimConfig& config_of_run(const std::vector<SimConfig>& configs, std::uint64_t index) {
+  CORRIDOR_ASSERT_MSG(!configs.empty(), "a campaign runs at least one configuration");
+  return configs[index % configs.size()];
+}
+
+SimConfig run_config(const std::vector<SimConfig>& configs, const CampaignConfig& campaign, std::uint64_t index) {
+  const SimConfig& base = config_of_run(configs, index);
+  return campaign.swarm ? swarm_config(base, seed_of_run(campaign, index)) : base;
+}
+
 CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& config, const CampaignConfig& campaign,
                             const ProgressFn& progress, const RunHook& after_run) {
-  Shared s{make, config, campaign, after_run};
+  return run_campaign(make, std::vector<SimConfig>{config}, campaign, progress, after_run);
+}
+
+CampaignResult run_campaign(const SimulationFactory& make, const std::vector<SimConfig>& configs,
+                            const CampaignConfig& campaign, const ProgressFn& progress, const RunHook& after_run) {
+  CORRIDOR_ASSERT(!configs.empty() && configs.size() <= 1024);
+  Shared s{make, configs, campaign, after_run};
   s.total = campaign.only_seed ? 1 : campaign.runs;
   unsigned jobs = campaign.jobs ? campaign.jobs : std::max(1u, std::thread::hardware_concurrency());
   jobs = static_cast<unsigned>(std::min<std::uint64_t>(jobs, std::max<std::uint64_t>(1, s.total)));

@@ -23,6 +23,9 @@ struct CampaignConfig {
   bool keep_going = false;                  // run every seed even after failures
   bool check_determinism = false;           // run every seed twice and compare event streams
   std::size_t failures_kept_max = 1000;     // with keep_going, failures beyond this are counted only
+  // Swarm testing (model/swarm.hpp): each run draws its fault mix from its seed within its
+  // configuration's spec; a run is then an ordinary timed run under the drawn configuration.
+  bool swarm = false;
 };
 
 struct SeedFailure {
@@ -67,6 +70,16 @@ std::uint64_t seed_of_run(const CampaignConfig& campaign, std::uint64_t index);
 // Progress is reported from the calling thread about every 200 ms and once at the end.
 CampaignResult run_campaign(const SimulationFactory& make, const SimConfig& config, const CampaignConfig& campaign,
                             const ProgressFn& progress = {}, const RunHook& after_run = {});
+// A campaign spread over several configurations (a protocol's sizes and clocks): run i runs
+// configs[i % configs.size()] with seed seed_of_run(campaign, i), so the sweep still replays from
+// the master seed and a failure's configuration is config_of_run(configs, index).
+CampaignResult run_campaign(const SimulationFactory& make, const std::vector<SimConfig>& configs,
+                            const CampaignConfig& campaign, const ProgressFn& progress = {}, const RunHook& after_run = {});
+const SimConfig& config_of_run(const std::vector<SimConfig>& configs, std::uint64_t index);
+// What run `index` of the campaign runs under: config_of_run, with the swarm's draw for its seed
+// when the campaign is a swarm. The campaign's workers and its failure reports both call this,
+// so a failure's trace and rerun line carry the configuration the run had.
+SimConfig run_config(const std::vector<SimConfig>& configs, const CampaignConfig& campaign, std::uint64_t index);
 
 // Runs seed twice with recording and names the first step where the event streams differ;
 // nullopt when they are identical.

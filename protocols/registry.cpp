@@ -29,6 +29,10 @@ std::string kebab_case(std::string_view identifier) {
 void check_registration(const ProtocolInfo& info, std::size_t enumerators) {
   CORRIDOR_ASSERT_MSG(!info.variants.empty() && !info.variants[0].planted_bug, "the first variant is the correct one");
   CORRIDOR_ASSERT_MSG(info.variants.size() == enumerators, "one variant per enumerator of the protocol's Variant");
+  CORRIDOR_ASSERT(info.campaign_nodes.size() <= 16 && info.campaign_clocks.size() <= 16);
+  for (const std::uint32_t nodes : info.campaign_nodes) {
+    CORRIDOR_ASSERT_MSG(nodes >= info.min_nodes && nodes <= info.max_nodes, "a campaign size is a size the protocol runs with");
+  }
   for (std::size_t i = 0; i < info.variants.size(); ++i) {
     const VariantInfo& v = info.variants[i];
     CORRIDOR_ASSERT_MSG(v.value == i, "variants listed in the order of their enumerators");
@@ -60,6 +64,48 @@ SimConfig ProtocolEntry::default_config(std::uint32_t variant) const {
   if (!info.default_faults.empty()) apply_fault_spec(info.default_faults, config);
   if (!info.default_clock.empty()) apply_clock_spec(info.default_clock, config);
   return config;
+}
+
+std::vector<SimConfig> ProtocolEntry::campaign_configs(std::uint32_t variant) const {
+  const std::vector<std::uint32_t> sizes = info.campaign_nodes.empty() ? std::vector{info.default_nodes} : info.campaign_nodes;
+  const std::vector<std::string> clocks = info.campaign_clocks.empty() ? std::vector{info.default_clock} : info.campaign_clocks;
+  std::vector<SimConfig> configs;
+  for (const std::uint32_t nodes : sizes) {
+    for (const std::string& clock : clocks) {
+      SimConfig config = default_config(variant);
+      config.nodes = nodes;
+      config.clock = ClockSpec{};
+      config.clock_text.clear();
+      if (!clock.empty()) apply_clock_spec(clock, config);
+      configs.push_back(std::move(config));
+    }
+  }
+  CORRIDOR_ASSERT(configs.size() == sizes.size() * clocks.size() && !configs.empty());
+  return configs;
+}
+
+std::vector<SimConfig> ProtocolEntry::demo_campaign(std::uint32_t variant) const {
+  if (!info.variants.at(variant).planted_bug) return campaign_configs(variant);
+  const SimConfig demo = under_demo_faults(variant);
+  std::vector<SimConfig> configs = campaign_configs(variant);
+  for (SimConfig& config : configs) {
+    const std::uint32_t nodes = config.nodes;
+    const bool demo_clock = !info.demo_clock.empty();
+    const ClockSpec clock = config.clock;
+    const std::string clock_text = config.clock_text;
+    config = demo;
+    config.nodes = nodes;
+    if (!demo_clock) {
+      config.clock = clock;
+      config.clock_text = clock_text;
+    }
+  }
+  // A demo clock replaces the campaign clocks: the sizes stay, each once.
+  if (!info.demo_clock.empty()) {
+    configs.erase(std::unique(configs.begin(), configs.end()), configs.end());
+  }
+  CORRIDOR_ASSERT(!configs.empty());
+  return configs;
 }
 
 SimConfig ProtocolEntry::demo_config(std::uint32_t variant) const {

@@ -52,6 +52,16 @@ struct ProtocolInfo {
   std::uint32_t max_nodes = 64;
   std::string default_faults;            // the fault spec of its fault model
   std::string default_clock;             // the clock spec of its fault model
+  // The default campaign (`corridor run P` without --nodes or --clock, the demo, the property
+  // suites): seeds are spread round-robin over every (size, clock) pair, because a bug may need 5
+  // nodes to break a majority, or a clock jump to matter. Empty: {default_nodes} and
+  // {default_clock}. check_registration asserts every size is within [min_nodes, max_nodes].
+  std::vector<std::uint32_t> campaign_nodes;
+  std::vector<std::string> campaign_clocks;
+  // The protocol reads its clocks (ctx.now(), ctx.monotonic(), co::now()), not only timers: its
+  // campaign must then skew clocks and jump them forward and backward (tests/protocols/
+  // campaign_test.cpp checks it), so that now() in place of monotonic() is a different program.
+  bool reads_clocks = false;
   time_ns default_time_limit_ns = seconds(10);
   // A protocol with client operations (ctx.start_operation() and a history invoke for each)
   // promises that every one completes (ok, fail or info) within this bound after the later of its
@@ -82,6 +92,12 @@ struct ProtocolEntry {
   int variant_index(std::string_view name) const;
   // A config with this protocol's defaults (its fault model) and `variant`.
   SimConfig default_config(std::uint32_t variant) const;
+  // The default campaign of `variant`: default_config over every (campaign size, campaign clock)
+  // pair, sizes outer; run i of a campaign runs configs[i % size] (explorers/seed_runner.hpp).
+  std::vector<SimConfig> campaign_configs(std::uint32_t variant) const;
+  // The demo's campaign: campaign_configs, with a planted bug's demo faults and clock (a demo
+  // clock replaces the campaign clocks).
+  std::vector<SimConfig> demo_campaign(std::uint32_t variant) const;
   // The config the demo uses: the fault model, or for a planted bug the demo's faults and clock.
   SimConfig demo_config(std::uint32_t variant) const;
   // `variant` under the demo's faults and clock, whatever its kind (a correct variant must pass

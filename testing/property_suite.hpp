@@ -25,8 +25,10 @@
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -35,6 +37,7 @@
 #include "explorers/seed_runner.hpp"
 #include "explorers/shrink.hpp"
 #include "model/units.hpp"
+#include "protocols/registry.hpp"
 #include "traces/trace.hpp"
 
 namespace corridor::property {
@@ -44,6 +47,9 @@ struct Suite {
   std::string variant = "correct";     // likewise
   SimulationFactory make;              // a fresh Simulation of the protocol
   SimConfig config;                    // the fault model, clocks, nodes, time limit, variant index
+  // When not empty, seeds are spread round-robin over these instead of `config` (run i runs
+  // configs[i % size]): a registered protocol's default campaign, from campaign_suite.
+  std::vector<SimConfig> configs;
   std::uint64_t seeds = 100;           // CORRIDOR_SEEDS overrides
   std::uint64_t master_seed = 0xC0441D04;  // CORRIDOR_MASTER_SEED overrides
   std::string results_dir = "corridor-results";  // CORRIDOR_RESULTS overrides
@@ -156,11 +162,13 @@ inline SuiteOutcome run_suite(Suite suite) {
   }
   if (const auto dir = detail::env("CORRIDOR_RESULTS")) suite.results_dir = *dir;
 
+  const std::vector<SimConfig> configs = suite.configs.empty() ? std::vector<SimConfig>{suite.config} : suite.configs;
   const CampaignResult result =
-      run_campaign(suite.make, suite.config, {.master_seed = suite.master_seed, .runs = suite.seeds, .jobs = suite.jobs});
+      run_campaign(suite.make, configs, {.master_seed = suite.master_seed, .runs = suite.seeds, .jobs = suite.jobs});
   o.runs = result.runs_done;
   if (result.failures.empty()) return o;
   const SeedFailure& f = result.failures.front();
+  suite.config = config_of_run(configs, f.index);  // the failing run's size and clock
   o.seed = f.outcome.seed;
   o.violation = f.outcome.violation;
   auto sim = suite.make();
@@ -175,6 +183,19 @@ inline SuiteOutcome run_suite(Suite suite) {
   o.violation = o.shrunk->violation;
   o.replay_command = detail::replay_command(o.shrunk_path);
   return o;
+}
+
+// The suite of a registered protocol's default campaign (the sizes and clocks its registration
+// declares, ProtocolEntry::campaign_configs): what `corridor run NAME` runs, as a test.
+inline Suite campaign_suite(const ProtocolEntry& entry, const std::string& variant = "correct") {
+  const int index = entry.variant_index(variant);
+  if (index < 0 || !entry.make) {
+    throw std::invalid_argument(fmt::format("campaign_suite: {} has no variant '{}' to run", entry.info.name, variant));
+  }
+  Suite suite{.protocol = entry.info.name, .variant = variant, .make = entry.make};
+  suite.configs = entry.campaign_configs(static_cast<std::uint32_t>(index));
+  suite.config = suite.configs.front();
+  return suite;
 }
 
 // A GoogleTest assertion: EXPECT_TRUE(corridor::property::holds(suite)).

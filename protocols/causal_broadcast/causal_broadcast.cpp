@@ -142,6 +142,7 @@ ProtocolEntry causal_broadcast_entry() {
           .max_nodes = 64,
           .default_faults = "delay=exp:1ms:20ms,dup=0.05,pause=1",
           .default_clock = "",
+          .campaign_nodes = {2, 3, 5},
           .default_time_limit_ns = seconds(1),  // every cast is done within about 0.5 s
           .demo_faults = "delay=exp:1ms:20ms,dup=0.05,pause=1",
           .demo_clock = "",

@@ -159,6 +159,7 @@ ProtocolEntry chandy_lamport_entry() {
           .max_nodes = CL::nodes_max,
           .default_faults = "delay=exp:1ms:10ms,fifo,pause=2",
           .default_clock = "",
+          .campaign_nodes = {2, 3, 5},
           .default_time_limit_ns = ms(500),  // snapshots start by 0.25 s, transfers end by about 0.4 s
           .demo_faults = "delay=exp:1ms:10ms,fifo,pause=2",
           .demo_clock = "",

@@ -214,6 +214,10 @@ ProtocolEntry heartbeat_register_entry() {
           .max_nodes = HR::nodes_max,
           .default_faults = "crash=1,partition=1,loss=0.01,delay=uniform:1ms:10ms",
           .default_clock = "skew=5ms,drift=100ppm",
+          .campaign_nodes = {2, 3, 5},
+          // Heartbeats carry the sender's wall clock: it is skewed and jumps both ways.
+          .campaign_clocks = {"drift=100ppm,skew=5ms,jump=2s,jumps=2", "drift=100ppm,skew=5ms,jump=-2s,jumps=2"},
+          .reads_clocks = true,
           .default_time_limit_ns = seconds(1),
           .demo_faults = "crash=1,crash-stop=1,partition=1,delay=uniform:1ms:40ms",
           .demo_clock = "",

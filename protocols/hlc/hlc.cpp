@@ -114,6 +114,10 @@ ProtocolEntry hlc_entry() {
           .max_nodes = 64,
           .default_faults = "delay=uniform:1ms:10ms,loss=0.02,dup=0.02,pause=1",
           .default_clock = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1",
+          .campaign_nodes = {2, 3, 5},
+          // The clock is read at every event: an NTP step back and one forward, each inside epsilon.
+          .campaign_clocks = {"skew=20ms,drift=1000ppm,jump=-15ms,jumps=1", "skew=20ms,drift=1000ppm,jump=15ms,jumps=1"},
+          .reads_clocks = true,
           .default_time_limit_ns = seconds(1),  // every node's posts are made within 0.8 s
           .demo_faults = "delay=uniform:1ms:10ms,loss=0.02,dup=0.02,pause=1",
           .demo_clock = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1",

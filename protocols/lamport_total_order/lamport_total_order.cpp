@@ -128,6 +128,7 @@ ProtocolEntry lamport_total_order_entry() {
           .max_nodes = 64,
           .default_faults = "delay=exp:1ms:10ms,fifo,dup=0.05,pause=1",
           .default_clock = "",
+          .campaign_nodes = {2, 3, 5},
           .default_time_limit_ns = seconds(1),  // every post is made within 0.2 s
           .demo_faults = "delay=exp:1ms:10ms,fifo,dup=0.05,pause=1",
           .demo_clock = "",

@@ -465,13 +465,17 @@ ProtocolEntry leader_lease_entry() {
                               "The leader sends a heartbeat round and forgets to set the timer for the next, so "
                               "followers' promises run out under a healthy leader and they stand for election, again "
                               "and again.",
-                              "leader-stability"),
+                              "leader-stability or progress-bound"),
               },
           .default_nodes = 3,
           .min_nodes = 1,
           .max_nodes = LL::lease_nodes_max,
           .default_faults = "crash=1,partition=1,pause=1,delay=uniform:1ms:10ms",
           .default_clock = "drift=50000ppm",
+          .campaign_nodes = {1, 3, 5},
+          // Leases are measured on monotonic(): skew and wall-clock jumps must change nothing.
+          .campaign_clocks = {"drift=50000ppm,skew=5ms,jump=2s,jumps=2", "drift=50000ppm,skew=5ms,jump=-2s,jumps=2"},
+          .reads_clocks = true,
           .default_time_limit_ns = seconds(10),
           .operation_bound_ns = seconds(3),
           .demo_faults = "partition=2,pause=4,delay=uniform:1ms:10ms",

@@ -501,7 +501,7 @@ ProtocolInfo multi_paxos_kv_info(std::string name, std::string description) {
               planted_bug(Variant::skip_recovery,
                           "A new leader ignores the values the promises report accepted and proposes new commands "
                           "over them.",
-                          "log-agreement"),
+                          "log-agreement or exactly-once"),
               planted_bug(Variant::election_timer_not_reset,
                           "A heartbeat does not reset a follower's election timer, so once the clients are done "
                           "followers stand every election timeout and depose a healthy leader again and again.",
@@ -512,6 +512,10 @@ ProtocolInfo multi_paxos_kv_info(std::string name, std::string description) {
       .max_nodes = MP::nodes_max,
       .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
       .default_clock = "drift=1000ppm",
+      .campaign_nodes = {1, 3, 5},
+      // Election and catch-up timing read monotonic(): skew and wall-clock jumps must change nothing.
+      .campaign_clocks = {"drift=1000ppm,skew=5ms,jump=2s,jumps=2", "drift=1000ppm,skew=5ms,jump=-2s,jumps=2"},
+      .reads_clocks = true,
       .default_time_limit_ns = seconds(3),
       .operation_bound_ns = seconds(1),
       .demo_faults = "crash=1,partition=2,pause=1,loss=0.05,dup=0.05,delay=uniform:1ms:10ms",

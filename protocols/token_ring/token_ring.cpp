@@ -39,6 +39,7 @@ ProtocolEntry token_ring_entry() {
           .min_nodes = 2,
           .max_nodes = 64,
           .default_faults = "delay=uniform:1ms:5ms,pause=1",
+          .campaign_nodes = {2, 4, 5},
           .default_time_limit_ns = seconds(1),
       },
       {

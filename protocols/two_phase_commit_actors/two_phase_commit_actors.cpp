@@ -135,6 +135,7 @@ ProtocolEntry two_phase_commit_actors_entry() {
           .max_nodes = 32,
           .default_faults = "delay=uniform:1ms:10ms",
           .default_clock = "",
+          .campaign_nodes = {1, 3, 5},
           .default_time_limit_ns = seconds(1),
           .demo_faults = "delay=uniform:1ms:10ms",
           .demo_clock = "",

@@ -193,6 +193,30 @@ TEST(Cli, RunSummaryGivesLatencyPercentilesPerOperationForAnyJobs) {
   }
 }
 
+// Swarm testing: each run draws its fault mix from its seed; a failure's trace replays and its
+// rerun line (which names the drawn mix, not the spec) runs the same failure again without the swarm.
+TEST(Cli, SwarmFailureReplaysAndItsRerunLineReproducesIt) {
+  const auto dir = scratch("swarm");
+  const Result r = corridor("run multi-paxos-kv --variant skip-recovery --explorer swarm --master-seed 11 --no-shrink "
+                            "--quiet --out " + dir.string());
+  ASSERT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("explorer: swarm"), std::string::npos) << r.out;
+  const std::size_t fail = r.out.find("FAIL seed ");
+  ASSERT_NE(fail, std::string::npos) << r.out;
+  const std::string violation = r.out.substr(r.out.find(": ", fail), r.out.find('\n', fail) - r.out.find(": ", fail));
+  const std::size_t rerun = r.out.find("rerun:  corridor ");
+  ASSERT_NE(rerun, std::string::npos) << r.out;
+  const std::size_t args_at = rerun + std::string("rerun:  corridor ").size();
+  const std::string args = r.out.substr(args_at, r.out.find('\n', args_at) - args_at);
+  EXPECT_EQ(args.find("--faults crash=1,partition=1,loss=0.02,dup=0.02,"), std::string::npos)
+      << "the rerun line gives the protocol's spec, not the drawn mix: " << args;
+  const Result again = corridor(args + " --no-shrink --quiet --out " + scratch("swarm-rerun").string());
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+  EXPECT_NE(again.out.find(violation), std::string::npos) << violation << "\n" << again.out;
+  EXPECT_EQ(corridor("replay " + only_trace_in(dir / "multi-paxos-kv" / "skip-recovery").string()).exit_code, 1);
+  EXPECT_EQ(corridor("run ping-pong --explorer swarm --fault-plan '1s pause n1 for 1ms'").exit_code, 64);
+}
+
 // A crash inside protocol code kills the process; the program still names the seeds it was
 // running and exits 3. The crash is simulated with SIGSEGV sent to a running campaign.
 TEST(Cli, ACrashingProcessNamesItsSeedsAndExits3) {

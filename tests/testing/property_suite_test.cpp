@@ -1,6 +1,7 @@
 // The test-side API: a property suite passes a correct protocol, fails a planted bug with the
 // shrunk trace's path and a replay line that reproduces it, reads its seed count from the
 // environment; the RapidCheck generators make valid scenarios that run.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -108,4 +109,34 @@ RC_GTEST_PROP(PropertyGenerators, ScenariosAreValidAndRunOnTheCorrectVariant, ()
   const corridor::RunOutcome out = corridor::property::run_scenario(*sim, causal().default_config(0), s);
   RC_ASSERT(out.verdict == corridor::Verdict::pass);
   for (std::size_t a = 0; a < s.nodes; ++a) RC_ASSERT(sim->operations_started()[a] <= s.operations[a]);
+}
+
+// campaign_suite runs a registered protocol's default campaign (every size with every clock of
+// its registration) for every protocol of the registry, and a failure's trace is of the failing
+// run's own size and clock, so that it replays.
+TEST(PropertySuite, ACampaignSuiteRunsTheRegistrationsSizesAndClocksAndItsFailuresReplay) {
+  std::size_t suites = 0;
+  for (const corridor::ProtocolEntry& e : corridor::protocol_registry()) {
+    if (!e.make) continue;
+    ++suites;
+    corridor::property::Suite suite = corridor::property::campaign_suite(e);
+    EXPECT_EQ(suite.configs, e.campaign_configs(0)) << e.info.name;
+    suite.seeds = 2 * suite.configs.size();
+    suite.results_dir = scratch("campaign");
+    EXPECT_TRUE(corridor::property::holds(suite));
+  }
+  EXPECT_GE(suites, 12u);
+
+  corridor::property::Suite bug = corridor::property::campaign_suite(causal(), "fifo-only");
+  bug.seeds = 300;
+  bug.results_dir = scratch("campaign-bug");
+  const corridor::property::SuiteOutcome o = corridor::property::run_suite(bug);
+  ASSERT_TRUE(o.violation.has_value());
+  const corridor::Trace trace = corridor::read_trace(o.trace_path);
+  EXPECT_NE(std::find(bug.configs.begin(), bug.configs.end(), trace.header.config), bug.configs.end());
+  const ScopedEnv replay("CORRIDOR_REPLAY", o.trace_path);
+  const corridor::property::SuiteOutcome again = corridor::property::run_suite(bug);
+  ASSERT_TRUE(again.violation.has_value());
+  EXPECT_EQ(again.violation->invariant, "causal-delivery");
+  EXPECT_THROW(corridor::property::campaign_suite(causal(), "no-such-variant"), std::invalid_argument);
 }
