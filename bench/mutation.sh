@@ -14,13 +14,14 @@
 #   to: <what it becomes>
 # A mutant whose `from` line is not found exactly once is reported as "stale", never run.
 # Output: one line per mutant (name, protocol, class, killed/survived, the invariant, seconds) on
-# stdout, and bench/mutation-results.tsv. Runs at nice 15: the CPU is shared.
+# stdout and in $MUTATION_WORK/results.tsv (MUTATION_WORK: /tmp/corridor-mutation; MUTATION_SEEDS,
+# MUTATION_MASTER_SEED and MUTATION_RESULTS override). Runs at nice 15: the CPU is shared.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${MUTATION_WORK:-/tmp/corridor-mutation}
 seeds=${MUTATION_SEEDS:-4603}
 master=${MUTATION_MASTER_SEED:-0xC0441D04}
-out=${MUTATION_RESULTS:-$root/bench/mutation-results.tsv}
+out=${MUTATION_RESULTS:-$work/results.tsv}
 mutants=("$@")
 [ ${#mutants[@]} -eq 0 ] && mutants=("$root"/bench/mutants/*.mutant)
 mkdir -p "$work"

@@ -1,5 +1,7 @@
 // corridor list: what corridor knows (protocols, variants, invariants, fault and clock options,
 // explorers), for people or, with --json, for tools.
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +15,18 @@
 namespace corridor::cli {
 
 namespace {
+
+// The sizes and clocks `corridor run` spreads a protocol's seeds over (its default campaign).
+nlohmann::json campaign_json(const ProtocolEntry& e) {
+  std::vector<std::uint32_t> nodes;
+  std::vector<std::string> clocks;
+  for (const SimConfig& c : e.campaign_configs(0)) {
+    if (std::find(nodes.begin(), nodes.end(), c.nodes) == nodes.end()) nodes.push_back(c.nodes);
+    const std::string clock = c.clock_text.empty() ? "ideal" : c.clock_text;
+    if (std::find(clocks.begin(), clocks.end(), clock) == clocks.end()) clocks.push_back(clock);
+  }
+  return {{"nodes", nodes}, {"clocks", clocks}, {"reads_clocks", e.info.reads_clocks}};
+}
 
 const char* const explorers_text[][2] = {
     {"random", "timed: the earliest due event fires; delays, loss and duplication drawn from the seed (default)"},
@@ -52,6 +66,7 @@ nlohmann::json list_json() {
                          {"max_nodes", e.info.max_nodes},
                          {"default_faults", e.info.default_faults},
                          {"default_clock", e.info.default_clock},
+                         {"campaign", campaign_json(e)},
                          {"time_limit", format_duration(e.info.default_time_limit_ns)}});
   }
   nlohmann::json explorers = nlohmann::json::array();
@@ -68,6 +83,10 @@ void print_list() {
     fmt::print("    nodes: {} (from {} to {}), fault model: --faults {} {}\n", e.info.default_nodes, e.info.min_nodes,
                e.info.max_nodes, e.info.default_faults.empty() ? "none" : e.info.default_faults,
                e.info.default_clock.empty() ? "" : "--clock " + e.info.default_clock);
+    const nlohmann::json campaign = campaign_json(e);
+    fmt::print("    default campaign: seeds spread over nodes {} x clocks {}\n",
+               fmt::join(campaign["nodes"].get<std::vector<std::uint32_t>>(), ", "),
+               fmt::join(campaign["clocks"].get<std::vector<std::string>>(), " | "));
     for (const VariantInfo& v : e.info.variants) {
       fmt::print("    variant {:<22} {} {}\n", v.name, v.planted_bug ? "[planted bug]" : "[correct]    ", v.description);
     }

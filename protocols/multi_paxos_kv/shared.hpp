@@ -4,8 +4,11 @@
 // bugs and the invariants each is found by, the fault model, and the checks their set-ups install.
 // A name or a default written here is written nowhere else.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "model/engine.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
@@ -23,6 +26,24 @@ HistoryChecker multi_paxos_kv_linearizability();
 // exactly-once, log-agreement and leader-stability (monitors of the notes "execute", "decide"
 // and "election"/"leader"); progress-bound comes from the registration's operation_bound_ns.
 void add_multi_paxos_kv_monitors(std::vector<std::unique_ptr<RunObserver>>& observers);
+
+// promise-covers-accepted: no replica's durable promise is below a ballot it accepted. A promise
+// only rises and accepting a ballot promises it, so a promise lowered (by a message below it, a
+// restart) shows here at once, where agreement may break only on a rare schedule.
+template <class E>
+std::optional<Violation> promise_covers_accepted(const E& w) {
+  for (NodeId n = 0; n < w.layout_nodes(); ++n) {
+    const auto& d = w.durable(n);
+    for (const auto& [slot, entry] : d.accepted) {
+      if (entry.ballot <= d.promised) continue;
+      return Violation{.nodes = {n},
+                       .message = fmt::format("node {} accepted ballot {} for slot {} but has promised only ballot {}: "
+                                              "its promise went back",
+                                              n, entry.ballot, slot, d.promised)};
+    }
+  }
+  return std::nullopt;
+}
 
 // The witnesses a search of either must reach: leader-elected, value-decided and
 // operation-completed. `node_of(world, n)` reads node n's state (the coroutine twin keeps it in
