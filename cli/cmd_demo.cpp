@@ -50,7 +50,8 @@ Row demo_variant(const DemoCommand& c, const ProtocolEntry& entry, std::uint32_t
   Row row{entry.info.name, info.name, info.planted_bug, false, ""};
   if (!info.planted_bug) {
     row.as_expected = report.verdict == Verdict::pass;
-    row.outcome = row.as_expected ? fmt::format("passed {} seeds; {}", report.result.runs_done, latency_p99_cell(report.latency))
+    const std::string latency = latency_p99_cell(report.latency);
+    row.outcome = row.as_expected ? fmt::format("passed {} seeds{}", report.result.runs_done, latency.empty() ? "" : "; " + latency)
                                   : fmt::format("FAILED: {}", report.result.failures.front().outcome.violation->invariant);
     return row;
   }

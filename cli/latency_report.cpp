@@ -50,7 +50,7 @@ std::string latency_p99_cell(const LatencyStats& stats) {
     if (op.completed.count() == 0) continue;
     cell += fmt::format("{}{} {}", cell.empty() ? "p99 " : ", ", name, format_duration_short(op.completed.percentile_ns(0.99)));
   }
-  return cell.empty() ? "-" : cell;
+  return cell;
 }
 
 }  // namespace corridor::cli

@@ -22,7 +22,7 @@ std::string latency_text(const LatencyStats& stats);
 //  "indeterminate": n, "open_at_end": n}, ...}; a kind with no completed operation has count 0
 // and no percentiles.
 nlohmann::json latency_json(const LatencyStats& stats);
-// "p99 get 12ms, put 15ms" (the demo's table), or "-" when nothing completed.
+// "p99 get 12ms, put 15ms" (the demo's table), or "" when nothing completed.
 std::string latency_p99_cell(const LatencyStats& stats);
 
 }  // namespace corridor::cli
