@@ -16,6 +16,7 @@
 #include "explorers/exhaustive.hpp"
 #include "explorers/memory_budget.hpp"
 #include "model/heap_bytes.hpp"
+#include "tests/build_budget.hpp"
 #include "tests/cli_process.hpp"
 
 namespace corridor {
@@ -146,6 +147,12 @@ TEST(ExhaustiveBudget, DISABLED_PeakResidentSetOfTheProgramStaysWithinItsBudget)
 // depth-first and 2PC cases stay disabled above: DFS's stack holds few states, so filling the
 // budget takes minutes.
 TEST(ExhaustiveBudget, PeakResidentSetOfABreadthFirstWorldSearchStaysWithinItsBudget) {
+  if (test_support::sanitized_build) {
+    // The program under test is then a sanitizer build too: its resident set holds the
+    // sanitizer's shadow memory and the quarantine of freed blocks (256 MiB by default for ASan),
+    // which is not the search's memory; measured there, 543 MiB against a 192 MiB budget.
+    GTEST_SKIP() << "a sanitizer's shadow memory and quarantine are in the resident set";
+  }
   expect_peak_resident_within_budget("multi-paxos-kv --bfs", std::uint64_t{192} << 20);
 }
 
