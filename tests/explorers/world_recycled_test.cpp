@@ -37,64 +37,67 @@ ExhaustiveSummary search(const ProtocolEntry& entry, const SimConfig& config, Wo
   return explore_exhaustive(entry.make()->world_model(config, limits), o).summary;
 }
 
-TEST(WorldRecycled, SameCountsAndVerdictsAsTheCopyingWorldOnEveryProtocolAndVariant) {
-  std::size_t searched = 0;
+// Calls fn(entry, variant, config, recycled, copying) for every variant of every protocol whose
+// world can be copied, with one of each fault its fault model allows.
+template <class Fn>
+void for_each_world_variant(Fn&& fn) {
   for (const ProtocolEntry& entry : protocol_registry()) {
     if (!entry.make || !entry.make()->copyable_world()) continue;
     for (std::uint32_t v = 0; v < entry.info.variants.size(); ++v) {
       SCOPED_TRACE(entry.info.name + " " + entry.info.variants[v].name);
       const SimConfig config = entry.default_config(v);
-      WorldLimits recycled = one_of_each_fault(config);
+      const WorldLimits recycled = one_of_each_fault(config);
       WorldLimits copying = recycled;
       copying.copy_world = true;
-      for (bool por : {false, true}) {
-        SCOPED_TRACE(por ? "--por" : "no POR");
-        const ExhaustiveSummary a = search(entry, config, copying, por);
-        const ExhaustiveSummary b = search(entry, config, recycled, por);
-        // Two threads may find different first violations; without one the counts are exact.
-        EXPECT_EQ(a.verdict, b.verdict);
-        if (a.verdict == ExhaustiveVerdict::violation) {
-          ASSERT_TRUE(a.violation && b.violation);
-          EXPECT_EQ(a.violation->invariant, b.violation->invariant);
-          continue;
-        }
-        EXPECT_EQ(a.unique_states, b.unique_states);
-        EXPECT_EQ(a.generated_states, b.generated_states);
-        EXPECT_GT(a.unique_states, 1u);
-        ++searched;
-      }
+      fn(entry, config, recycled, copying);
     }
   }
+}
+
+TEST(WorldRecycled, SameCountsAndVerdictsAsTheCopyingWorldOnEveryProtocolAndVariant) {
+  std::size_t searched = 0;
+  for_each_world_variant([&](const ProtocolEntry& entry, const SimConfig& config, const WorldLimits& recycled,
+                             const WorldLimits& copying) {
+    for (bool por : {false, true}) {
+      SCOPED_TRACE(por ? "--por" : "no POR");
+      const ExhaustiveSummary a = search(entry, config, copying, por);
+      const ExhaustiveSummary b = search(entry, config, recycled, por);
+      // Two threads may find different first violations; without one the counts are exact.
+      EXPECT_EQ(a.verdict, b.verdict);
+      if (a.verdict == ExhaustiveVerdict::violation) {
+        ASSERT_TRUE(a.violation && b.violation);
+        EXPECT_EQ(a.violation->invariant, b.violation->invariant);
+        continue;
+      }
+      EXPECT_EQ(a.unique_states, b.unique_states);
+      EXPECT_EQ(a.generated_states, b.generated_states);
+      EXPECT_GT(a.unique_states, 1u);
+      ++searched;
+    }
+  });
   EXPECT_GT(searched, 0u);
 }
 
 // One thread, so the first violation is the same one: the same invariant, found after the same
 // number of states, on every planted bug that shows within the depth.
 TEST(WorldRecycled, SameFirstViolationOnOneThread) {
-  for (const ProtocolEntry& entry : protocol_registry()) {
-    if (!entry.make || !entry.make()->copyable_world()) continue;
-    for (std::uint32_t v = 0; v < entry.info.variants.size(); ++v) {
-      SCOPED_TRACE(entry.info.name + " " + entry.info.variants[v].name);
-      const SimConfig config = entry.default_config(v);
-      WorldLimits recycled = one_of_each_fault(config);
-      WorldLimits copying = recycled;
-      copying.copy_world = true;
-      ExhaustiveOptions o;
-      o.depth_max = test_support::holding_depth(depth);
-      o.states_max = 2'000'000;
-      o.memory_bytes_max = std::uint64_t{2} << 30;
-      o.jobs = 1;
-      const ExhaustiveSummary a = explore_exhaustive(entry.make()->world_model(config, copying), o).summary;
-      const ExhaustiveSummary b = explore_exhaustive(entry.make()->world_model(config, recycled), o).summary;
-      EXPECT_EQ(a.verdict, b.verdict);
-      EXPECT_EQ(a.unique_states, b.unique_states);
-      EXPECT_EQ(a.generated_states, b.generated_states);
-      EXPECT_EQ(a.counterexample, b.counterexample);
-      if (a.violation && b.violation) {
-        EXPECT_EQ(a.violation->invariant, b.violation->invariant);
-      }
+  for_each_world_variant([&](const ProtocolEntry& entry, const SimConfig& config, const WorldLimits& recycled,
+                             const WorldLimits& copying) {
+    ExhaustiveOptions o;
+    o.depth_max = test_support::holding_depth(depth);
+    o.states_max = 2'000'000;
+    o.memory_bytes_max = std::uint64_t{2} << 30;
+    o.jobs = 1;
+    const ExhaustiveSummary a = explore_exhaustive(entry.make()->world_model(config, copying), o).summary;
+    const ExhaustiveSummary b = explore_exhaustive(entry.make()->world_model(config, recycled), o).summary;
+    EXPECT_EQ(a.verdict, b.verdict);
+    EXPECT_EQ(a.unique_states, b.unique_states);
+    EXPECT_EQ(a.generated_states, b.generated_states);
+    EXPECT_EQ(a.counterexample, b.counterexample);
+    if (a.violation && b.violation) {
+      EXPECT_EQ(a.violation->invariant, b.violation->invariant);
     }
-  }
+  });
 }
 
 }  // namespace
