@@ -42,11 +42,16 @@ void HybridClockMonitor::on_event(const EventView& view) {
     case Check::close_to_physical: check_close_to_physical(view, stamp); break;
     case Check::counter_bound: check_counter_bound(view, stamp); break;
   }
+  // Each check keeps only what it reads: the happened-before check each node's events, the
+  // counter bound the events by l, the closeness check nothing.
   const std::uint32_t counter = view.vc[view.actor];
-  std::vector<Event>& mine = events_[view.actor];
-  CORRIDOR_ASSERT_MSG(mine.empty() || mine.back().counter < counter, "a node's notes have increasing counters");
-  mine.push_back({counter, stamp});
-  by_l_[stamp.l].emplace_back(view.actor, counter);
+  if (check_ == Check::happened_before) {
+    std::vector<Event>& mine = events_[view.actor];
+    CORRIDOR_ASSERT_MSG(mine.empty() || mine.back().counter < counter, "a node's notes have increasing counters");
+    mine.push_back({counter, stamp});
+  } else if (check_ == Check::counter_bound) {
+    by_l_[stamp.l].emplace_back(view.actor, counter);
+  }
 }
 
 const HybridClockMonitor::Event* HybridClockMonitor::latest_at_most(NodeId j, std::uint32_t counter) const {

@@ -2,6 +2,9 @@
 // kind of fault both on and off across seeds, and a text that gives the same configuration back.
 #include <cstdint>
 #include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
@@ -59,20 +62,30 @@ RC_GTEST_PROP(Swarm, TheDrawStaysWithinTheSpecAndKeepsItsAssumptions, (std::uint
 // whose draws collapsed to one mix would be random testing again.
 TEST(Swarm, EveryFaultKindIsOnInSomeRunsAndOffInOthers) {
   std::set<std::string> mixes;
-  int crash_on = 0, partition_on = 0, loss_on = 0, drift_on = 0, jumps_on = 0;
   constexpr int runs = 400;
+  // One counter per fault kind the spec above has: every kind swarm_config draws.
+  const std::vector<std::pair<const char*, bool (*)(const SimConfig&)>> kinds = {
+      {"crash", [](const SimConfig& c) { return c.faults.crash > 0; }},
+      {"crash-stop", [](const SimConfig& c) { return c.faults.crash_stop > 0; }},
+      {"partition", [](const SimConfig& c) { return c.faults.partition > 0; }},
+      {"pause", [](const SimConfig& c) { return c.faults.pause > 0; }},
+      {"loss-burst", [](const SimConfig& c) { return c.faults.loss_burst > 0; }},
+      {"loss", [](const SimConfig& c) { return c.link.loss > 0; }},
+      {"dup", [](const SimConfig& c) { return c.link.dup > 0; }},
+      {"drift", [](const SimConfig& c) { return c.clock.drift_ppm > 0; }},
+      {"skew", [](const SimConfig& c) { return c.clock.skew_ns > 0; }},
+      {"jumps", [](const SimConfig& c) { return c.clock.jumps > 0; }},
+      {"drift-changes", [](const SimConfig& c) { return c.clock.drift_changes > 0; }},
+  };
+  std::vector<int> on(kinds.size(), 0);
   for (std::uint64_t seed = 0; seed < runs; ++seed) {
     const SimConfig run = corridor::swarm_config(wide, seed);
     mixes.insert(run.faults_text + " " + run.clock_text);
-    crash_on += run.faults.crash > 0;
-    partition_on += run.faults.partition > 0;
-    loss_on += run.link.loss > 0;
-    drift_on += run.clock.drift_ppm > 0;
-    jumps_on += run.clock.jumps > 0;
+    for (std::size_t k = 0; k < kinds.size(); ++k) on[k] += kinds[k].second(run) ? 1 : 0;
   }
-  for (const int on : {crash_on, partition_on, loss_on, drift_on, jumps_on}) {
-    EXPECT_GT(on, runs / 4);      // each on with probability 1/2: 200 expected
-    EXPECT_LT(on, 3 * runs / 4);
+  for (std::size_t k = 0; k < kinds.size(); ++k) {
+    EXPECT_GT(on[k], runs / 4) << kinds[k].first;  // each on with probability 1/2: 200 expected
+    EXPECT_LT(on[k], 3 * runs / 4) << kinds[k].first;
   }
   EXPECT_GT(mixes.size(), 300u);
 }
