@@ -311,6 +311,7 @@ void on_accept(Node& node, Env& env, NodeId from, S::Accept&& a) {
     env.send(from, S::Nack{d.promised});
     return;
   }
+  env.ctx().note("accept", a.ballot, d.promised);  // accept-keeps-promise: the ballot against the promise it arrived at
   if (!below) hear_ballot(node, env, a.ballot, from);
   if (a.slot > d.snapshot.slot && a.slot > node.applied) d.accepted[a.slot] = S::AcceptedEntry{a.ballot, std::move(a.cmd)};
   env.send(from, S::Accepted{a.ballot, a.slot});

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "invariants/accept_keeps_promise.hpp"
 #include "invariants/exactly_once.hpp"
 #include "invariants/leader_stability.hpp"
 #include "invariants/linearizability.hpp"
@@ -296,6 +297,7 @@ void on_accept(Node& node, Ctx& ctx, NodeId from, const MP::Accept& a) {
     ctx.send(from, MP::Nack{d.promised});
     return;
   }
+  ctx.note("accept", a.ballot, d.promised);  // accept-keeps-promise: the ballot against the promise it arrived at
   if (!below) hear_ballot(node, ctx, a.ballot, from);
   if (a.slot > d.snapshot.slot && a.slot > node.applied) d.accepted[a.slot] = MP::AcceptedEntry{a.ballot, a.cmd};
   ctx.send(from, MP::Accepted{a.ballot, a.slot});
@@ -497,7 +499,7 @@ ProtocolInfo multi_paxos_kv_info(std::string name, std::string description) {
               planted_bug(Variant::accept_below_promise,
                           "Acceptors accept proposals below their promised ballot, so a deposed leader can still "
                           "decide a slot its successor fills differently.",
-                          "log-agreement or exactly-once"),
+                          "accept-keeps-promise"),
               planted_bug(Variant::skip_recovery,
                           "A new leader ignores the values the promises report accepted and proposes new commands "
                           "over them.",
@@ -528,6 +530,7 @@ HistoryChecker multi_paxos_kv_linearizability() {
 }
 
 void add_multi_paxos_kv_monitors(std::vector<std::unique_ptr<RunObserver>>& observers) {
+  observers.push_back(std::make_unique<invariants::AcceptKeepsPromiseMonitor>());
   observers.push_back(std::make_unique<invariants::ExactlyOnceMonitor>());
   observers.push_back(std::make_unique<invariants::LogAgreementMonitor>());
   observers.push_back(std::make_unique<invariants::LeaderStabilityMonitor>(MP::stability_grace_ns));

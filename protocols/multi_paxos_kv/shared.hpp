@@ -23,8 +23,9 @@ ProtocolInfo multi_paxos_kv_info(std::string name, std::string description);
 // linearizable: the client history against the kv model of corridor's linearizability checker.
 HistoryChecker multi_paxos_kv_linearizability();
 
-// exactly-once, log-agreement and leader-stability (monitors of the notes "execute", "decide"
-// and "election"/"leader"); progress-bound comes from the registration's operation_bound_ns.
+// accept-keeps-promise, exactly-once, log-agreement and leader-stability (monitors of the notes
+// "accept", "execute", "decide" and "election"/"leader"); progress-bound comes from the
+// registration's operation_bound_ns.
 void add_multi_paxos_kv_monitors(std::vector<std::unique_ptr<RunObserver>>& observers);
 
 // promise-covers-accepted: no replica's durable promise is below a ballot it accepted. A promise
