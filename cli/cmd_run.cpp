@@ -101,6 +101,9 @@ void add_run_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--jobs,-j", c.jobs, "Threads (default: every core)");
   cmd->add_option("--time-limit", c.args.time_limit, "Simulated time per run (e.g. 10s)");
   cmd->add_option("--max-steps", c.args.max_steps, "Steps per run before it counts as hung (exit 4)");
+  cmd->add_option("--run-memory", c.args.run_memory,
+                  "What one run's world may hold (pending messages, node states, history) before it counts as "
+                  "hung, exit 4 with its seed (default 1GiB; e.g. 256MiB)");
   cmd->add_option("--out", c.out_dir, "Results folder: failing traces and summary.json (default: results)");
   cmd->add_flag("--keep-going", c.keep_going, "Run every seed even after a failure");
   cmd->add_flag("--json", c.json, "Print the summary as JSON on stdout (people's text goes to stderr)");

@@ -105,6 +105,13 @@ SimConfig build_config(const ProtocolEntry& entry, std::uint32_t variant, const 
     if (*args.max_steps == 0) throw UsageError("--max-steps must be at least 1");
     config.max_steps = *args.max_steps;
   }
+  if (args.run_memory) {
+    const std::optional<std::uint64_t> bytes = parse_bytes(*args.run_memory);
+    if (!bytes || *bytes < (std::uint64_t{1} << 20)) {
+      throw UsageError(fmt::format("--run-memory '{}' is not a size of at least 1MiB (e.g. 1GiB, 256MiB)", *args.run_memory));
+    }
+    config.run_bytes_max = *bytes;
+  }
   if (!args.operations.empty()) config.operations_max = args.operations;
   if (args.explorer == "pct") config.explorer = ExplorerKind::pct;
   else if (args.explorer == "walk") config.explorer = ExplorerKind::walk;
@@ -232,6 +239,7 @@ std::string rerun_command(const ProtocolEntry& entry, const SimConfig& config, s
   for (const LinkOverride& o : config.links) cmd += fmt::format(" --link {}", shell_quote(o.text));
   if (config.plan_text) cmd += fmt::format(" --fault-plan {}", shell_quote(*config.plan_text));
   if (!config.operations_max.empty()) cmd += fmt::format(" --ops {}", fmt::join(config.operations_max, ","));
+  if (config.run_bytes_max != SimConfig{}.run_bytes_max) cmd += fmt::format(" --run-memory {}", config.run_bytes_max);
   if (config.time_limit_ns != entry.info.default_time_limit_ns) cmd += fmt::format(" --time-limit {}", format_duration(config.time_limit_ns));
   if (config.explorer == ExplorerKind::walk) cmd += " --explorer walk";
   if (config.explorer == ExplorerKind::pct) {

@@ -23,6 +23,7 @@ struct RunArgs {
   std::vector<std::string> links;         // per-link overrides
   std::optional<std::string> time_limit;  // "10s"
   std::optional<std::uint64_t> max_steps;
+  std::optional<std::string> run_memory;  // "1GiB": SimConfig::run_bytes_max
   std::vector<std::uint32_t> operations;  // --ops: SimConfig::operations_max
   std::string explorer = "random";        // random or swarm (timed), pct or walk (untimed)
   std::optional<std::uint32_t> pct_depth;

@@ -70,15 +70,4 @@ double fingerprint_collision_probability(std::uint64_t unique_states) {
   return n * n / 36893488147419103232.0;  // 2^65
 }
 
-std::string format_bytes(std::uint64_t bytes) {
-  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
-}
-
 }  // namespace corridor

@@ -93,7 +93,4 @@ std::optional<std::string> validate_exhaustive_options(const ExhaustiveOptions& 
 // n^2 / 2^65: the chance that some pair among n uniformly random 64-bit fingerprints collides.
 double fingerprint_collision_probability(std::uint64_t unique_states);
 
-// "1.5 GiB", "640 KiB": for people.
-std::string format_bytes(std::uint64_t bytes);
-
 }  // namespace corridor

@@ -1,5 +1,7 @@
 #include "explorers/random_explorer.hpp"
 
+#include <new>
+
 #include <fmt/format.h>
 
 #include "model/assert.hpp"
@@ -34,19 +36,35 @@ RunOutcome run_once(Simulation& sim, const SimConfig& config, std::uint64_t seed
   // Every run goes through here (seed runner, replay, shrink, determinism check, demo): a failing
   // CORRIDOR_ASSERT during it names this seed, and the step the engine publishes when it starts.
   const RunInFlightScope in_flight(seed, nullptr);
-  if (config.explorer != ExplorerKind::timed) return run_untimed(sim, config, seed, options);
-  sim.start(config, seed, options.plan, options.replay, options.record);
-  RunOutcome out;
-  out.seed = seed;
-  bool hung = false;
-  while (!sim.violation()) {
-    if (sim.steps() >= config.max_steps) {
-      hung = true;
-      break;
+  try {
+    if (config.explorer != ExplorerKind::timed) return run_untimed(sim, config, seed, options);
+    sim.start(config, seed, options.plan, options.replay, options.record);
+    RunOutcome out;
+    out.seed = seed;
+    bool hung = false;
+    while (!sim.violation()) {
+      if (sim.steps() >= config.max_steps) {
+        hung = true;
+        break;
+      }
+      if (!sim.step(config.time_limit_ns)) break;
     }
-    if (!sim.step(config.time_limit_ns)) break;
+    return conclude_run(sim, config, hung, out);
+  } catch (const std::bad_alloc&) {
+    // What the world's count (SimConfig::run_bytes_max) misses, a monitor's or a checker's own
+    // memory, can still exhaust the process: the run gets the same verdict and keeps its seed.
+    RunOutcome out;
+    out.seed = seed;
+    out.verdict = Verdict::hung;
+    out.violation = Violation{.invariant = "memory-budget", .verdict = Verdict::hung, .step = sim.steps(),
+                              .true_ns = sim.now_ns(),
+                              .message = fmt::format("the process ran out of memory at step {} of this run "
+                                                     "(std::bad_alloc): a protocol that sends or keeps without bound",
+                                                     sim.steps())};
+    out.steps = sim.steps();
+    out.end_ns = sim.now_ns();
+    return out;
   }
-  return conclude_run(sim, config, hung, out);
 }
 
 }  // namespace corridor

@@ -729,8 +729,32 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
   // bound in true time says nothing there: untimed runs report safety violations only.
   bool ignored_when_untimed(const Violation& v) const { return this->untimed_ && v.verdict == Verdict::liveness; }
 
+  std::size_t world_bytes() const {
+    std::size_t bytes = this->heap_bytes() + corridor::heap_bytes(nodes_);
+    if constexpr (has_clients) bytes += corridor::heap_bytes(clients_);
+    return bytes;
+  }
+
+  void check_memory_budget() {
+    const std::size_t bytes = world_bytes();
+    if (bytes <= this->config_.run_bytes_max) return;
+    CORRIDOR_ASSERT(!this->violation_);
+    this->set_violation({.invariant = "memory-budget", .verdict = Verdict::hung, .step = this->step_,
+                         .true_ns = this->now_ns_,
+                         .message = fmt::format("the run held {} at step {} ({} events pending), more than its budget "
+                                                "of {}: a protocol that sends or keeps without bound (or raise "
+                                                "--run-memory)",
+                                                format_bytes(bytes), this->step_, this->pending_count(),
+                                                format_bytes(this->config_.run_bytes_max))});
+    CORRIDOR_ASSERT(this->violation_);
+  }
+
   void check_after_step() {
     if (this->violation_) return;
+    if (this->step_ % run_memory_check_steps == 0) {
+      check_memory_budget();
+      if (this->violation_) return;
+    }
     for (RunObserver* o : this->observers_) {
       if (const auto* v = o->violation(); v && *v && !ignored_when_untimed(**v)) {
         this->set_violation(**v);

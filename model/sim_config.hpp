@@ -63,6 +63,11 @@ struct ClockSpec {
   friend bool operator==(const ClockSpec&, const ClockSpec&) = default;
 };
 
+// Steps between two counts of what a run's world holds against SimConfig::run_bytes_max
+// (model/engine.hpp): a count walks every pending message and node state, so one per 1,024 steps
+// is cheap beside the steps.
+inline constexpr std::uint64_t run_memory_check_steps = 1024;
+
 // Who picks the next event: the timed random explorer (earliest due event), or an untimed one
 // that may fire any pending event (DESIGN.md, "Two ways to pick events").
 enum class ExplorerKind : std::uint8_t { timed, pct, walk };
@@ -79,6 +84,11 @@ struct SimConfig {
   std::optional<std::string> plan_text; // an explicit fault plan (overrides generation)
   time_ns time_limit_ns = seconds(10);  // simulated time per run
   std::uint64_t max_steps = 2'000'000;  // a run with more steps than this hung
+  // A run whose world (pending events and their messages, node and client states, the history)
+  // holds more than this hung too ("memory-budget", exit 4): a protocol that sends or keeps without
+  // bound gets a verdict and a seed, not std::bad_alloc. The engine counts every
+  // run_memory_check_steps steps, so it stops within that many steps' growth.
+  std::uint64_t run_bytes_max = std::uint64_t{1} << 30;
   // The workload's size: how many operations (client requests, broadcasts: what the protocol
   // counts with ctx.start_operation()) each actor may start. Empty: no limit; otherwise actor a
   // may start operations_max[min(a, size - 1)]. The shrinker lowers these.

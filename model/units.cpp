@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -115,6 +116,37 @@ std::string format_duration_short(time_ns ns) {
   if (abs_ns >= 1e6) return fmt::format("{:.3g}ms", static_cast<double>(ns) / 1e6);
   if (abs_ns >= 1e3) return fmt::format("{:.3g}us", static_cast<double>(ns) / 1e3);
   return fmt::format("{}ns", ns);
+}
+
+std::optional<std::uint64_t> parse_bytes(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || !(value >= 0)) return std::nullopt;
+  const std::string unit(ptr, end);
+  static const std::pair<const char*, double> units[] = {
+      {"", 1},         {"B", 1},        {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
+      {"TiB", 1099511627776.0}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"K", 1024.0},
+      {"M", 1048576.0}, {"G", 1073741824.0}};
+  for (const auto& [name, factor] : units) {
+    if (unit == name) {
+      const double bytes = value * factor;
+      if (bytes >= 1.8e19) return std::nullopt;
+      return static_cast<std::uint64_t>(bytes);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, units[unit]);
 }
 
 }  // namespace corridor

@@ -23,4 +23,9 @@ std::string format_duration(time_ns ns);
 // A short human reading ("1.5s", "12.3ms").
 std::string format_duration_short(time_ns ns);
 
+// Bytes from "8GiB", "512MiB", "64KiB", "2GB" (powers of 1000), "1.5GiB", or a number of bytes.
+std::optional<std::uint64_t> parse_bytes(const std::string& text);
+// "1.5 GiB", "512 B": a size for people.
+std::string format_bytes(std::uint64_t bytes);
+
 }  // namespace corridor

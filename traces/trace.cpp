@@ -113,6 +113,8 @@ json config_json(const SimConfig& c) {
   };
   // Optional (absent in traces without a workload budget, so older traces read the same).
   if (!c.operations_max.empty()) j["operations_max"] = c.operations_max;
+  // Optional too: only a run given its own --run-memory writes it.
+  if (c.run_bytes_max != SimConfig{}.run_bytes_max) j["run_bytes_max"] = c.run_bytes_max;
   // Untimed explorers only (timed traces stay as they were): who picked the events.
   if (c.explorer != ExplorerKind::timed) {
     j["explorer"] = c.explorer == ExplorerKind::pct ? "pct" : "walk";
@@ -361,6 +363,8 @@ struct TraceParser {
     c.time_limit_ns = field<time_ns>(j, "time_limit_ns");
     c.max_steps = field<std::uint64_t>(j, "max_steps");
     c.operations_max = field_or<std::vector<std::uint32_t>>(j, "operations_max", {});
+    c.run_bytes_max = field_or<std::uint64_t>(j, "run_bytes_max", c.run_bytes_max);
+    if (c.run_bytes_max == 0) fail("config field \"run_bytes_max\" must be positive");
     if (c.time_limit_ns <= 0) fail("config field \"time_limit_ns\" must be positive");
     const std::string explorer = field_or<std::string>(j, "explorer", "random");
     if (explorer == "pct") c.explorer = ExplorerKind::pct;

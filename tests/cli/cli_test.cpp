@@ -64,6 +64,7 @@ TEST(Cli, BadArgumentsExit64WithOneSentence) {
                            "run leader-lease --faults crash=x", "run leader-lease --clock drift=fast",
                            "run leader-lease --seeds 0", "run leader-lease --seed 12z",
                            "run leader-lease --fault-plan '1s explode n0'", "run leader-lease --nodes 0",
+                           "run leader-lease --run-memory 12", "run leader-lease --run-memory lots",
                            "render x.jsonl --format pdf", "frobnicate"}) {
     const Result r = corridor(args);
     EXPECT_EQ(r.exit_code, 64) << args << "\n" << r.out;

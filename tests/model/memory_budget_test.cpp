@@ -1,0 +1,100 @@
+// A run's memory budget (SimConfig::run_bytes_max): a protocol that sends without bound gets a
+// verdict (hung, "memory-budget", exit 4) and its seed, not std::bad_alloc; a run within the budget
+// is the same run with or without it, and the CLI reruns a failure from its own line.
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include <gtest/gtest.h>
+
+#include "explorers/random_explorer.hpp"
+#include "model/simulation.hpp"
+#include "tests/model/test_protocols.hpp"
+
+using namespace corridor;
+
+namespace {
+
+// Every message a node receives it answers twice: the messages in flight double each round trip,
+// as in a protocol whose retry fires on every reply.
+struct Doubler {
+  struct Ping { std::uint64_t round = 0; };
+  using Message = std::variant<Ping>;
+  enum class Timer { unused };
+  using Ctx = Context<Doubler>;
+  struct Node {
+    std::uint64_t received = 0;
+    void on_start(Ctx& ctx) {
+      if (ctx.self() == 0) ctx.send(1, Ping{0});
+    }
+    void on_message(Ctx& ctx, NodeId from, const Message& m) {
+      ++received;
+      const std::uint64_t round = std::get<Ping>(m).round + 1;
+      ctx.send(from, Ping{round});
+      ctx.send(from, Ping{round});
+    }
+    void on_timer(Ctx&, const Timer&) {}
+  };
+};
+
+SimulationSpec<Doubler> doubler_spec() {
+  return {
+      .layout = [](const SimConfig&) { return Engine<Doubler>::Layout{2, 0}; },
+      .targets = [](const SimConfig&) { return FaultTargets{{0, 1}, 2}; },
+      .install = {},
+  };
+}
+
+SimConfig doubler_config(std::uint64_t run_bytes_max) {
+  SimConfig config;
+  config.nodes = 2;
+  config.run_bytes_max = run_bytes_max;
+  config.time_limit_ns = seconds(10);
+  return config;
+}
+
+}  // namespace
+
+TEST(MemoryBudget, AProtocolThatSendsWithoutBoundIsHungByTheMemoryBudgetWithItsSeed) {
+  SimulationOf<Doubler> sim(doubler_spec());
+  const std::uint64_t budget = std::uint64_t{4} << 20;
+  const RunOutcome out = run_once(sim, doubler_config(budget), 0x5eed, {});
+  ASSERT_TRUE(out.violation);
+  EXPECT_EQ(out.verdict, Verdict::hung);
+  EXPECT_EQ(out.violation->invariant, "memory-budget");
+  EXPECT_EQ(out.seed, 0x5eedu);
+  EXPECT_NE(out.violation->message.find("4.0 MiB"), std::string::npos) << out.violation->message;
+  // Stopped within one check interval of growth: far below the step budget, and every message
+  // pending was sent within the last run_memory_check_steps steps' growth.
+  EXPECT_LT(out.steps, 200'000u);
+  EXPECT_EQ(out.steps % run_memory_check_steps, 0u);
+}
+
+TEST(MemoryBudget, ARunWithinTheBudgetIsTheSameRunWithAnyBudget) {
+  SimulationOf<test_protocols::Blaster> sim(test_protocols::blaster_spec());
+  SimConfig small;
+  small.nodes = 2;
+  small.run_bytes_max = std::uint64_t{8} << 20;
+  SimConfig large = small;
+  large.run_bytes_max = std::uint64_t{1} << 40;
+  RunOptions options;
+  options.record = true;
+  const RunOutcome a = run_once(sim, small, 7, options);
+  const std::vector<EventRecord> records_a = sim.records();
+  const RunOutcome b = run_once(sim, large, 7, options);
+  EXPECT_FALSE(a.violation);
+  EXPECT_FALSE(b.violation);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(records_a, sim.records());
+}
+
+TEST(MemoryBudget, TheBudgetCountsWhatTheWorldHolds) {
+  // A run of the Doubler stops sooner under a smaller budget: the count grows with the messages.
+  SimulationOf<Doubler> sim(doubler_spec());
+  const RunOutcome small = run_once(sim, doubler_config(std::uint64_t{2} << 20), 1, {});
+  const RunOutcome large = run_once(sim, doubler_config(std::uint64_t{32} << 20), 1, {});
+  ASSERT_TRUE(small.violation && large.violation);
+  EXPECT_EQ(small.violation->invariant, "memory-budget");
+  EXPECT_EQ(large.violation->invariant, "memory-budget");
+  EXPECT_LT(small.steps, large.steps);
+}
