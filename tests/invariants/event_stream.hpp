@@ -16,11 +16,17 @@ class EventStream {
 
   // A note at `actor` at true time t_ns with the actor's vector clock after it.
   void note(NodeId actor, std::string_view name, std::uint64_t a, std::vector<std::uint32_t> vc, time_ns t_ns = 0) {
+    note(actor, name, a, 0, std::move(vc), t_ns);
+  }
+  // The same with the note's second value (ctx.note(name, a, b)).
+  void note(NodeId actor, std::string_view name, std::uint64_t a, std::uint64_t b, std::vector<std::uint32_t> vc,
+            time_ns t_ns = 0) {
     EventView v = base(EventKind::note, actor, t_ns);
     vcs_.push_back(std::move(vc));
     v.vc = vcs_.back();
     v.note = name;
     v.note_a = a;
+    v.note_b = b;
     monitor_.on_event(v);
   }
 

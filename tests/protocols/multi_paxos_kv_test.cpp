@@ -21,7 +21,7 @@ TEST(MultiPaxosKv, RegistryEntryIsComplete) {
   EXPECT_EQ(info.variants[0].name, "correct");
   for (std::size_t v = 1; v < info.variants.size(); ++v) EXPECT_TRUE(info.variants[v].planted_bug);
   EXPECT_EQ(info.invariants,
-            (std::vector<std::string>{"promise-covers-accepted", "exactly-once", "log-agreement", "leader-stability",
+            (std::vector<std::string>{"promise-covers-accepted", "accept-keeps-promise", "exactly-once", "log-agreement", "leader-stability",
                                       "progress-bound", "linearizable"}));
 }
 
