@@ -119,21 +119,21 @@ std::string format_duration_short(time_ns ns) {
 }
 
 std::optional<std::uint64_t> parse_bytes(const std::string& text) {
-  double value = 0;
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc{} || !(value >= 0)) return std::nullopt;
-  const std::string unit(ptr, end);
-  static const std::pair<const char*, double> units[] = {
-      {"", 1},         {"B", 1},        {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0},
-      {"TiB", 1099511627776.0}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"K", 1024.0},
-      {"M", 1048576.0}, {"G", 1073741824.0}};
-  for (const auto& [name, factor] : units) {
-    if (unit == name) {
-      const double bytes = value * factor;
-      if (bytes >= 1.8e19) return std::nullopt;
-      return static_cast<std::uint64_t>(bytes);
-    }
+  struct Unit { std::string_view suffix; double bytes; };
+  // Longest suffixes first so that "MiB" is not read as "B"; the empty suffix last.
+  static constexpr Unit units[] = {
+      {"KiB", 1024.0}, {"MiB", 1048576.0}, {"GiB", 1073741824.0}, {"TiB", 1099511627776.0},
+      {"KB", 1e3},     {"MB", 1e6},        {"GB", 1e9},           {"TB", 1e12},
+      {"K", 1024.0},   {"M", 1048576.0},   {"G", 1073741824.0},   {"B", 1},
+      {"", 1}};
+  const std::string_view view(text);
+  for (const Unit& unit : units) {
+    if (!ends_with(view, unit.suffix)) continue;
+    const auto value = parse_number(view.substr(0, view.size() - unit.suffix.size()));
+    if (!value || !(*value >= 0)) return std::nullopt;
+    const double bytes = *value * unit.bytes;
+    if (bytes >= 1.8e19) return std::nullopt;
+    return static_cast<std::uint64_t>(bytes);
   }
   return std::nullopt;
 }

@@ -46,6 +46,23 @@ TEST(Units, NumbersHaveOneGrammarInEveryStandardLibrary) {
   }
 }
 
+// Byte sizes (--memory, --run-memory) read their number with the same grammar as durations, so
+// a clang/libc++ build (no floating-point std::from_chars) accepts exactly what a gcc one does.
+TEST(Units, ByteSizes) {
+  EXPECT_EQ(parse_bytes("4096"), 4096u);
+  EXPECT_EQ(parse_bytes("12B"), 12u);
+  EXPECT_EQ(parse_bytes("256MiB"), 256u << 20);
+  EXPECT_EQ(parse_bytes("1.5GiB"), 3u << 29);
+  EXPECT_EQ(parse_bytes("2MB"), 2'000'000u);
+  EXPECT_EQ(parse_bytes("8G"), 8ull << 30);
+  EXPECT_EQ(parse_bytes(".5K"), 512u);
+  for (const char* bad : {"", "lots", "-1MiB", "MiB", "12 MiB", "1e", "99999999TiB", "12mib"}) {
+    EXPECT_FALSE(parse_bytes(bad)) << bad;
+  }
+  EXPECT_EQ(format_bytes(512), "512 B");
+  EXPECT_EQ(format_bytes(3u << 29), "1.5 GiB");
+}
+
 TEST(Specs, FaultSpecGrammar) {
   SimConfig c;
   apply_fault_spec("crash=2,partition,loss=0.02,dup=0.01,delay=exp:1ms:5ms,fifo,pause=3", c);
