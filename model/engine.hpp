@@ -13,6 +13,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
@@ -457,6 +458,12 @@ class Core {
   std::vector<RunObserver*> observers_;
   std::optional<Violation> violation_;
   std::vector<EventRecord> records_;
+  // What the records hold on the heap beyond their own sizeof (summaries, node states, vector
+  // clocks), summed as they are written: a recorded run counts against its memory budget too.
+  std::size_t record_heap_bytes_ = 0;
+  void count_record_heap(const EventRecord& r) {
+    record_heap_bytes_ += corridor::heap_bytes(r.summary) + corridor::heap_bytes(r.state) + corridor::heap_bytes(r.vc);
+  }
 
   std::uint64_t messages_sent_ = 0;
   std::uint64_t messages_delivered_ = 0;
@@ -692,6 +699,8 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
     } catch (const HungError& e) {
       this->set_violation({.invariant = "step-budget", .verdict = Verdict::hung, .step = this->step_,
                            .true_ns = this->now_ns_, .nodes = {a}, .message = e.what()});
+    } catch (const std::bad_alloc&) {
+      throw;  // the process is out of memory, not the protocol wrong: run_once's memory-budget verdict
     } catch (const std::exception& e) {
       this->set_violation({.invariant = "protocol-crash", .verdict = Verdict::crashed, .step = this->step_,
                            .true_ns = this->now_ns_, .nodes = {a}, .message = fmt::format("node {} threw: {}", a, e.what())});
@@ -702,6 +711,7 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
     }
     if (this->record_ && record_index < this->records_.size()) {
       this->records_[record_index].state = a < this->layout_.nodes ? to_text(nodes_[a]) : client_state_text(a);
+      this->record_heap_bytes_ += corridor::heap_bytes(this->records_[record_index].state);
     }
   }
 

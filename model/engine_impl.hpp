@@ -55,6 +55,7 @@ void Core<M, D, T>::reset_world(const SimConfig& config, Layout layout, FaultPla
   history_.clear();
   violation_.reset();
   records_.clear();
+  record_heap_bytes_ = 0;
   restarted_.clear();
   operations_started_.assign(actors_, 0);
   messages_sent_ = messages_delivered_ = messages_dropped_ = 0;
@@ -192,7 +193,7 @@ std::size_t Core<M, D, T>::heap_bytes() const {
   }
   bytes += flat(link_specs_) + flat(blocked_) + flat(link_last_due_ns_) + flat(link_in_flight_) + flat(link_sent_);
   bytes += flat(vcs_) + flat(msg_vcs_) + flat(free_vcs_) + flat(restarted_) + flat(operations_started_);
-  bytes += flat(history_) + flat(observers_) + flat(records_) + flat(plan_) + flat(config_.links);
+  bytes += flat(history_) + flat(observers_) + flat(records_) + record_heap_bytes_ + flat(plan_) + flat(config_.links);
   for (const HistoryEvent& h : history_) {
     bytes += corridor::heap_bytes(h.f) + corridor::heap_bytes(h.key) + corridor::heap_bytes(h.value);
   }
@@ -362,6 +363,7 @@ void Core<M, D, T>::emit(const EventView& v, std::string summary) {
   r.message_id = v.message_id;
   r.summary = std::move(summary);
   r.vc.assign(v.vc.begin(), v.vc.end());
+  count_record_heap(r);
   records_.push_back(std::move(r));
 }
 

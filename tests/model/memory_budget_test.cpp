@@ -1,7 +1,9 @@
 // A run's memory budget (SimConfig::run_bytes_max): a protocol that sends without bound gets a
 // verdict (hung, "memory-budget", exit 4) and its seed, not std::bad_alloc; a run within the budget
-// is the same run with or without it, and the CLI reruns a failure from its own line.
+// is the same run with or without it, a recorded run counts what its records hold, and a handler
+// out of memory is the same verdict.
 #include <cstdint>
+#include <new>
 #include <string>
 #include <variant>
 
@@ -97,4 +99,82 @@ TEST(MemoryBudget, TheBudgetCountsWhatTheWorldHolds) {
   EXPECT_EQ(small.violation->invariant, "memory-budget");
   EXPECT_EQ(large.violation->invariant, "memory-budget");
   EXPECT_LT(small.steps, large.steps);
+}
+
+namespace {
+
+// Two nodes pass a ball 2,000 times, each keeping a log that grows by 64 characters a catch: the
+// world holds 64 KiB at the end, but a recorded run keeps every node state after every event, a
+// quadratic 64 MiB.
+struct GrowingLog {
+  struct Ball {};
+  using Message = std::variant<Ball>;
+  enum class Timer { unused };
+  using Ctx = Context<GrowingLog>;
+  static constexpr std::uint32_t catches_max = 2'000;
+  struct Node {
+    std::string log;
+    std::uint32_t catches = 0;
+    void on_start(Ctx& ctx) {
+      if (ctx.self() == 0) ctx.send(1, Ball{});
+    }
+    void on_message(Ctx& ctx, NodeId from, const Message&) {
+      log.append(64, 'x');
+      if (++catches < catches_max / 2) ctx.send(from, Ball{});
+    }
+    void on_timer(Ctx&, const Timer&) {}
+  };
+};
+
+}  // namespace
+
+TEST(MemoryBudget, ARecordedRunCountsWhatItsRecordsHold) {
+  SimulationOf<GrowingLog> sim({
+      .layout = [](const SimConfig&) { return Engine<GrowingLog>::Layout{2, 0}; },
+      .targets = [](const SimConfig&) { return FaultTargets{{0, 1}, 2}; },
+      .install = {},
+  });
+  SimConfig config;
+  config.nodes = 2;
+  config.run_bytes_max = std::uint64_t{16} << 20;
+  config.time_limit_ns = seconds(100);  // every catch happens
+  const RunOutcome unrecorded = run_once(sim, config, 3, {});
+  EXPECT_FALSE(unrecorded.violation) << unrecorded.violation->message;
+  EXPECT_GE(unrecorded.steps, GrowingLog::catches_max);
+  const RunOutcome recorded = run_once(sim, config, 3, {.record = true});
+  ASSERT_TRUE(recorded.violation);
+  EXPECT_EQ(recorded.violation->invariant, "memory-budget");
+  EXPECT_EQ(recorded.verdict, Verdict::hung);
+}
+
+namespace {
+
+// A node whose handler cannot allocate: std::bad_alloc from protocol code is the process out of
+// memory, not a protocol crash.
+struct OutOfMemory {
+  using Message = std::variant<std::monostate>;
+  enum class Timer { unused };
+  using Ctx = Context<OutOfMemory>;
+  struct Node {
+    void on_start(Ctx&) { throw std::bad_alloc(); }
+    void on_message(Ctx&, NodeId, const Message&) {}
+    void on_timer(Ctx&, const Timer&) {}
+  };
+};
+
+}  // namespace
+
+TEST(MemoryBudget, OutOfMemoryInAHandlerIsTheMemoryBudgetNotAProtocolCrash) {
+  SimulationOf<OutOfMemory> sim({
+      .layout = [](const SimConfig&) { return Engine<OutOfMemory>::Layout{2, 0}; },
+      .targets = [](const SimConfig&) { return FaultTargets{{0, 1}, 2}; },
+      .install = {},
+  });
+  SimConfig config;
+  config.nodes = 2;
+  const RunOutcome out = run_once(sim, config, 9, {});
+  ASSERT_TRUE(out.violation);
+  EXPECT_EQ(out.violation->invariant, "memory-budget");
+  EXPECT_EQ(out.verdict, Verdict::hung);
+  EXPECT_EQ(out.seed, 9u);
 }
