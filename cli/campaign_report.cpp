@@ -13,6 +13,8 @@
 #include "cli/regression_corpus.hpp"
 #include "cli/shrink_trace.hpp"
 #include <mutex>
+#include <new>
+#include <optional>
 
 #include "cli/badge_report.hpp"
 #include "model/units.hpp"
@@ -86,7 +88,7 @@ nlohmann::json failure_json(const SeedFailure& f, const std::string& path, const
                    {"seed", fmt::format("{:#x}", f.outcome.seed)},
                    {"verdict", to_string(f.outcome.verdict)},
                    {"steps", f.outcome.steps},
-                   {"trace", path}};
+                   {"trace", path.empty() ? nlohmann::json(nullptr) : nlohmann::json(path)}};
   if (shrunk) {
     j["shrunk_trace"] = shrunk_path;
     j["shrunk"] = {{"events_before", shrunk->before.events}, {"events_after", shrunk->after.events},
@@ -114,6 +116,18 @@ std::string write_trace_picture(const std::string& trace_path, const Trace& trac
   return html_path;
 }
 
+// The failing seed run again with recording, as a trace; none when recording it exhausts memory
+// (a run that failed the memory budget holds more still when every event's text is kept).
+std::optional<Trace> record_failure(const ProtocolEntry& entry, const SimConfig& config, std::uint64_t seed) {
+  try {
+    auto sim = entry.make();
+    const RunOutcome again = run_once(*sim, config, seed, {.record = true});
+    return make_trace(entry, config, seed, *sim, again);
+  } catch (const std::bad_alloc&) {
+    return std::nullopt;
+  }
+}
+
 struct WrittenFailure {
   std::string path;
   std::string shrunk_path;  // empty when not shrunk
@@ -124,15 +138,21 @@ struct WrittenFailure {
 // trace a person should read (the shrunk one when there is one), and shows it.
 WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& config, const SeedFailure& f,
                               const ReportOptions& o) {
-  auto sim = entry.make();
-  const RunOutcome again = run_once(*sim, config, f.outcome.seed, {.record = true});
-  const Trace trace = make_trace(entry, config, f.outcome.seed, *sim, again);
   WrittenFailure w;
-  w.path = trace_path(o, entry, config, f.outcome.seed);
-  write_trace(w.path, trace);
   const Violation& v = *f.outcome.violation;
+  std::optional<Trace> recorded = record_failure(entry, config, f.outcome.seed);
   fmt::print(o.human, "\nFAIL seed {:#x} (run {}): {} at step {}, t={}\n  {}\n", f.outcome.seed, f.index, v.invariant, v.step,
              format_duration_short(v.true_ns), v.message);
+  if (!recorded) {
+    // A run that outgrew memory unrecorded may outgrow it recorded (every event's text is kept):
+    // the seed and the rerun line still say everything needed to reproduce it.
+    fmt::print(o.human, "  trace:  not written: recording this run ran out of memory\n  rerun:  {}\n",
+               rerun_command(entry, config, f.outcome.seed));
+    return w;
+  }
+  const Trace& trace = *recorded;
+  w.path = trace_path(o, entry, config, f.outcome.seed);
+  write_trace(w.path, trace);
   if (o.show_timeline) fmt::print(o.human, "\n{}", tail_of_timeline(trace, o.timeline_lines, o.human == stdout && is_terminal(1)));
   if (!trace.badges.empty()) fmt::print(o.human, "\n{}", badges_text(trace.badges));
   fmt::print(o.human, "\n  trace:  {} ({} events)\n", w.path, trace.events.size());
@@ -247,7 +267,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
     WrittenFailure w;
     if (report.trace_paths.size() < o.traces_written_max) {
       w = write_and_show(entry, run_config(configs, campaign, f.index), f, o);
-      report.trace_paths.push_back(w.path);
+      if (!w.path.empty()) report.trace_paths.push_back(w.path);
       if (w.shrunk) report.shrunk_paths.push_back(w.shrunk_path);
     }
     failures.push_back(failure_json(f, w.path, w.shrunk_path, w.shrunk));
