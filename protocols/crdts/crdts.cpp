@@ -145,6 +145,15 @@ bool Crdts::quiesced(const Engine<Crdts>& world) {
   return true;
 }
 
+invariants::ReplicaStates<Engine<Crdts>, State> Crdts::replicas() {
+  using E = Engine<Crdts>;
+  return {.state = [](const E& w, NodeId n) -> const State& { return w.durable(n).state; },
+          .seen = [](const E& w, NodeId n) -> const std::vector<std::uint32_t>& { return w.durable(n).seen; },
+          .quiesced = quiesced,
+          .update_note = "replica-update",
+          .quiesce_bound_ns = quiesce_bound_ns};
+}
+
 void Crdts::Node::on_start(Ctx& ctx) {
   CORRIDOR_ASSERT(ctx.node_count() <= nodes_max);
   Durable& d = ctx.durable();
@@ -191,20 +200,9 @@ namespace {
 
 using E = Engine<Crdts>;
 
-constexpr time_ns quiesce_bound_ns = ms(400);
-constexpr time_ns divergence_ns_max = ms(100);
-
-invariants::ReplicaStates<E, State> replica_states() {
-  return {.state = [](const E& w, NodeId n) -> const State& { return w.durable(n).state; },
-          .seen = [](const E& w, NodeId n) -> const std::vector<std::uint32_t>& { return w.durable(n).seen; },
-          .quiesced = Crdts::quiesced,
-          .update_note = "replica-update",
-          .quiesce_bound_ns = quiesce_bound_ns};
-}
-
 void install(E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
   using invariants::CrdtReadMonitor;
-  invariants::install_convergence(engine, observers, replica_states());
+  invariants::install_convergence(engine, observers, Crdts::replicas());
   for (const auto check : {CrdtReadMonitor::Check::g_counter, CrdtReadMonitor::Check::pn_counter,
                            CrdtReadMonitor::Check::or_set}) {
     observers.push_back(std::make_unique<CrdtReadMonitor>(check));
@@ -213,7 +211,7 @@ void install(E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, co
 
 std::vector<std::unique_ptr<invariants::BadgeMonitor>> badge_monitors() {
   std::vector<std::unique_ptr<invariants::BadgeMonitor>> m;
-  m.push_back(std::make_unique<invariants::ReplicaDivergenceMonitor>(divergence_ns_max));
+  m.push_back(std::make_unique<invariants::ReplicaDivergenceMonitor>(Crdts::divergence_ns_max));
   return m;
 }
 

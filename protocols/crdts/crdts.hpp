@@ -17,6 +17,7 @@
 #include <variant>
 #include <vector>
 
+#include "invariants/convergence.hpp"
 #include "model/engine.hpp"
 
 namespace corridor::protocols {
@@ -36,6 +37,9 @@ struct Crdts {
   static constexpr time_ns update_interval_max_ns = ms(40);
   static constexpr time_ns gossip_interval_min_ns = ms(5);
   static constexpr time_ns gossip_interval_max_ns = ms(15);
+  // Quiescence takes about 100 ms after the last heal and update (every pair must meet once).
+  static constexpr time_ns quiesce_bound_ns = ms(400);
+  static constexpr time_ns divergence_ns_max = ms(100);  // the replica-divergence badge's corridor
 
   // One entry per replica; a replica only ever raises its own.
   struct GCounter {
@@ -104,6 +108,8 @@ struct Crdts {
   // the protocol's): every live replica has issued all its updates and has merged, from every
   // other live replica, a gossip carrying that replica's `seen` as it is now.
   static bool quiesced(const Engine<Crdts>& world);
+  // What invariants/convergence.hpp reads of the replicas (the durable state, its `seen`).
+  static invariants::ReplicaStates<Engine<Crdts>, State> replicas();
 };
 
 }  // namespace corridor::protocols
