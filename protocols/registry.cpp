@@ -10,6 +10,7 @@
 #include "protocols/co_multi_paxos_kv/co_multi_paxos_kv.hpp"
 #include "protocols/co_ping_pong/co_ping_pong.hpp"
 #include "protocols/co_token_ring/co_token_ring.hpp"
+#include "protocols/crdts/crdts.hpp"
 #include "protocols/hlc/hlc.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
@@ -159,6 +160,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::co_token_ring_entry(),
       protocols::co_multi_paxos_kv_entry(),
       protocols::hlc_entry(),
+      protocols::crdts_entry(),
   };
 }
 
