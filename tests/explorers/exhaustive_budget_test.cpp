@@ -147,7 +147,7 @@ struct SlowToFreeTree {
     std::uint8_t choice = 0;
     friend bool operator==(const Action&, const Action&) = default;
   };
-  std::uint8_t branching = 4;
+  std::uint8_t branching = 8;
   std::chrono::microseconds free_delay{40};
 
   void initial_states(std::vector<State>& states) const { states.push_back({{}, SlowToFree{free_delay}}); }
@@ -171,8 +171,8 @@ struct SlowToFreeTree {
 
 // The time limit covers letting go of the states still queued: the search stops early by what it
 // has measured that release to take (exhaustive.hpp, release_estimate). Without that, this search
-// would end about three times its limit late: it expands a state (one release) on each of 2 threads
-// while the queue grows by 3 states, let go of on one thread.
+// would end seconds late: it expands a state (one release) on each of 2 threads while the queue
+// grows by 7 states, let go of on one thread. The margin is for a loaded machine (ctest -j2).
 TEST(ExhaustiveBudget, TheTimeLimitCoversReleasingTheQueuedStates) {
   SlowToFreeTree m;
   ExhaustiveOptions o;
@@ -182,7 +182,7 @@ TEST(ExhaustiveBudget, TheTimeLimitCoversReleasingTheQueuedStates) {
   EXPECT_EQ(s.verdict, ExhaustiveVerdict::unknown);
   EXPECT_EQ(s.stop_reason, "time limit");
   EXPECT_GT(s.unique_states, 1'000u) << "the search hardly ran";
-  EXPECT_LT(s.seconds, o.time_limit_s + 0.3) << "stopped late: releasing the queue was not counted";
+  EXPECT_LT(s.seconds, o.time_limit_s + 0.6) << "stopped late: releasing the queue was not counted";
 }
 
 using Result = corridor_test::CliResult;
