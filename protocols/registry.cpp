@@ -17,6 +17,7 @@
 #include "protocols/ping_pong/ping_pong.hpp"
 #include "protocols/token_ring/token_ring.hpp"
 #include "protocols/two_phase_commit_actors/two_phase_commit_actors.hpp"
+#include "protocols/vc_kv/vc_kv.hpp"
 
 namespace corridor {
 
@@ -159,6 +160,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::co_token_ring_entry(),
       protocols::co_multi_paxos_kv_entry(),
       protocols::hlc_entry(),
+      protocols::vc_kv_entry(),
   };
 }
 
