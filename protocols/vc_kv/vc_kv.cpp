@@ -209,16 +209,16 @@ void send_request(Client& c, Ctx& ctx) {
   c.timeout = ctx.set_timer(VcKv::Timer::request_timeout, VcKv::client_timeout_ns);
 }
 
-// Four in ten operations read; the rest write, with the context of the key's last read (a blind
-// write when there was none, or one in five times: writes that race).
+// Four in ten operations read; the rest write, with the context of what this client last read or
+// wrote of the key (none before its first: writes of different clients race, one client's never).
 void next_operation(Client& c, Ctx& ctx) {
   if (c.issued >= VcKv::ops_per_client || !ctx.start_operation()) return;
   ++c.issued;
   c.request = (std::uint64_t{ctx.client_index()} + 1) << 32 | c.issued;
+  c.target = static_cast<NodeId>(ctx.random(ctx.node_count()));  // any replica coordinates
   c.key = static_cast<std::uint32_t>(ctx.random(VcKv::keys));
   const std::uint64_t pick = ctx.random(10);
   c.open_is_put = pick >= 4;
-  if (pick >= 8) c.context[c.key] = Clock{};
   if (c.open_is_put) {
     c.value = std::int64_t{ctx.client_index() + 1} * 1000 + c.issued;  // unique per run
     ctx.record(OpType::invoke, "put", key_name(c.key), one_version(ctx, c.value, c.context[c.key]));
@@ -250,10 +250,7 @@ void on_get_ok(Client& c, Ctx& ctx, const VcKv::GetOk& ok) {
 
 }  // namespace
 
-void VcKv::Client::on_start(Ctx& ctx) {
-  target = static_cast<NodeId>(ctx.random(ctx.node_count()));
-  next_operation(*this, ctx);
-}
+void VcKv::Client::on_start(Ctx& ctx) { next_operation(*this, ctx); }
 
 void VcKv::Client::on_message(Ctx& ctx, NodeId, const Message& m) {
   if (request == 0) return;
@@ -262,14 +259,13 @@ void VcKv::Client::on_message(Ctx& ctx, NodeId, const Message& m) {
 }
 
 // A timed-out put may still have been stored: its outcome is unknown (info), and the client moves
-// on to its next operation at the next replica.
+// on to its next operation.
 void VcKv::Client::on_timer(Ctx& ctx, const Timer& timer) {
   if (timer == Timer::think) {
     next_operation(*this, ctx);
   } else if (timer == Timer::request_timeout && request != 0) {
     ctx.record(OpType::info, open_is_put ? "put" : "get", key_name(key),
                open_is_put ? one_version(ctx, value, context[key]) : HistoryValue{});
-    target = (target + 1) % ctx.node_count();
     finish(*this, ctx);
   }
 }

@@ -107,7 +107,7 @@ struct VcKv {
   };
 
   struct Client {
-    NodeId target = 0;
+    NodeId target = 0;  // the open operation's coordinator
     std::uint32_t issued = 0;
     std::uint64_t request = 0;  // the open operation's; 0 when idle
     bool open_is_put = false;
