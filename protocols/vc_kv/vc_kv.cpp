@@ -209,8 +209,9 @@ void send_request(Client& c, Ctx& ctx) {
   c.timeout = ctx.set_timer(VcKv::Timer::request_timeout, VcKv::client_timeout_ns);
 }
 
-// Four in ten operations read; the rest write, with the context of what this client last read or
-// wrote of the key (none before its first: writes of different clients race, one client's never).
+// Six in ten operations write, with the context of what this client last read or wrote of the key
+// (none before its first: writes of different clients race, one client's never); the rest read.
+// A draw of 0, which is what an untimed search draws, writes, so that a search stores versions.
 void next_operation(Client& c, Ctx& ctx) {
   if (c.issued >= VcKv::ops_per_client || !ctx.start_operation()) return;
   ++c.issued;
@@ -218,7 +219,7 @@ void next_operation(Client& c, Ctx& ctx) {
   c.target = static_cast<NodeId>(ctx.random(ctx.node_count()));  // any replica coordinates
   c.key = static_cast<std::uint32_t>(ctx.random(VcKv::keys));
   const std::uint64_t pick = ctx.random(10);
-  c.open_is_put = pick >= 4;
+  c.open_is_put = pick < 6;
   if (c.open_is_put) {
     c.value = std::int64_t{ctx.client_index() + 1} * 1000 + c.issued;  // unique per run
     ctx.record(OpType::invoke, "put", key_name(c.key), one_version(ctx, c.value, c.context[c.key]));
