@@ -11,9 +11,11 @@
 // each clock `replicas` entries long (the run's nodes). Two invariants, each its own monitor:
 //   no-lost-write        once a put is acknowledged, every read of its key invoked after that
 //                        returns the written value among its siblings, or a sibling whose clock
-//                        dominates the write's (a write that saw it): an acknowledged write is
-//                        never dropped, neither overwritten by a write that did not see it nor
-//                        left out beside writes concurrent with it;
+//                        dominates the write's (taken, as Dynamo does, for a write that saw it;
+//                        with one clock entry per replica it may not have: protocols/vc_kv/README.md
+//                        measures how often): an acknowledged write is never dropped, neither
+//                        returned below a version in its place nor left out beside writes
+//                        concurrent with it;
 //   siblings-concurrent  a read's siblings are pairwise concurrent: no sibling's clock is at or
 //                        below another's, and no sibling was written with a context that covers
 //                        another sibling (it resolved that one, so it is not concurrent with it).
