@@ -109,6 +109,9 @@ class Shrinker final : public ShrinkSearch {
     if (!out.violation || !same_failure(*out.violation)) return false;
     const Measure m = measure(candidate);
     if (!(m < best_measure_)) return false;
+    // Fewer faults can let a run start more operations before it fails (vc-kv's lww-wall-clock
+    // did): lexicographically smaller, but the result must not grow in operations either.
+    if (std::get<1>(m) > std::get<1>(best_measure_)) return false;
     candidate.choices = sim_.choices();
     best_ = std::move(candidate);
     best_measure_ = m;

@@ -18,6 +18,7 @@
 #include "protocols/ping_pong/ping_pong.hpp"
 #include "protocols/token_ring/token_ring.hpp"
 #include "protocols/two_phase_commit_actors/two_phase_commit_actors.hpp"
+#include "protocols/vc_kv/vc_kv.hpp"
 
 namespace corridor {
 
@@ -161,6 +162,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::co_multi_paxos_kv_entry(),
       protocols::hlc_entry(),
       protocols::crdts_entry(),
+      protocols::vc_kv_entry(),
   };
 }
 

@@ -31,10 +31,16 @@ class EventStream {
   }
 
   void history(std::uint32_t process, OpType type, time_ns t_ns, std::string f = "write") {
+    history(process, type, t_ns, std::move(f), {}, {});
+  }
+  // The same with the operation's key and value (a kv's get and put).
+  void history(std::uint32_t process, OpType type, time_ns t_ns, std::string f, std::string key, HistoryValue value) {
     HistoryEvent h;
     h.process = process;
     h.type = type;
     h.f = std::move(f);
+    h.key = std::move(key);
+    h.value = std::move(value);
     h.true_time_ns = t_ns;
     history_.push_back(std::move(h));
     EventView v = base(EventKind::history, info_.nodes + process, t_ns);
