@@ -71,6 +71,8 @@ const PlantedBugCase planted_bugs[] = {
     {"multi-paxos-kv", "skip-recovery", std::nullopt, true},
     {"two-phase-commit-actors", "commit-early", 10},
     {"token-ring", "keeps-copy", std::nullopt},
+    {"crdts", "merge-adds-counters", std::nullopt},
+    {"crdts", "or-set-remove-by-value", std::nullopt},
     {"vc-kv", "lww-wall-clock", std::nullopt},
     {"vc-kv", "context-ignored", std::nullopt},
 };
