@@ -30,6 +30,8 @@ const std::map<std::string, std::uint32_t>& stated_depths() {
       {"chandy-lamport", 9},
       {"multi-paxos-kv", 10},
       {"two-phase-commit-actors", 40},
+      {"hlc", 10},
+      {"crdts", 10},
       {"vc-kv", 10},
   };
   return depths;
