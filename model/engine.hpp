@@ -264,13 +264,15 @@ class Core {
   void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const;
   // Every pending event (untimed explorers encode them): kind (0 start, 1 deliver, 2 timer,
   // 3 fault begins, 4 fault ends, 5 restart), target, source, detail, message, timer. The detail is
-  // the fault's index, or for a delivery its place in its link's FIFO queue (0 on a link that is
+  // the fault's index (0 for a start, timer or restart), or for a delivery its place in its link's FIFO queue (0 on a link that is
   // not FIFO): on a FIFO link the order of the messages in flight is part of the state.
   template <class Fn>
   void for_each_pending(Fn&& fn) const {
     for (std::uint32_t slot = 0; slot < slots_.size(); ++slot) {
       const Pending& p = slots_[slot];
       if (!p.in_use) continue;
+      const bool fault = p.kind == PendingKind::fault_begin || p.kind == PendingKind::fault_end;
+      CORRIDOR_ASSERT_MSG(fault || p.fault_index == 0, "only a fault's slot holds a fault index (alloc_slot clears it)");
       const std::uint64_t detail = p.kind == PendingKind::deliver ? fifo_rank(slot) : std::uint64_t{p.fault_index};
       fn(static_cast<std::uint8_t>(p.kind), p.target, p.source, detail, p.message, p.timer);
     }

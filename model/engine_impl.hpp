@@ -100,6 +100,10 @@ std::uint32_t Core<M, D, T>::alloc_slot(PendingKind kind, NodeId target) {
   p.in_use = true;
   p.target = target;
   p.source = no_node;
+  // A freed slot keeps what its last event held; for_each_pending reports fault_index as a fault's
+  // detail (an untimed search encodes it), so a slot reused for a start, timer or restart must not
+  // carry its last fault's index: the encoding would then depend on which slot was reused.
+  p.fault_index = 0;
   return slot;
 }
 
