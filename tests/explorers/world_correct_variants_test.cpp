@@ -13,6 +13,7 @@
 #include "model/world_model.hpp"
 #include "protocols/registry.hpp"
 #include "tests/build_budget.hpp"
+#include "tests/explorers/world_faults.hpp"
 
 namespace corridor {
 namespace {
@@ -49,15 +50,6 @@ const std::map<std::string, const char*>& vacuous_at_stated_depth() {
   return vacuous;
 }
 
-// One of each fault the protocol's fault model makes possible.
-WorldLimits one_of_each_fault(const SimConfig& config) {
-  WorldLimits limits;
-  if (!world_limits_refusal(config, {.crashes = 1})) limits.crashes = 1;
-  if (!world_limits_refusal(config, {.losses = 1})) limits.losses = 1;
-  if (!world_limits_refusal(config, {.dups = 1})) limits.dups = 1;
-  return limits;
-}
-
 // It once failed: the untimed world let a search deliver a message to a node that had not
 // started, so lamport-total-order's correct variant dropped a post and broke causal delivery.
 // Every node now starts before anything else (model/engine_impl.hpp, enabled_events).
@@ -73,7 +65,7 @@ TEST(WorldCorrectVariants, NoViolationUpToTheStatedDepthOnEveryProtocolWithACopy
     ASSERT_FALSE(entry.info.variants.empty());
     ASSERT_FALSE(entry.info.variants[0].planted_bug);
     const SimConfig config = entry.default_config(0);
-    const WorldLimits limits = one_of_each_fault(config);
+    const WorldLimits limits = test_support::one_of_each_fault(config);
     const auto depth = stated_depths().find(entry.info.name);
     ExhaustiveOptions o;
     o.depth_max = test_support::holding_depth(depth == stated_depths().end() ? depth_default : depth->second);

@@ -18,6 +18,7 @@
 #include "model/world_model.hpp"
 #include "protocols/registry.hpp"
 #include "tests/build_budget.hpp"
+#include "tests/explorers/world_faults.hpp"
 
 namespace corridor {
 namespace {
@@ -51,14 +52,6 @@ const std::map<std::string, const char*>& representative_dependent() {
   return protocols;
 }
 
-WorldLimits one_of_each_fault(const SimConfig& config) {
-  WorldLimits limits;
-  if (!world_limits_refusal(config, {.crashes = 1})) limits.crashes = 1;
-  if (!world_limits_refusal(config, {.losses = 1})) limits.losses = 1;
-  if (!world_limits_refusal(config, {.dups = 1})) limits.dups = 1;
-  return limits;
-}
-
 ExhaustiveSummary search(const ProtocolEntry& entry, const SimConfig& config, const WorldLimits& limits,
                          std::uint32_t depth, std::uint32_t jobs) {
   ExhaustiveOptions o;
@@ -75,7 +68,7 @@ TEST(WorldJobs, SameCountsAndVerdictAtOneAndTwoJobsOnEveryProtocolWithACopyableW
     if (!entry.make || !entry.make()->copyable_world()) continue;
     SCOPED_TRACE(entry.info.name);
     const SimConfig config = entry.default_config(0);
-    const WorldLimits limits = one_of_each_fault(config);
+    const WorldLimits limits = test_support::one_of_each_fault(config);
     const auto stated = stated_depths().find(entry.info.name);
     const std::uint32_t depth = stated == stated_depths().end() ? depth_default : stated->second;
     const ExhaustiveSummary one = search(entry, config, limits, depth, 1);

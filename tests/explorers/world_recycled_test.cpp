@@ -13,19 +13,12 @@
 #include "model/world_model.hpp"
 #include "protocols/registry.hpp"
 #include "tests/build_budget.hpp"
+#include "tests/explorers/world_faults.hpp"
 
 namespace corridor {
 namespace {
 
 constexpr std::uint32_t depth = 6;
-
-WorldLimits one_of_each_fault(const SimConfig& config) {
-  WorldLimits limits;
-  if (!world_limits_refusal(config, {.crashes = 1})) limits.crashes = 1;
-  if (!world_limits_refusal(config, {.losses = 1})) limits.losses = 1;
-  if (!world_limits_refusal(config, {.dups = 1})) limits.dups = 1;
-  return limits;
-}
 
 ExhaustiveSummary search(const ProtocolEntry& entry, const SimConfig& config, WorldLimits limits, bool por) {
   ExhaustiveOptions o;
@@ -46,7 +39,7 @@ void for_each_world_variant(Fn&& fn) {
     for (std::uint32_t v = 0; v < entry.info.variants.size(); ++v) {
       SCOPED_TRACE(entry.info.name + " " + entry.info.variants[v].name);
       const SimConfig config = entry.default_config(v);
-      const WorldLimits recycled = one_of_each_fault(config);
+      const WorldLimits recycled = test_support::one_of_each_fault(config);
       WorldLimits copying = recycled;
       copying.copy_world = true;
       fn(entry, config, recycled, copying);
