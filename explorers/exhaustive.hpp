@@ -49,6 +49,9 @@
 
 namespace corridor {
 
+template <class P>
+class WorldModel;  // model/world_model.hpp
+
 template <StateMachine M>
 struct Exploration {
   ExhaustiveSummary summary;
@@ -110,6 +113,57 @@ inline constexpr std::uint32_t recent_bits = 12;     // a worker's cache of stor
 // deterministic order); actions past the 64th are never put to sleep, which only explores more.
 // POR with symmetry is refused: a sleep set names actions of the state before canonicalisation.
 
+// The same search at any -j (ordered levels).
+//
+// A fingerprint need not determine everything about a state (fingerprint_is_partial below): the simulated world's leaves out
+// true time (model/world_model.hpp), so two worlds with one fingerprint can go on differently (a
+// node that reads its clock later reads another value). The search keeps one of them, and which
+// one decides what it finds below it. One thread keeps the first to arrive, which is the one
+// through the smallest (position of the parent in its level, position of the action among the
+// parent's actions): its "rank". Threads that insert at once keep whichever wins the race, so the
+// counts, verdicts and counterexamples of a parallel search would depend on timing. With more
+// than one thread a BFS therefore claims, not inserts: each arrival of a fingerprint in this level
+// raises the slot's payload to claim_of(its rank) if that is higher (lower rank), and the arrival
+// is kept as a candidate while it holds the best claim. When every thread has finished the level,
+// the candidates whose claim is still the slot's are the level's new states; they are recorded
+// (index, parent, invariants, witnesses) in rank order on one thread, and that order is the next
+// level's, which is the order one thread would have queued them in. So a BFS keeps the same
+// states, finds the same first violation and the same witnesses, at any -j. A recorded state's
+// payload becomes `settled`, above every claim, so a later arrival never displaces it. POR keeps
+// its sleep sets in the payload, and a BFS with POR is not ordered.
+inline constexpr std::uint64_t settled = ~std::uint64_t{0};
+inline constexpr std::uint32_t rank_action_bits = 20;  // actions of one state: at most 2^20
+inline constexpr std::uint64_t rank_position_max = std::uint64_t{1} << (64 - rank_action_bits);
+
+// Which models' fingerprints leave part of a state out: the simulated world's (true time), typed
+// or behind AnyStateMachine (only worlds are erased into one: model/simulation.hpp), and any
+// model that says so with `static constexpr bool fingerprint_is_partial = true`. Others are
+// searched as they were: ordered levels cost a payload per slot, a candidate per arrival and a
+// pass on one thread per level (two-phase commit at 9 RMs on 2 threads: 1.8x the memory and 2x
+// the CPU), and buy nothing where a fingerprint determines the state.
+template <class M>
+inline constexpr bool fingerprint_is_partial = requires { requires M::fingerprint_is_partial; };
+template <class P>
+inline constexpr bool fingerprint_is_partial<WorldModel<P>> = true;
+template <>
+inline constexpr bool fingerprint_is_partial<AnyStateMachine> = true;
+
+template <class M>
+bool ordered_levels(const ExhaustiveOptions& options) {
+  return fingerprint_is_partial<M> && options.order == SearchOrder::bfs && options.jobs > 1 && !options.por;
+}
+
+inline std::uint64_t rank_of(std::uint64_t position, std::uint32_t action) {
+  CORRIDOR_ASSERT(position < rank_position_max && action < (std::uint32_t{1} << rank_action_bits));
+  return (position << rank_action_bits) | action;
+}
+
+// Higher is better; 0 (an empty payload: inserted, not claimed yet) and `settled` are neither.
+inline std::uint64_t claim_of(std::uint64_t rank) {
+  CORRIDOR_ASSERT(rank < settled - 1);
+  return settled - 1 - rank;
+}
+
 template <StateMachine M>
 class Search {
  public:
@@ -119,7 +173,8 @@ class Search {
   Search(const M& m, const ExhaustiveOptions& options)
       : m_(m),
         options_(options),
-        table_(table_capacity_min, options.por),
+        ordered_(ordered_levels<M>(options)),
+        table_(table_capacity_min, options.por || ordered_),
         fingerprints_(index_capacity(options)),
         parents_(index_capacity(options)),
         workers_(options.jobs),
@@ -219,11 +274,22 @@ class Search {
     std::uint32_t action;  // its position in the parent's actions
   };
 
+  // Ordered levels: a successor that held, when it was generated, the best claim on its
+  // fingerprint's slot. It enters the next level if its claim is still the best when the level
+  // ends (claim_of in the slot's payload).
+  struct Candidate {
+    State state;
+    std::uint64_t fingerprint;
+    std::uint64_t rank;  // (parent's position in its level, action's position in the parent's actions)
+    std::uint32_t parent;
+  };
+
   // One queued state being expanded: its successors are generated (and their table slots
   // prefetched) one step before they are looked up, so that cache misses overlap with work.
   struct Expansion {
     std::uint32_t index = 0;  // the expanded state's
     std::uint32_t depth = 0;
+    std::uint64_t position = 0;  // ordered levels: the expanded state's place in its level
     std::uint64_t awake = ~std::uint64_t{0};  // with POR: the actions not asleep
     std::vector<Action> actions;
     std::vector<Successor> successors;
@@ -236,6 +302,7 @@ class Search {
     Expansion expansions[2];
     std::uint32_t current = 0;
     std::vector<Action> child_actions;
+    std::vector<Candidate> candidates;  // ordered levels: this worker's claims on the next level
     StateEncoder encoder;
     std::uint32_t index_next = 0;
     std::uint32_t index_end = 0;
@@ -388,10 +455,11 @@ class Search {
   }
 
   // Room for one more entry in `queue`, counted against the memory budget before it is allocated.
-  bool make_room(std::vector<Entry>& queue) {
+  template <class Item>
+  bool make_room(std::vector<Item>& queue) {
     if (queue.size() < queue.capacity()) return true;
     const std::size_t capacity = std::max<std::size_t>(1024, 2 * queue.capacity());
-    const std::uint64_t delta = (capacity - queue.capacity()) * sizeof(Entry);
+    const std::uint64_t delta = (capacity - queue.capacity()) * sizeof(Item);
     const std::uint64_t total = accounted_bytes() + delta;
     if (total > options_.memory_bytes_max) {
       stop("memory budget");
@@ -403,9 +471,10 @@ class Search {
     return true;
   }
 
-  void release_queue(std::vector<Entry>& queue) {
-    queue_bytes_.fetch_sub(static_cast<std::int64_t>(queue.capacity() * sizeof(Entry)), std::memory_order_relaxed);
-    std::vector<Entry>().swap(queue);
+  template <class Item>
+  void release_queue(std::vector<Item>& queue) {
+    queue_bytes_.fetch_sub(static_cast<std::int64_t>(queue.capacity() * sizeof(Item)), std::memory_order_relaxed);
+    std::vector<Item>().swap(queue);
   }
 
   void record_violation(std::uint32_t index, Violation violation) {
@@ -417,15 +486,22 @@ class Search {
     stop_.store(true);
   }
 
-  // A state seen for the first time: record it, check it, queue it.
+  // A state seen for the first time: count it, record it, check it, queue it.
   void on_new_state(Worker& w, const State& s, std::uint64_t fp, std::uint32_t index, std::uint32_t parent,
+                    std::uint32_t depth, std::vector<Entry>& queue) {
+    w.unique++;
+    record_state(w, s, fp, index, parent, depth, queue);
+  }
+
+  // Ordered levels count a state when its fingerprint is inserted and record it when its level
+  // ends (record_level).
+  void record_state(Worker& w, const State& s, std::uint64_t fp, std::uint32_t index, std::uint32_t parent,
                     std::uint32_t depth, std::vector<Entry>& queue) {
     CORRIDOR_ASSERT(index == w.index_next && index < w.index_end && index < index_limit_);
     CORRIDOR_ASSERT(parent == no_parent || parent < index_limit_);
     w.index_next++;
     fingerprints_[index] = fp;
     parents_[index] = parent;
-    w.unique++;
     w.depth = std::max(w.depth, depth);
     if (witness_reached_.load(std::memory_order_relaxed) != witness_all_) note_witnesses(s, index, depth);
     if (std::optional<Violation> v = m_.check(s)) {
@@ -440,7 +516,8 @@ class Search {
 
   // A new state: each witness it reaches that no state reached before is recorded with it. Once
   // every witness is reached no state is asked again. BFS finds states level by level, so the
-  // first state recorded for a witness is a shallowest one (which one, among threads, may vary).
+  // first state recorded for a witness is a shallowest one (which one, among threads, may vary
+  // unless the levels are ordered).
   void note_witnesses(const State& s, std::uint32_t index, std::uint32_t depth) {
     const std::uint64_t holding = reached_witnesses(m_, s) & witness_all_;
     if ((holding & ~witness_reached_.load(std::memory_order_relaxed)) == 0) return;
@@ -484,6 +561,7 @@ class Search {
       const auto insertion = table_.insert(fp);
       if (!insertion.inserted) continue;
       if (options_.por) std::atomic_ref<std::uint64_t>(table_.payload(insertion.slot)).fetch_or(~std::uint64_t{0});
+      if (ordered_) table_.payload(insertion.slot) = settled;
       on_new_state(w, s, fp, index, no_parent, 0, roots);
       if (stop_.load()) break;
     }
@@ -562,6 +640,10 @@ class Search {
   void insert_successors(Worker& w, Expansion& x, std::vector<Entry>& queue) {
     if (!x.pending) return;
     x.pending = false;
+    if (ordered_) {
+      claim_successors(w, x);
+      return;
+    }
     for (const Successor& next : x.successors) {
       if (stop_.load(std::memory_order_relaxed)) return;
       std::uint32_t index = 0;
@@ -583,6 +665,64 @@ class Search {
         w.queued++;
       }
     }
+  }
+
+  // Ordered levels: each successor raises its slot's claim if it ranks before every arrival so
+  // far, and is then kept as a candidate for the next level (see "The same search at any -j").
+  void claim_successors(Worker& w, Expansion& x) {
+    for (Successor& next : x.successors) {
+      if (stop_.load(std::memory_order_relaxed)) return;
+      const auto insertion = table_.insert(next.fingerprint);
+      w.remember_stored(next.fingerprint);
+      if (insertion.inserted) w.unique++;
+      const std::uint64_t rank = rank_of(x.position, next.action);
+      std::atomic_ref<std::uint64_t> payload(table_.payload(insertion.slot));
+      std::uint64_t held = payload.load(std::memory_order_relaxed);
+      bool claimed = false;
+      for (std::uint32_t attempts = 0; attempts <= options_.jobs * 64 && held < claim_of(rank); ++attempts) {
+        claimed = payload.compare_exchange_weak(held, claim_of(rank), std::memory_order_relaxed);
+        if (claimed) break;
+      }
+      CORRIDOR_ASSERT_MSG(claimed || held >= claim_of(rank), "a claim on a slot is settled within its attempts");
+      if (!claimed || !make_room(w.candidates) || !admit(next.state)) continue;
+      w.candidates.push_back(Candidate{std::move(next.state), next.fingerprint, rank, x.index});
+      w.queued++;
+    }
+  }
+
+  // Ordered levels, once every worker has finished a level: the candidates that still hold their
+  // slot's claim are the new states; they are recorded in rank order (on one thread) into `queue`,
+  // the next level, and their slots settled. The others let go of their states.
+  void record_level(std::uint32_t depth, std::vector<Entry>& queue) {
+    CORRIDOR_ASSERT(ordered_ && queue.empty());
+    std::vector<Candidate*> winners;
+    for (Worker& w : workers_) {
+      for (Candidate& c : w.candidates) {
+        const std::size_t slot = table_.find(c.fingerprint);
+        CORRIDOR_ASSERT_MSG(slot < table_.capacity(), "a candidate's fingerprint is in the table");
+        if (table_.payload(slot) == claim_of(c.rank)) {
+          table_.payload(slot) = settled;
+          winners.push_back(&c);
+        }
+      }
+    }
+    std::sort(winners.begin(), winners.end(), [](const Candidate* a, const Candidate* b) { return a->rank < b->rank; });
+    // Every candidate leaves the queue count and the frontier's bytes here; the recorded ones
+    // enter them again as they enter `queue` (record_state).
+    Worker& w = workers_[0];
+    for (const Worker& worker : workers_) {
+      for (const Candidate& c : worker.candidates) frontier_bytes_.fetch_sub(held_bytes(c.state), std::memory_order_relaxed);
+      w.queued -= static_cast<std::int64_t>(worker.candidates.size());
+    }
+    for (std::size_t i = 0; i < winners.size() && !stop_.load(); ++i) {
+      CORRIDOR_ASSERT_MSG(i == 0 || winners[i - 1]->rank < winners[i]->rank, "ranks are unique");
+      std::uint32_t index = 0;
+      if (!peek_index(w, index)) break;
+      const Candidate& c = *winners[i];
+      record_state(w, c.state, c.fingerprint, index, c.parent, depth, queue);
+    }
+    for (Worker& worker : workers_) worker.candidates.clear();
+    flush(w);
   }
 
   // A state queued again for re-expansion gets a fresh index, an alias: its fingerprint (generate
@@ -687,7 +827,7 @@ class Search {
   }
 
   // Level by level; each level's queue is one segment per worker of the level before, claimed in
-  // batches through a cursor per segment.
+  // batches through a cursor per segment (ordered levels: one segment, in rank order).
   void run_bfs(std::vector<Entry> roots) {
     // Two sets of per-worker queues, swapped after each level: a queue keeps its capacity (and its
     // pages, already zeroed by the kernel once) for the level after next.
@@ -698,6 +838,7 @@ class Search {
       std::size_t size = 0;
       for (const auto& segment : level) size += segment.size();
       if (size == 0) break;
+      CORRIDOR_ASSERT_MSG(!ordered_ || size == level[0].size(), "an ordered level is one segment, in rank order");
       auto cursors = std::make_unique<std::atomic<std::size_t>[]>(level.size());
       for (std::size_t s = 0; s < level.size(); ++s) cursors[s].store(0);
       auto work = [&](std::uint32_t t) { bfs_worker(workers_[t], level, cursors.get(), next[t]); };
@@ -709,10 +850,12 @@ class Search {
         for (std::thread& thread : threads) thread.join();
       }
       for (auto& segment : level) release_level(segment);
+      if (ordered_) record_level(depth + 1, next[0]);
       std::swap(level, next);
     }
     for (auto& segment : level) release_queue(segment);
     for (auto& segment : next) release_queue(segment);
+    for (Worker& w : workers_) release_queue(w.candidates);
   }
 
   void bfs_worker(Worker& w, std::vector<std::vector<Entry>>& level, std::atomic<std::size_t>* cursors,
@@ -728,6 +871,7 @@ class Search {
           std::shared_lock lock(table_mutex_);
           // Generate entry i while entry i-1's prefetched slots arrive, then look those up.
           for (std::size_t i = begin; i < end && !stop_.load(std::memory_order_relaxed); ++i) {
+            w.expansions[w.current].position = i;
             generate(w, w.expansions[w.current], segment[i]);
             w.current ^= 1;
             insert_successors(w, w.expansions[w.current], next);
@@ -813,6 +957,7 @@ class Search {
 
   const M& m_;
   ExhaustiveOptions options_;
+  const bool ordered_;  // ordered_levels(options_): see "The same search at any -j" above
   FingerprintTable table_;
   ZeroedArray<std::uint64_t> fingerprints_;  // by state index
   ZeroedArray<std::uint32_t> parents_;       // by state index; no_parent for initial states
