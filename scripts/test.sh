@@ -118,5 +118,5 @@ if [ "$tsan" = 1 ]; then
       -DCORRIDOR_BUILD_DETERMINISM=OFF -DCMAKE_CXX_COMPILER_LAUNCHER=ccache > /dev/null &&
     cmake --build '$tsan_dir' -j '$jobs' --target tests_tsan"
   phase tsan-test env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$tsan_dir/tests/tests_tsan" \
-    --gtest_filter='SeedRunner.FirstFailureIsTheSameForAnyNumberOfJobs:SeedRunner.KeepGoing*:ExhaustiveTwoPhaseCommit.ExactUniqueStateCounts:ExhaustiveTwoPhaseCommit.PartialOrderReduction*:ExhaustiveBounds.*'
+    --gtest_filter='SeedRunner.FirstFailureIsTheSameForAnyNumberOfJobs:SeedRunner.KeepGoing*:ExhaustiveTwoPhaseCommit.ExactUniqueStateCounts:ExhaustiveTwoPhaseCommit.PartialOrderReduction*:ExhaustiveBounds.*:ExhaustiveOrdered.*'
 fi
