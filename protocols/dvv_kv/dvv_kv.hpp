@@ -78,6 +78,8 @@ struct DottedVersions {
   static ClientContext context_after_put(const ClientContext&, const Receipt& r) { return r.seen; }
   static ClientContext context_after_get(std::span<const Version> siblings) { return joined_history(siblings); }
   static bool counter_lost_on_restart(Variant variant) { return variant == Variant::counter_not_durable; }
+  // A put coordinated twice would get two dots, two concurrent siblings of one write.
+  static constexpr bool coordinates_once = true;
 
   // History: [value, context..., dot replica, dot counter], one context entry per replica.
   template <class Ctx>

@@ -66,6 +66,8 @@ struct PerReplicaClocks {
   static ClientContext context_after_put(const ClientContext&, const Receipt& r) { return r; }
   static ClientContext context_after_get(std::span<const Version> siblings) { return merged_clock(siblings); }
   static bool counter_lost_on_restart(Variant) { return false; }
+  // A put coordinated twice gets two clocks, the second above the first: one version survives.
+  static constexpr bool coordinates_once = false;
 
   // History: [value, clock...], one entry per replica.
   template <class Ctx>

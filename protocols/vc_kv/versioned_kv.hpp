@@ -20,6 +20,8 @@
 //   context_after_put(sent, receipt), context_after_get(siblings)   the client's next context
 //   append_sent / append_acked / append_sibling   the history's encoding (invariants/sibling_causality.hpp)
 //   counter_lost_on_restart(variant)     whether a restart forgets the durable counter (a planted bug)
+//   coordinates_once                     whether a put delivered twice (a duplicated message) is
+//                                        coordinated once: with dots, twice would make two siblings of one write
 //
 // Durable (survives crash-restart): the store, the counter, the coordinator's op counter.
 // Layout: replicas 0..N-1, then the clients (the registration says how many). Faults hit replicas only.
@@ -70,6 +72,7 @@ struct VersionedKv : P {
     std::map<std::uint32_t, Siblings> store;  // by key
     std::uint32_t counter = 0;  // the policy's: vc-kv's clock entry, dvv-kv's last dot
     std::uint64_t ops = 0;      // operations coordinated (their ids), so replies from before a restart miss
+    std::map<std::uint32_t, std::uint32_t> last_put;  // coordinates_once: by client, its latest put coordinated here
   };
 
   enum class Timer { gossip, request_timeout, think };
@@ -120,6 +123,16 @@ struct VersionedKv : P {
       for (const Version& v : incoming) store_version(ctx, key, v);
     }
     bool room_for_another() const { return puts.size() + gets.size() < pending_max; }
+    // A client's puts come in order of their ids (it waits for each), so an id at or below the
+    // latest coordinated here is a duplicate.
+    static bool first_delivery(Ctx& ctx, std::uint64_t request) {
+      if constexpr (!P::coordinates_once) return true;
+      std::uint32_t& last = ctx.durable().last_put[client_of(request)];
+      if (issued_of(request) <= last) return false;
+      last = issued_of(request);
+      CORRIDOR_ASSERT(ctx.durable().last_put.size() <= P::clients_max);
+      return true;
+    }
     void coordinate_put(Ctx& ctx, NodeId client, const Put& p);
     void coordinate_get(Ctx& ctx, NodeId client, const Get& g);
     void on_store_ack(Ctx& ctx, NodeId from, const StoreAck& a);
@@ -177,7 +190,7 @@ void VersionedKv<P>::Node::store_version(Ctx& ctx, std::uint32_t key, const Vers
 
 template <class P>
 void VersionedKv<P>::Node::coordinate_put(Ctx& ctx, NodeId client, const Put& p) {
-  if (p.key >= keys || !room_for_another()) return;  // the client times out
+  if (p.key >= keys || !room_for_another() || !first_delivery(ctx, p.request)) return;  // the client times out
   const Version v = P::new_version(ctx, p);
   store_version(ctx, p.key, v);
   const Siblings& here = ctx.durable().store[p.key];
