@@ -13,7 +13,7 @@
 //                        returns the written value among its siblings, or a sibling whose clock
 //                        dominates the write's (taken, as Dynamo does, for a write that saw it;
 //                        with one clock entry per replica it may not have: protocols/vc_kv/README.md
-//                        measures how often): an acknowledged write is never dropped, neither
+//                        measures how often; exact in the dotted layout below): an acknowledged write is never dropped, neither
 //                        returned below a version in its place nor left out beside writes
 //                        concurrent with it;
 //   siblings-concurrent  a read's siblings are pairwise concurrent: no sibling's clock is at or
