@@ -169,7 +169,10 @@ void dvv_print(const char* representation, std::uint32_t clients, const dvv_Figu
 }
 
 // Versions of one key as a store makes them: each put takes the next dot of a random replica of 3
-// and, as context, the joined history of a random subset of the versions made before it.
+// and, as context, the joined history of a random subset of the versions made before it, closed
+// as the store's reads are: whoever is given dot (r, n) is given every earlier dot of r too (a put
+// sends its coordinator's whole sibling set). Without that closure a vector would claim (r, n - 1)
+// from (r, n) without its history, and obsolescence would stop being transitive.
 rc::Gen<std::vector<DvvKv::Version>> dvv_versions_gen() {
   return rc::gen::map(rc::gen::container<std::vector<std::pair<std::uint32_t, std::uint32_t>>>(
                           rc::gen::pair(rc::gen::inRange<std::uint32_t>(0, 3), rc::gen::arbitrary<std::uint32_t>())),
@@ -178,11 +181,17 @@ rc::Gen<std::vector<DvvKv::Version>> dvv_versions_gen() {
                         std::array<std::uint32_t, 3> counters{};
                         for (std::size_t i = 0; i < draws.size() && i < 24; ++i) {
                           DvvKv::Version v{.value = static_cast<std::int64_t>(i), .dot = {}, .context = {}};
-                          for (std::size_t j = 0; j < out.size(); ++j) {
-                            if ((draws[i].second >> (j % 32)) & 1U) {
-                              invariants::merge_clock_into(v.context, out[j].context);
-                              DvvKv::join_dot(v.context, out[j].dot);
+                          std::vector<bool> seen(out.size(), false);
+                          for (std::size_t j = out.size(); j-- > 0;) {
+                            seen[j] = seen[j] || ((draws[i].second >> (j % 32)) & 1U) != 0;
+                            for (std::size_t k = 0; seen[j] && k < j; ++k) {
+                              seen[k] = seen[k] || out[k].dot.replica == out[j].dot.replica;
                             }
+                          }
+                          for (std::size_t j = 0; j < out.size(); ++j) {
+                            if (!seen[j]) continue;
+                            invariants::merge_clock_into(v.context, out[j].context);
+                            DvvKv::join_dot(v.context, out[j].dot);
                           }
                           v.dot = Dot{draws[i].first, ++counters[draws[i].first]};
                           out.push_back(v);
