@@ -8,8 +8,9 @@
 // counter, stores the version with the client's context, and drops exactly the siblings that
 // context covers: concurrent siblings stay, even those it coordinated itself, where vc-kv's
 // per-replica clock would have superseded them. A get returns the siblings; their joined histories
-// are the client's next context. Siblings are bounded by the concurrent writers of a key, metadata
-// by replicas + 1 entries, whatever the number of clients.
+// are the client's next context. Siblings of a key are bounded by its writers plus its puts whose
+// outcome the writer never learned, metadata by replicas + 1 entries, whatever the number of
+// clients (tests/protocols/dvv_kv_test.cpp measures both).
 #include <array>
 #include <cstdint>
 #include <span>

@@ -275,7 +275,7 @@ TEST(DvvKvReconcile, ABlindWriteThroughTheSameReplicaStaysASiblingAndAResolvingW
 // README). DVV: siblings of a get at most the clients that wrote the key plus its puts whose
 // outcome is unknown (a timed-out put may be stored without its writer's context learning it), and
 // at most replicas + 1 entries per version, whatever the clients.
-TEST(DvvKv, SiblingsStayWithinTheWritersAndMetadataWithinReplicasPlusOneAsClientsGrow) {
+TEST(DvvKv, SiblingsStayWithinWritersPlusUnknownPutsAndMetadataWithinReplicasPlusOne) {
   constexpr std::uint32_t replicas = 3;
   for (const std::uint32_t clients : {3u, 6u, 12u}) {
     const dvv_Figures dvv = dvv_campaign(protocols::dvv_kv_entry_with_clients(clients), replicas, true);
