@@ -11,6 +11,7 @@
 #include "protocols/co_ping_pong/co_ping_pong.hpp"
 #include "protocols/co_token_ring/co_token_ring.hpp"
 #include "protocols/crdts/crdts.hpp"
+#include "protocols/dvv_kv/dvv_kv.hpp"
 #include "protocols/hlc/hlc.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
@@ -163,6 +164,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::hlc_entry(),
       protocols::crdts_entry(),
       protocols::vc_kv_entry(),
+      protocols::dvv_kv_entry(),
   };
 }
 

@@ -75,6 +75,8 @@ const PlantedBugCase planted_bugs[] = {
     {"crdts", "or-set-remove-by-value", std::nullopt},
     {"vc-kv", "lww-wall-clock", std::nullopt},
     {"vc-kv", "context-ignored", std::nullopt},
+    {"dvv-kv", "dot-folded", std::nullopt},
+    {"dvv-kv", "counter-not-durable", std::nullopt},
 };
 
 struct Found {

@@ -34,6 +34,7 @@ const std::map<std::string, std::uint32_t>& stated_depths() {
       {"hlc", 10},
       {"crdts", 10},
       {"vc-kv", 10},
+      {"dvv-kv", 10},
   };
   return depths;
 }
