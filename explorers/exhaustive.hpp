@@ -148,6 +148,19 @@ inline constexpr bool fingerprint_is_partial<WorldModel<P>> = true;
 template <>
 inline constexpr bool fingerprint_is_partial<AnyStateMachine> = true;
 
+// A depth-bounded DFS reaches a state first along a long path, perhaps, and cuts what lies below
+// it at the bound; a shorter path to it found later must then expand it again, or the states
+// within the bound below it are never visited. So such a search keeps, in the slot's payload, the
+// shallowest depth each state was reached at, and queues a state again (as POR does, through an
+// alias index whose parent is the shorter path's) whenever it is reached shallower. Depths only
+// fall, so each state is expanded at most depth_max times. BFS reaches every state at its
+// shallowest first and needs none of it. With POR the payload holds the sleep set, and a
+// depth-bounded DFS with POR is not depth-aware: it may miss states within its bound (its verdict
+// at a cut bound is unknown either way, never held).
+inline bool depth_aware(const ExhaustiveOptions& options) {
+  return options.order == SearchOrder::dfs && options.depth_max != UINT32_MAX && !options.por;
+}
+
 template <class M>
 bool ordered_levels(const ExhaustiveOptions& options) {
   return fingerprint_is_partial<M> && options.order == SearchOrder::bfs && options.jobs > 1 && !options.por;
@@ -174,7 +187,8 @@ class Search {
       : m_(m),
         options_(options),
         ordered_(ordered_levels<M>(options)),
-        table_(table_capacity_min, options.por || ordered_),
+        shallowest_(depth_aware(options)),
+        table_(table_capacity_min, options.por || ordered_ || shallowest_),
         fingerprints_(index_capacity(options)),
         parents_(index_capacity(options)),
         workers_(options.jobs),
@@ -562,6 +576,7 @@ class Search {
       if (!insertion.inserted) continue;
       if (options_.por) std::atomic_ref<std::uint64_t>(table_.payload(insertion.slot)).fetch_or(~std::uint64_t{0});
       if (ordered_) table_.payload(insertion.slot) = settled;
+      if (shallowest_) table_.payload(insertion.slot) = 0;
       on_new_state(w, s, fp, index, no_parent, 0, roots);
       if (stop_.load()) break;
     }
@@ -629,7 +644,7 @@ class Search {
       }
       const std::uint64_t fp = fingerprint_of(w, child);
       if (!comparable && fp == parent_fingerprint) continue;
-      if (!options_.por && w.recently_stored(fp)) continue;
+      if (!options_.por && !shallowest_ && w.recently_stored(fp)) continue;
       table_.prefetch(fp);
       x.successors.push_back(Successor{std::move(child), fp, i});
     }
@@ -648,6 +663,10 @@ class Search {
       if (stop_.load(std::memory_order_relaxed)) return;
       std::uint32_t index = 0;
       if (!peek_index(w, index)) return;
+      if (shallowest_) {
+        insert_shallowest(w, next, x, index, queue);
+        continue;
+      }
       if (!options_.por) {
         const bool inserted = table_.insert(next.fingerprint).inserted;
         w.remember_stored(next.fingerprint);
@@ -723,6 +742,27 @@ class Search {
     }
     for (Worker& worker : workers_) worker.candidates.clear();
     flush(w);
+  }
+
+  // A depth-bounded DFS (one thread): a new state is recorded with its depth; a known one reached
+  // shallower than ever before is queued again to be expanded from there (see depth_aware).
+  void insert_shallowest(Worker& w, const Successor& next, const Expansion& x, std::uint32_t index,
+                         std::vector<Entry>& queue) {
+    CORRIDOR_ASSERT(shallowest_ && options_.order == SearchOrder::dfs);
+    const std::uint32_t depth = x.depth + 1;
+    const auto insertion = table_.insert(next.fingerprint);
+    std::uint64_t& shallowest = table_.payload(insertion.slot);
+    if (insertion.inserted) {
+      shallowest = depth;
+      on_new_state(w, next.state, next.fingerprint, index, x.index, depth, queue);
+      return;
+    }
+    CORRIDOR_ASSERT_MSG(shallowest <= options_.depth_max, "a stored depth is within the bound");
+    if (depth >= shallowest || depth >= options_.depth_max) return;  // at the bound it is not expanded anyway
+    shallowest = depth;
+    if (!make_room(queue) || !admit(next.state)) return;
+    queue.push_back(Entry{next.state, alias_index(w, next.fingerprint, x.index), depth});
+    w.queued++;
   }
 
   // A state queued again for re-expansion gets a fresh index, an alias: its fingerprint (generate
@@ -958,6 +998,7 @@ class Search {
   const M& m_;
   ExhaustiveOptions options_;
   const bool ordered_;  // ordered_levels(options_): see "The same search at any -j" above
+  const bool shallowest_;  // depth_aware(options_): a depth-bounded DFS keeps each state's shallowest depth
   FingerprintTable table_;
   ZeroedArray<std::uint64_t> fingerprints_;  // by state index
   ZeroedArray<std::uint32_t> parents_;       // by state index; no_parent for initial states
