@@ -6,8 +6,6 @@
 
 namespace corridor::protocols {
 
-using FP = FlexiblePaxos;
-
 PaxosQuorums FlexiblePaxos::quorums(Variant variant, std::uint32_t nodes) {
   CORRIDOR_ASSERT_MSG(nodes >= nodes_min, "flexible-paxos runs with phase2_nodes + 1 replicas or more");
   const std::uint32_t missing = variant == Variant::q1_plus_q2_equals_n ? 1 : 0;
@@ -17,6 +15,8 @@ PaxosQuorums FlexiblePaxos::quorums(Variant variant, std::uint32_t nodes) {
 }
 
 namespace {
+
+using FP = FlexiblePaxos;
 
 ProtocolInfo flexible_paxos_info() {
   ProtocolInfo info = multi_paxos_kv_info(
