@@ -12,6 +12,7 @@
 #include "protocols/co_token_ring/co_token_ring.hpp"
 #include "protocols/crdts/crdts.hpp"
 #include "protocols/dvv_kv/dvv_kv.hpp"
+#include "protocols/flexible_paxos/flexible_paxos.hpp"
 #include "protocols/hlc/hlc.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
@@ -165,6 +166,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::crdts_entry(),
       protocols::vc_kv_entry(),
       protocols::dvv_kv_entry(),
+      protocols::flexible_paxos_entry(),
   };
 }
 

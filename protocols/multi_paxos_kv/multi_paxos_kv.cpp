@@ -12,6 +12,7 @@
 #include "invariants/log_agreement.hpp"
 #include "model/reflect.hpp"
 #include "model/assert.hpp"
+#include "protocols/flexible_paxos/flexible_paxos.hpp"
 #include "protocols/multi_paxos_kv/shared.hpp"
 #include "protocols/registry.hpp"
 
@@ -20,21 +21,31 @@ namespace corridor::protocols {
 namespace {
 
 using MP = MultiPaxosKv;
-using Ctx = MP::Ctx;
 using Node = MP::Node;
 using Role = MP::Role;
 using Op = MP::Op;
 
 using Variant = MP::Variant;
 
-bool has_majority(const Ctx& ctx, NodeSet nodes) { return nodes.is_majority_of(ctx.node_count()); }
+// Every function below is a template over the Context of the bundle P running the store; these
+// two are all that it asks of P.
+template <class P>
+Variant store_variant(const Context<P>& ctx) { return P::store_variant(ctx.variant()); }
+template <class P>
+PaxosQuorums quorums(const Context<P>& ctx) {
+  const PaxosQuorums q = P::quorums(ctx.variant(), ctx.node_count());
+  CORRIDOR_ASSERT(q.phase1_nodes >= 1 && q.phase1_nodes <= ctx.node_count());
+  CORRIDOR_ASSERT(q.phase2_nodes >= 1 && q.phase2_nodes <= ctx.node_count());
+  return q;
+}
 std::string key_name(std::uint32_t key) { return std::string(1, static_cast<char>('x' + key)); }
 
 // --- the state machine ---
 
+template <class Ctx>
 bool executes(const Node& node, const Ctx& ctx, const MP::Command& c) {
   if (c.op == Op::noop) return false;
-  if (ctx.variant() == Variant::no_dedup) return true;
+  if (store_variant(ctx) == Variant::no_dedup) return true;
   const auto it = node.sessions.find(c.client);
   return it == node.sessions.end() || it->second.request < c.request;
 }
@@ -59,6 +70,7 @@ MP::Result execute(Node& node, const MP::Command& c) {
   return r;
 }
 
+template <class Ctx>
 void take_snapshot(Node& node, Ctx& ctx) {
   MP::Durable& d = ctx.durable();
   d.snapshot = MP::Snapshot{node.applied, node.kv, node.sessions};
@@ -66,6 +78,7 @@ void take_snapshot(Node& node, Ctx& ctx) {
   node.log.clear();
 }
 
+template <class Ctx>
 void install_snapshot(Node& node, Ctx& ctx, const MP::Snapshot& s) {
   if (s.slot <= node.applied) return;
   node.applied = s.slot;
@@ -80,6 +93,7 @@ void install_snapshot(Node& node, Ctx& ctx, const MP::Snapshot& s) {
   }
 }
 
+template <class Ctx>
 void apply_one(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
   ctx.note("decide", slot, hash_of(c));
   MP::Result result;
@@ -95,6 +109,7 @@ void apply_one(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
   if (node.role == Role::leader && c.op != Op::noop) ctx.send(c.client, MP::Reply{c.request, result});
 }
 
+template <class Ctx>
 void apply_decided(Node& node, Ctx& ctx) {
   for (auto it = node.decided.begin(); it != node.decided.end() && it->first == node.applied + 1;) {
     const MP::Command c = it->second;
@@ -107,6 +122,7 @@ void apply_decided(Node& node, Ctx& ctx) {
   if (node.applied - ctx.durable().snapshot.slot >= MP::truncate_every) take_snapshot(node, ctx);
 }
 
+template <class Ctx>
 void learn(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
   if (slot <= node.applied) return;
   if (node.decided.size() >= MP::decided_ahead_max) throw std::length_error("multi-paxos: too many decided slots ahead");
@@ -116,6 +132,7 @@ void learn(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
 
 // --- roles ---
 
+template <class Ctx>
 void step_down(Node& node, Ctx& ctx, std::uint64_t promised) {
   if (node.role != Role::follower && promised > node.ballot) {
     if (node.role == Role::leader) ctx.note("step-down", node.ballot);
@@ -129,6 +146,7 @@ void step_down(Node& node, Ctx& ctx, std::uint64_t promised) {
 // A sign of a leader (or candidate) with a ballot at least our promise: it keeps us from
 // standing for election. The planted bug: a heartbeat does not count as such a sign, so a
 // follower of a leader with nothing to accept stands every election timeout.
+template <class Ctx>
 bool hear_ballot(Node& node, Ctx& ctx, std::uint64_t ballot, NodeId from, bool heartbeat = false) {
   MP::Durable& d = ctx.durable();
   if (ballot < d.promised) return false;
@@ -136,49 +154,56 @@ bool hear_ballot(Node& node, Ctx& ctx, std::uint64_t ballot, NodeId from, bool h
   step_down(node, ctx, ballot);
   if (node.role == Role::follower) {
     node.leader_hint = from;
-    if (!heartbeat || ctx.variant() != Variant::election_timer_not_reset) node.heard_ns = ctx.monotonic();
+    if (!heartbeat || store_variant(ctx) != Variant::election_timer_not_reset) node.heard_ns = ctx.monotonic();
   }
   return true;
 }
 
+template <class Ctx>
 void accept_own(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
   ctx.durable().accepted[slot] = MP::AcceptedEntry{node.ballot, c};
 }
 
+template <class Ctx>
 void send_accepts(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Proposal& p) {
   for (NodeId n : ctx.nodes()) {
     if (!p.acks.contains(n)) ctx.send(n, MP::Accept{node.ballot, slot, p.cmd});
   }
 }
 
+template <class Ctx>
 void decide(Node& node, Ctx& ctx, std::uint64_t slot) {
   CORRIDOR_ASSERT_MSG(node.role == Role::leader, "only a leader decides");
-  CORRIDOR_ASSERT_MSG(ctx.variant() == Variant::reply_before_majority || has_majority(ctx, node.proposals.at(slot).acks),
-                      "a slot is decided once a majority accepted it");
+  CORRIDOR_ASSERT_MSG(
+      store_variant(ctx) == Variant::reply_before_majority || quorums(ctx).decides(node.proposals.at(slot).acks),
+      "a slot is decided once a phase-2 quorum accepted it");
   const MP::Command c = node.proposals.at(slot).cmd;
   node.proposals.erase(slot);
   ctx.broadcast(MP::Decide{slot, c});
   learn(node, ctx, slot, c);
 }
 
+template <class Ctx>
 void propose(Node& node, Ctx& ctx, std::uint64_t slot, const MP::Command& c) {
   MP::Proposal& p = node.proposals[slot];
   p = MP::Proposal{c, NodeSet::of(ctx.self())};
   accept_own(node, ctx, slot, c);
   // The planted bug: the leader's own accept is enough.
-  if (ctx.variant() == Variant::reply_before_majority || has_majority(ctx, p.acks)) {
+  if (store_variant(ctx) == Variant::reply_before_majority || quorums(ctx).decides(p.acks)) {
     decide(node, ctx, slot);
     return;
   }
   send_accepts(node, ctx, slot, p);
 }
 
+template <class Ctx>
 void send_heartbeats(Node& node, Ctx& ctx) {
   node.heartbeat_sent_ns = ctx.monotonic();
   ctx.broadcast(MP::Heartbeat{node.ballot, node.applied});
   for (const auto& [slot, p] : node.proposals) send_accepts(node, ctx, slot, p);
 }
 
+template <class Ctx>
 void become_leader(Node& node, Ctx& ctx) {
   node.role = Role::leader;
   node.leader_hint = ctx.self();
@@ -186,7 +211,7 @@ void become_leader(Node& node, Ctx& ctx) {
   if (node.has_recovered_snapshot) install_snapshot(node, ctx, node.recovered_snapshot);
   std::uint64_t last = node.applied;
   if (!node.decided.empty()) last = std::max(last, node.decided.rbegin()->first);
-  if (ctx.variant() == Variant::skip_recovery) {
+  if (store_variant(ctx) == Variant::skip_recovery) {
     node.recovered.clear();
     last = node.applied;  // the planted bug: new commands go right after what this node applied
   }
@@ -207,6 +232,7 @@ void become_leader(Node& node, Ctx& ctx) {
   send_heartbeats(node, ctx);
 }
 
+template <class Ctx>
 void start_election(Node& node, Ctx& ctx) {
   MP::Durable& d = ctx.durable();
   node.ballot = (std::max(d.promised, node.ballot) / 64 + 1) * 64 + ctx.self();
@@ -223,7 +249,7 @@ void start_election(Node& node, Ctx& ctx) {
   for (const auto& [slot, e] : d.accepted) {
     if (slot > node.applied) node.recovered[slot] = e;
   }
-  if (has_majority(ctx, node.promises)) {
+  if (quorums(ctx).elects(node.promises)) {
     become_leader(node, ctx);
     return;
   }
@@ -232,13 +258,14 @@ void start_election(Node& node, Ctx& ctx) {
 
 // --- handlers ---
 
+template <class Ctx>
 void on_request(Node& node, Ctx& ctx, NodeId from, const MP::Command& c) {
   if (c.client != from) return;
   if (node.role != Role::leader) {
     ctx.send(from, MP::Redirect{c.request, node.leader_hint});
     return;
   }
-  if (ctx.variant() != Variant::no_dedup) {
+  if (store_variant(ctx) != Variant::no_dedup) {
     if (const auto s = node.sessions.find(c.client); s != node.sessions.end() && s->second.request >= c.request) {
       if (s->second.request == c.request) ctx.send(from, MP::Reply{c.request, s->second.result});
       return;
@@ -251,6 +278,7 @@ void on_request(Node& node, Ctx& ctx, NodeId from, const MP::Command& c) {
   propose(node, ctx, node.next_slot++, c);
 }
 
+template <class Ctx>
 void on_prepare(Node& node, Ctx& ctx, NodeId from, const MP::Prepare& p) {
   MP::Durable& d = ctx.durable();
   if (p.ballot < d.promised || (p.ballot == d.promised && from != p.ballot % 64)) {
@@ -269,6 +297,7 @@ void on_prepare(Node& node, Ctx& ctx, NodeId from, const MP::Prepare& p) {
   ctx.send(from, std::move(promise));
 }
 
+template <class Ctx>
 void on_promise(Node& node, Ctx& ctx, NodeId from, const MP::Promise& p) {
   if (node.role != Role::candidate || p.ballot != node.ballot || node.promises.contains(from)) return;
   node.promises.insert(from);
@@ -281,7 +310,7 @@ void on_promise(Node& node, Ctx& ctx, NodeId from, const MP::Promise& p) {
     auto [it, fresh] = node.recovered.try_emplace(e.slot, MP::AcceptedEntry{e.ballot, e.cmd});
     if (!fresh && e.ballot > it->second.ballot) it->second = MP::AcceptedEntry{e.ballot, e.cmd};
   }
-  if (has_majority(ctx, node.promises)) {
+  if (quorums(ctx).elects(node.promises)) {
     if (node.has_recovered_snapshot) {
       node.recovered.erase(node.recovered.begin(), node.recovered.upper_bound(node.recovered_snapshot.slot));
     }
@@ -289,11 +318,12 @@ void on_promise(Node& node, Ctx& ctx, NodeId from, const MP::Promise& p) {
   }
 }
 
+template <class Ctx>
 void on_accept(Node& node, Ctx& ctx, NodeId from, const MP::Accept& a) {
   MP::Durable& d = ctx.durable();
   // The planted bug: accept whatever the promise says (without lowering it).
   const bool below = a.ballot < d.promised;
-  if (below && ctx.variant() != Variant::accept_below_promise) {
+  if (below && store_variant(ctx) != Variant::accept_below_promise) {
     ctx.send(from, MP::Nack{d.promised});
     return;
   }
@@ -303,14 +333,16 @@ void on_accept(Node& node, Ctx& ctx, NodeId from, const MP::Accept& a) {
   ctx.send(from, MP::Accepted{a.ballot, a.slot});
 }
 
+template <class Ctx>
 void on_accepted(Node& node, Ctx& ctx, NodeId from, const MP::Accepted& a) {
   if (node.role != Role::leader || a.ballot != node.ballot) return;
   const auto it = node.proposals.find(a.slot);
   if (it == node.proposals.end()) return;
   it->second.acks.insert(from);
-  if (has_majority(ctx, it->second.acks)) decide(node, ctx, a.slot);
+  if (quorums(ctx).decides(it->second.acks)) decide(node, ctx, a.slot);
 }
 
+template <class Ctx>
 void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const MP::Heartbeat& h) {
   if (!hear_ballot(node, ctx, h.ballot, from, /*heartbeat=*/true)) {
     ctx.send(from, MP::Nack{ctx.durable().promised});
@@ -322,6 +354,7 @@ void on_heartbeat(Node& node, Ctx& ctx, NodeId from, const MP::Heartbeat& h) {
   }
 }
 
+template <class Ctx>
 void on_catch_up(Node& node, Ctx& ctx, NodeId from, const MP::CatchUp& c) {
   MP::CatchUpReply reply;
   const MP::Snapshot& snapshot = ctx.durable().snapshot;
@@ -336,12 +369,14 @@ void on_catch_up(Node& node, Ctx& ctx, NodeId from, const MP::CatchUp& c) {
   if (reply.has_snapshot || !reply.entries.empty()) ctx.send(from, std::move(reply));
 }
 
+template <class Ctx>
 void on_catch_up_reply(Node& node, Ctx& ctx, const MP::CatchUpReply& r) {
   if (r.has_snapshot) install_snapshot(node, ctx, r.snapshot);
   for (const MP::SlotEntry& e : r.entries) learn(node, ctx, e.slot, e.cmd);
   apply_decided(node, ctx);
 }
 
+template <class Ctx>
 void on_nack(Node& node, Ctx& ctx, const MP::Nack& n) {
   MP::Durable& d = ctx.durable();
   if (n.promised <= node.ballot) return;
@@ -349,6 +384,7 @@ void on_nack(Node& node, Ctx& ctx, const MP::Nack& n) {
   step_down(node, ctx, n.promised);
 }
 
+template <class Ctx>
 void on_tick(Node& node, Ctx& ctx) {
   ctx.set_timer(MP::Tick{}, MP::tick_ns);
   const time_ns now = ctx.monotonic();
@@ -359,6 +395,7 @@ void on_tick(Node& node, Ctx& ctx) {
   if (now - node.heard_ns >= node.election_timeout_ns) start_election(node, ctx);
 }
 
+template <class Ctx>
 void start_replica(Node& node, Ctx& ctx) {
   install_snapshot(node, ctx, ctx.durable().snapshot);
   node.heard_ns = ctx.monotonic();
@@ -368,30 +405,39 @@ void start_replica(Node& node, Ctx& ctx) {
 
 }  // namespace
 
-void MultiPaxosKv::Node::on_start(Ctx& ctx) { start_replica(*this, ctx); }
-void MultiPaxosKv::Node::on_recover(Ctx& ctx) { start_replica(*this, ctx); }
+template <class P>
+void PaxosStore<P>::start(Node& node, Ctx& ctx) { start_replica(node, ctx); }
 
-void MultiPaxosKv::Node::on_timer(Ctx& ctx, const Timer& timer) {
-  if (std::holds_alternative<Tick>(timer)) on_tick(*this, ctx);
+template <class P>
+void PaxosStore<P>::timer(Node& node, Ctx& ctx, const MP::Timer& timer) {
+  if (std::holds_alternative<MP::Tick>(timer)) on_tick(node, ctx);
 }
 
-void MultiPaxosKv::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
-  if (const auto* r = std::get_if<Request>(&m)) return on_request(*this, ctx, from, r->cmd);
+template <class P>
+void PaxosStore<P>::message(Node& node, Ctx& ctx, NodeId from, const MP::Message& m) {
+  if (const auto* r = std::get_if<MP::Request>(&m)) return on_request(node, ctx, from, r->cmd);
   if (!ctx.is_node(from)) return;  // everything else comes from replicas
   std::visit(
       [&](const auto& msg) {
         using T = std::decay_t<decltype(msg)>;
-        if constexpr (std::is_same_v<T, Prepare>) on_prepare(*this, ctx, from, msg);
-        else if constexpr (std::is_same_v<T, Promise>) on_promise(*this, ctx, from, msg);
-        else if constexpr (std::is_same_v<T, Nack>) on_nack(*this, ctx, msg);
-        else if constexpr (std::is_same_v<T, Accept>) on_accept(*this, ctx, from, msg);
-        else if constexpr (std::is_same_v<T, Accepted>) on_accepted(*this, ctx, from, msg);
-        else if constexpr (std::is_same_v<T, Decide>) learn(*this, ctx, msg.slot, msg.cmd);
-        else if constexpr (std::is_same_v<T, Heartbeat>) on_heartbeat(*this, ctx, from, msg);
-        else if constexpr (std::is_same_v<T, CatchUp>) on_catch_up(*this, ctx, from, msg);
-        else if constexpr (std::is_same_v<T, CatchUpReply>) on_catch_up_reply(*this, ctx, msg);
+        if constexpr (std::is_same_v<T, MP::Prepare>) on_prepare(node, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, MP::Promise>) on_promise(node, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, MP::Nack>) on_nack(node, ctx, msg);
+        else if constexpr (std::is_same_v<T, MP::Accept>) on_accept(node, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, MP::Accepted>) on_accepted(node, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, MP::Decide>) learn(node, ctx, msg.slot, msg.cmd);
+        else if constexpr (std::is_same_v<T, MP::Heartbeat>) on_heartbeat(node, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, MP::CatchUp>) on_catch_up(node, ctx, from, msg);
+        else if constexpr (std::is_same_v<T, MP::CatchUpReply>) on_catch_up_reply(node, ctx, msg);
       },
       m);
+}
+
+void MultiPaxosKv::Node::on_start(Ctx& ctx) { PaxosStore<MultiPaxosKv>::start(*this, ctx); }
+void MultiPaxosKv::Node::on_recover(Ctx& ctx) { PaxosStore<MultiPaxosKv>::start(*this, ctx); }
+void MultiPaxosKv::Node::on_timer(Ctx& ctx, const Timer& timer) { PaxosStore<MultiPaxosKv>::timer(*this, ctx, timer); }
+void MultiPaxosKv::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
+  PaxosStore<MultiPaxosKv>::message(*this, ctx, from, m);
 }
 
 // --- clients ---
@@ -419,12 +465,14 @@ const char* op_name(Op op) {
   return "noop";
 }
 
+template <class Ctx>
 void send_request(Client& c, Ctx& ctx) {
   ctx.cancel_timer(c.timeout);
   ctx.send(c.target, MP::Request{c.cmd});
   c.timeout = ctx.set_timer(MP::ClientTimeout{c.issued}, MP::client_timeout_ns);
 }
 
+template <class Ctx>
 void next_operation(Client& c, Ctx& ctx) {
   // The workload's budget (--ops; the shrinker lowers it) is spent: the client stays idle.
   if (c.issued >= MP::ops_per_client || !ctx.start_operation()) return;
@@ -442,6 +490,7 @@ void next_operation(Client& c, Ctx& ctx) {
   send_request(c, ctx);
 }
 
+template <class Ctx>
 void complete(Client& c, Ctx& ctx, const MP::Result& r) {
   ctx.cancel_timer(c.timeout);
   const MP::Command cmd = c.cmd;
@@ -454,31 +503,44 @@ void complete(Client& c, Ctx& ctx, const MP::Result& r) {
 
 }  // namespace
 
-void MultiPaxosKv::Client::on_start(Ctx& ctx) {
-  target = static_cast<NodeId>(ctx.random(ctx.node_count()));
-  next_operation(*this, ctx);
+template <class P>
+void PaxosStore<P>::start(Client& c, Ctx& ctx) {
+  c.target = static_cast<NodeId>(ctx.random(ctx.node_count()));
+  next_operation(c, ctx);
 }
 
-void MultiPaxosKv::Client::on_message(Ctx& ctx, NodeId from, const Message& m) {
-  if (cmd.request == 0) return;
-  if (const auto* r = std::get_if<Reply>(&m); r && r->request == cmd.request) {
-    complete(*this, ctx, r->result);
-  } else if (const auto* d = std::get_if<Redirect>(&m); d && d->request == cmd.request && from == target) {
-    if (ctx.is_node(d->hint) && d->hint != target) {
-      target = d->hint;
-      send_request(*this, ctx);
+template <class P>
+void PaxosStore<P>::message(Client& c, Ctx& ctx, NodeId from, const MP::Message& m) {
+  if (c.cmd.request == 0) return;
+  if (const auto* r = std::get_if<MP::Reply>(&m); r && r->request == c.cmd.request) {
+    complete(c, ctx, r->result);
+  } else if (const auto* d = std::get_if<MP::Redirect>(&m); d && d->request == c.cmd.request && from == c.target) {
+    if (ctx.is_node(d->hint) && d->hint != c.target) {
+      c.target = d->hint;
+      send_request(c, ctx);
     }
   }
 }
 
-void MultiPaxosKv::Client::on_timer(Ctx& ctx, const Timer& timer) {
-  if (std::holds_alternative<ClientThink>(timer)) {
-    next_operation(*this, ctx);
-  } else if (const auto* t = std::get_if<ClientTimeout>(&timer); t && cmd.request != 0 && t->issued == issued) {
-    target = (target + 1) % ctx.node_count();
-    send_request(*this, ctx);
+template <class P>
+void PaxosStore<P>::timer(Client& c, Ctx& ctx, const MP::Timer& timer) {
+  if (std::holds_alternative<MP::ClientThink>(timer)) {
+    next_operation(c, ctx);
+  } else if (const auto* t = std::get_if<MP::ClientTimeout>(&timer); t && c.cmd.request != 0 && t->issued == c.issued) {
+    c.target = (c.target + 1) % ctx.node_count();
+    send_request(c, ctx);
   }
 }
+
+// Every bundle that runs the store.
+template struct PaxosStore<MultiPaxosKv>;
+template struct PaxosStore<FlexiblePaxos>;
+
+void MultiPaxosKv::Client::on_start(Ctx& ctx) { PaxosStore<MultiPaxosKv>::start(*this, ctx); }
+void MultiPaxosKv::Client::on_message(Ctx& ctx, NodeId from, const Message& m) {
+  PaxosStore<MultiPaxosKv>::message(*this, ctx, from, m);
+}
+void MultiPaxosKv::Client::on_timer(Ctx& ctx, const Timer& timer) { PaxosStore<MultiPaxosKv>::timer(*this, ctx, timer); }
 
 // --- registry entry ---
 

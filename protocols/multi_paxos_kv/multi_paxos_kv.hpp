@@ -12,6 +12,10 @@
 //
 // Durable (survives crash-restart): the promised ballot, accepted entries, the snapshot.
 // Layout: replicas 0..N-1, then `clients` clients. Faults hit replicas only.
+//
+// How many promises elect a candidate (phase 1) and how many accepts decide a slot (phase 2) is
+// the run's PaxosQuorums, asked of the protocol bundle (P::quorums): majorities for both here;
+// protocols/flexible_paxos runs this same store with a large phase-1 and a small phase-2 quorum.
 #include <cstdint>
 #include <map>
 #include <string>
@@ -19,8 +23,24 @@
 #include <vector>
 
 #include "model/engine.hpp"
+#include "model/node_set.hpp"
 
 namespace corridor::protocols {
+
+// The two quorums of a Paxos run, as counts of replicas. Agreement needs every phase-1 quorum to
+// meet every phase-2 quorum (Howard, Malkhi and Spiegelman, "Flexible Paxos", 2016): a new leader
+// then hears of every value a phase-2 quorum accepted, which holds for all sets of those sizes
+// exactly when phase1_nodes + phase2_nodes > nodes. Majorities are the case where both are equal.
+struct PaxosQuorums {
+  std::uint32_t phase1_nodes = 0;  // promises that elect a candidate (its own included)
+  std::uint32_t phase2_nodes = 0;  // accepts that decide a slot (the leader's own included)
+
+  static constexpr PaxosQuorums majorities(std::uint32_t nodes) { return {majority(nodes), majority(nodes)}; }
+  constexpr bool intersect(std::uint32_t nodes) const { return phase1_nodes + phase2_nodes > nodes; }
+  constexpr bool elects(NodeSet promises) const { return promises.size() >= phase1_nodes; }
+  constexpr bool decides(NodeSet acks) const { return acks.size() >= phase2_nodes; }
+  friend constexpr bool operator==(const PaxosQuorums&, const PaxosQuorums&) = default;
+};
 
 struct MultiPaxosKv {
   enum class Variant {
@@ -31,6 +51,11 @@ struct MultiPaxosKv {
     skip_recovery,          // a new leader ignores accepted values
     election_timer_not_reset,  // a heartbeat does not reset a follower's election timer
   };
+
+  // What a protocol bundle running this store tells it (PaxosStore<P> asks P): which of the
+  // store's behaviours a variant plants, and the quorums of a run of `nodes` replicas.
+  static constexpr Variant store_variant(Variant v) { return v; }
+  static constexpr PaxosQuorums quorums(Variant, std::uint32_t nodes) { return PaxosQuorums::majorities(nodes); }
 
   static constexpr std::uint32_t clients = 3;
   static constexpr std::uint32_t ops_per_client = 12;
@@ -176,6 +201,21 @@ struct MultiPaxosKv {
     void on_message(Ctx& ctx, NodeId from, const Message& m);
     void on_timer(Ctx& ctx, const Timer& timer);
   };
+};
+
+// The store's handlers for a protocol bundle P that runs MultiPaxosKv's replicas and clients under
+// its own variants and quorums: P::store_variant(variant) says which of the store's planted bugs
+// a run has, P::quorums(variant, nodes) its quorums. Defined in multi_paxos_kv.cpp and
+// instantiated there for every bundle that runs the store (multi-paxos-kv, flexible-paxos).
+template <class P>
+struct PaxosStore {
+  using Ctx = Context<P>;
+  static void start(MultiPaxosKv::Node& node, Ctx& ctx);
+  static void message(MultiPaxosKv::Node& node, Ctx& ctx, NodeId from, const MultiPaxosKv::Message& m);
+  static void timer(MultiPaxosKv::Node& node, Ctx& ctx, const MultiPaxosKv::Timer& timer);
+  static void start(MultiPaxosKv::Client& client, Ctx& ctx);
+  static void message(MultiPaxosKv::Client& client, Ctx& ctx, NodeId from, const MultiPaxosKv::Message& m);
+  static void timer(MultiPaxosKv::Client& client, Ctx& ctx, const MultiPaxosKv::Timer& timer);
 };
 
 }  // namespace corridor::protocols

@@ -59,7 +59,7 @@ std::vector<Witness<E>> multi_paxos_kv_witnesses(NodeOf node_of) {
       return false;
     };
   };
-  return {{"leader-elected", "a node leads, with a majority's promises for its ballot",
+  return {{"leader-elected", "a node leads, with a phase-1 quorum's promises for its ballot",
            on_some_node([](const auto& node) { return node.role == decltype(node.role)::leader; })},
           {"value-decided", "a replica applied a decided command",
            on_some_node([](const auto& node) { return node.applied >= 1; })},

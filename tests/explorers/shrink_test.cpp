@@ -77,6 +77,7 @@ const PlantedBugCase planted_bugs[] = {
     {"vc-kv", "context-ignored", std::nullopt},
     {"dvv-kv", "dot-folded", std::nullopt},
     {"dvv-kv", "counter-not-durable", std::nullopt},
+    {"flexible-paxos", "q1-plus-q2-equals-n", std::nullopt, true},
 };
 
 struct Found {
