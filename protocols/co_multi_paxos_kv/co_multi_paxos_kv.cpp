@@ -598,10 +598,8 @@ ProtocolEntry co_multi_paxos_kv_entry() {
           .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
           .install =
               [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
-                engine.add_history_checker(multi_paxos_kv_linearizability());
+                install_multi_paxos_kv_checks(engine, observers);
                 engine.add_history_checker(lock_sequence_checker("seq"));
-                engine.add_state_invariant({"promise-covers-accepted", promise_covers_accepted<E>});
-                add_multi_paxos_kv_monitors(observers);
               },
           .witnesses = multi_paxos_kv_witnesses<E>([](const E& w, NodeId n) -> const auto& { return w.node(n).user; }),
       });

@@ -49,9 +49,7 @@ ProtocolEntry flexible_paxos_entry() {
           .targets = [](const SimConfig& c) { return every_node_targets(c.nodes); },
           .install =
               [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
-                engine.add_history_checker(multi_paxos_kv_linearizability());
-                engine.add_state_invariant({"promise-covers-accepted", promise_covers_accepted<E>});
-                add_multi_paxos_kv_monitors(observers);
+                install_multi_paxos_kv_checks(engine, observers);
               },
           .witnesses = multi_paxos_kv_witnesses<E>(
               [](const E& w, NodeId n) -> const MultiPaxosKv::Node& { return w.node(n).replica; }),

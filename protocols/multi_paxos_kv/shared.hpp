@@ -46,6 +46,15 @@ std::optional<Violation> promise_covers_accepted(const E& w) {
   return std::nullopt;
 }
 
+// Every check of the Multi-Paxos family (multi-paxos-kv, co-multi-paxos-kv, flexible-paxos), installed
+// in one world: linearizable, promise-covers-accepted and add_multi_paxos_kv_monitors's.
+template <class E>
+void install_multi_paxos_kv_checks(E& engine, std::vector<std::unique_ptr<RunObserver>>& observers) {
+  engine.add_history_checker(multi_paxos_kv_linearizability());
+  engine.add_state_invariant({"promise-covers-accepted", promise_covers_accepted<E>});
+  add_multi_paxos_kv_monitors(observers);
+}
+
 // The witnesses a search of either must reach: leader-elected, value-decided and
 // operation-completed. `node_of(world, n)` reads node n's state (the coroutine twin keeps it in
 // its frame's user state).
