@@ -38,38 +38,25 @@ DottedVersions::Clock DottedVersions::joined_history(std::span<const Version> si
 
 ProtocolEntry dvv_kv_entry_with_clients(std::uint32_t clients) {
   return register_protocol<DvvKv>(
-      {
-          .name = "dvv-kv",
-          .description = "vc-kv's leaderless store with dotted version vectors: a version carries the dot of the put "
-                         "that made it and its writer's context, so siblings are exactly the concurrent writes, "
-                         "bounded by the writers, with replicas + 1 entries of metadata.",
-          .variants =
-              {
-                  correct_variant(DvvKv::Variant::correct,
-                                  "A put takes a fresh dot from a durable counter and the client's context; a version "
-                                  "obsoletes exactly those whose dots its history holds."),
-                  planted_bug(DvvKv::Variant::dot_folded,
-                              "The dot is folded into the context, so versions compare as per-replica vector clocks "
-                              "and a coordinator's later put supersedes a concurrent write it never saw.",
-                              "no-lost-write"),
-                  planted_bug(DvvKv::Variant::counter_not_durable,
-                              "The dot counter is lost at a crash-restart, so the replica hands out dots again and a "
-                              "new write is taken for an old one.",
-                              "no-lost-write or siblings-concurrent"),
-              },
-          .default_nodes = 3,
-          .min_nodes = 1,
-          .max_nodes = DvvKv::nodes_max,
-          .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
-          .default_clock = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1",
-          .campaign_nodes = {1, 3, 5},
-          // No replica reads a clock: skew and jumps either way must change nothing.
-          .campaign_clocks = {"skew=20ms,drift=1000ppm,jump=-15ms,jumps=1", "skew=20ms,drift=1000ppm,jump=15ms,jumps=1"},
-          .default_time_limit_ns = seconds(3),
-          .operation_bound_ns = ms(500),  // a client gives up on a request after 100 ms
-          .demo_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
-          .demo_clock = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1",
-      },
+      versioned_kv_info(
+          "dvv-kv",
+          "vc-kv's leaderless store with dotted version vectors: a version carries the dot of the put "
+          "that made it and its writer's context, so siblings are exactly the concurrent writes, "
+          "bounded by the writers, with replicas + 1 entries of metadata.",
+          {
+              correct_variant(DvvKv::Variant::correct,
+                              "A put takes a fresh dot from a durable counter and the client's context; a version "
+                              "obsoletes exactly those whose dots its history holds."),
+              planted_bug(DvvKv::Variant::dot_folded,
+                          "The dot is folded into the context, so versions compare as per-replica vector clocks "
+                          "and a coordinator's later put supersedes a concurrent write it never saw.",
+                          "no-lost-write"),
+              planted_bug(DvvKv::Variant::counter_not_durable,
+                          "The dot counter is lost at a crash-restart, so the replica hands out dots again and a "
+                          "new write is taken for an old one.",
+                          "no-lost-write or siblings-concurrent"),
+          },
+          DvvKv::nodes_max, /*reads_clocks=*/false),  // no replica reads a clock
       versioned_kv_spec<DvvKv>(clients, invariants::VersionLayout{.dotted = true, .clock_entries = 0}));
 }
 

@@ -44,39 +44,27 @@ PerReplicaClocks::Clock PerReplicaClocks::merged_clock(std::span<const Version> 
 
 ProtocolEntry vc_kv_entry() {
   return register_protocol<VcKv>(
-      {
-          .name = "vc-kv",
-          .description = "A leaderless Dynamo-style replicated kv whose versions carry vector clocks: concurrent "
-                         "writes are kept as siblings and resolved by the reader (W = R = a majority, read repair, "
-                         "anti-entropy gossip).",
-          .variants =
-              {
-                  correct_variant(VcKv::Variant::correct,
-                                  "A put's clock is its context with the coordinator's entry raised; replicas keep "
-                                  "every version no other dominates."),
-                  planted_bug(VcKv::Variant::lww_wall_clock,
-                              "A replica keeps one version per key, the one with the later coordinator wall clock, "
-                              "so a skewed clock (or a concurrent write) loses acknowledged writes.",
-                              "no-lost-write"),
-                  planted_bug(VcKv::Variant::context_ignored,
-                              "A put's clock leaves out the client's context, so a write that resolved siblings "
-                              "stays a sibling of them, and a coordinator's later write overwrites a concurrent one.",
-                              "siblings-concurrent or no-lost-write"),
-              },
-          .default_nodes = 3,
-          .min_nodes = 1,
-          .max_nodes = VcKv::nodes_max,
-          .default_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
-          .default_clock = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1",
-          .campaign_nodes = {1, 3, 5},  // one replica: every version dominates the one before, never siblings
-          // Only lww-wall-clock orders by now(): skew and jumps either way must change nothing else.
-          .campaign_clocks = {"skew=20ms,drift=1000ppm,jump=-15ms,jumps=1", "skew=20ms,drift=1000ppm,jump=15ms,jumps=1"},
-          .reads_clocks = true,
-          .default_time_limit_ns = seconds(3),
-          .operation_bound_ns = ms(500),  // a client gives up on a request after 100 ms
-          .demo_faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms",
-          .demo_clock = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1",
-      },
+      versioned_kv_info(
+          "vc-kv",
+          "A leaderless Dynamo-style replicated kv whose versions carry vector clocks: concurrent "
+          "writes are kept as siblings and resolved by the reader (W = R = a majority, read repair, "
+          "anti-entropy gossip).",
+          {
+              correct_variant(VcKv::Variant::correct,
+                              "A put's clock is its context with the coordinator's entry raised; replicas keep "
+                              "every version no other dominates."),
+              planted_bug(VcKv::Variant::lww_wall_clock,
+                          "A replica keeps one version per key, the one with the later coordinator wall clock, "
+                          "so a skewed clock (or a concurrent write) loses acknowledged writes.",
+                          "no-lost-write"),
+              planted_bug(VcKv::Variant::context_ignored,
+                          "A put's clock leaves out the client's context, so a write that resolved siblings "
+                          "stays a sibling of them, and a coordinator's later write overwrites a concurrent one.",
+                          "siblings-concurrent or no-lost-write"),
+          },
+          // Only lww-wall-clock orders by now(). With one replica every version dominates the one
+          // before: never siblings.
+          VcKv::nodes_max, /*reads_clocks=*/true),
       versioned_kv_spec<VcKv>(VcKv::clients, invariants::VersionLayout{}));
 }
 

@@ -1,7 +1,10 @@
 #pragma once
 // What every registration of the versioned store (protocols/vc_kv/versioned_kv.hpp) shares: its
-// witnesses and the spec of its runs (layout, fault targets, the sibling-causality monitors).
+// description's sizes and fault model, its witnesses and the spec of its runs (layout, fault
+// targets, the sibling-causality monitors).
+#include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "invariants/sibling_causality.hpp"
@@ -10,6 +13,33 @@
 #include "protocols/vc_kv/versioned_kv.hpp"
 
 namespace corridor::protocols {
+
+// The store's sizes and fault model, the same whatever its versions carry: 1, 3 and 5 replicas,
+// crash-restart, a partition, loss and duplication, skewed and drifting clocks with a jump either
+// way. `reads_clocks`: whether a variant orders versions by ctx.now() (vc-kv's lww-wall-clock).
+inline ProtocolInfo versioned_kv_info(std::string name, std::string description, std::vector<VariantInfo> variants,
+                                      std::uint32_t nodes_max, bool reads_clocks) {
+  constexpr const char* faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms";
+  constexpr const char* clock_back = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1";
+  return {
+      .name = std::move(name),
+      .description = std::move(description),
+      .variants = std::move(variants),
+      .default_nodes = 3,
+      .min_nodes = 1,
+      .max_nodes = nodes_max,
+      .default_faults = faults,
+      .default_clock = clock_back,
+      .campaign_nodes = {1, 3, 5},
+      // Skew and jumps either way must change nothing but what reads_clocks says orders by now().
+      .campaign_clocks = {clock_back, "skew=20ms,drift=1000ppm,jump=15ms,jumps=1"},
+      .reads_clocks = reads_clocks,
+      .default_time_limit_ns = seconds(3),
+      .operation_bound_ns = ms(500),  // a client gives up on a request after 100 ms
+      .demo_faults = faults,
+      .demo_clock = clock_back,
+  };
+}
 
 template <class Store>
 std::vector<Witness<Engine<Store>>> versioned_kv_witnesses() {
