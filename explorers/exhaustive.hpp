@@ -5,8 +5,9 @@
 //
 // Bytes per state, since memory is what bounds a model checker:
 // - the fingerprint table: 8 bytes a slot at most half full (the xxh3-64 fingerprint of the
-//   canonical encoding), grown by doubling while the workers are parked; with --por 8 more bytes
-//   a slot for the state's sleep set;
+//   canonical encoding), grown by doubling while the workers are parked; 8 more bytes a slot
+//   with --por (the state's sleep set), in ordered levels (the best claim, see "The same search
+//   at any -j") and in a depth-bounded DFS (the shallowest depth, see depth_aware);
 // - by state index (handed out in discovery order, in blocks per thread, so written
 //   sequentially): its fingerprint (8 bytes) and its parent's index (4 bytes). Paths are rebuilt
 //   by following parents back and replaying the model forward, matching fingerprints; no state or
