@@ -146,7 +146,15 @@ class Env {
   NodeId self() const { return ctx().self(); }
   std::uint32_t node_count() const { return ctx().node_count(); }
   variant_t<S> variant() const { return ctx().variant(); }
-  void send(NodeId to, Message message) { ctx().send(to, std::move(message)); }
+  // Forwarded as given (a message alternative or a Message), so the context's Message parameter is
+  // built straight from it: a by-value Message here cost one more move and destruction per send.
+  template <class T>
+    requires std::is_constructible_v<Message, T&&>
+  void send(NodeId to, T&& message) {
+    ctx().send(to, std::forward<T>(message));
+  }
+  // A braced Message (`send(to, {...})`), which the template cannot deduce.
+  void send(NodeId to, Message&& message) { ctx().send(to, std::move(message)); }
   void broadcast(const Message& message) { ctx().broadcast(message); }
   std::uint64_t random(std::uint64_t bound) { return ctx().random(bound); }
   durable_t<S>& durable() { return ctx().durable(); }
