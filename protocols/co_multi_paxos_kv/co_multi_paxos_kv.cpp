@@ -100,7 +100,7 @@ void apply_one(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
     if (s.request != c.request) return;  // an older request: its client has moved on
     result = s.result;
   }
-  if (node.role == Role::leader && c.op != Op::noop) env.send(c.client, S::Reply{c.request, result});
+  if (node.role == Role::leader && c.op != Op::noop) env.send(c.client, S::Reply{c.request, std::move(result)});
 }
 
 void apply_next(Node& node, Env& env, S::Command c) {
@@ -171,10 +171,12 @@ void decide(Node& node, Env& env, std::uint64_t slot) {
                       "a slot is decided once a majority accepted it");
   const auto it = node.proposals.find(slot);
   CORRIDOR_ASSERT_MSG(it != node.proposals.end(), "a decided slot was proposed");
-  S::Decide d{slot, std::move(it->second.cmd)};
+  // A Message from the start: broadcast takes one, and a Decide would be copied into a temporary
+  // Message first (one more copy of the command per decided slot).
+  S::Message d{S::Decide{slot, std::move(it->second.cmd)}};
   node.proposals.erase(it);
   env.broadcast(d);
-  learn(node, env, slot, std::move(d.cmd));
+  learn(node, env, slot, std::move(std::get<S::Decide>(d).cmd));
 }
 
 // By value: the durable entry takes a copy, the proposal the command itself.
