@@ -50,6 +50,9 @@ namespace detail {
 
 template <class S>
 struct Envelope {
+  // Built in place (std::optional::emplace, vector::emplace) from a sender and the message moved
+  // in: a constructor, since clang before 16 has no parenthesised aggregate initialisation.
+  Envelope(NodeId sender, typename S::Message&& moved) : from(sender), message(std::move(moved)) {}
   NodeId from = no_node;
   typename S::Message message;
 };
@@ -143,7 +146,15 @@ class Env {
   NodeId self() const { return ctx().self(); }
   std::uint32_t node_count() const { return ctx().node_count(); }
   variant_t<S> variant() const { return ctx().variant(); }
-  void send(NodeId to, Message message) { ctx().send(to, std::move(message)); }
+  // Forwarded as given (a message alternative or a Message), so the context's Message parameter is
+  // built straight from it: a by-value Message here cost one more move and destruction per send.
+  template <class T>
+    requires std::is_constructible_v<Message, T&&>
+  void send(NodeId to, T&& message) {
+    ctx().send(to, std::forward<T>(message));
+  }
+  // A braced Message (`send(to, {...})`), which the template cannot deduce.
+  void send(NodeId to, Message&& message) { ctx().send(to, std::move(message)); }
   void broadcast(const Message& message) { ctx().broadcast(message); }
   std::uint64_t random(std::uint64_t bound) { return ctx().random(bound); }
   durable_t<S>& durable() { return ctx().durable(); }
@@ -193,7 +204,7 @@ class Runtime final : public Scheduler {
   // the inbox) without a copy.
   void deliver(Ctx& ctx, NodeId from, Message&& message) {
     const Handling handling(*this, ctx);
-    offer(Envelope{from, std::move(message)}, false);
+    offer(from, std::move(message), false);
     drain();
   }
   void wake(Ctx& ctx, const Wake& wake) {
@@ -243,7 +254,7 @@ class Runtime final : public Scheduler {
   // A message a cancelled receive held but never returned goes back, ahead of newer ones.
   void put_back(Envelope envelope) {
     if (tearing_down()) return;
-    offer(std::move(envelope), true);
+    offer(envelope.from, std::move(envelope.message), true);
   }
 
  protected:
@@ -268,20 +279,22 @@ class Runtime final : public Scheduler {
     CurrentScheduler current_;
   };
 
-  // To the first waiting receive that takes it, else into the inbox.
-  void offer(Envelope envelope, bool to_front) {
+  // To the first waiting receive that takes it, else into the inbox. The envelope is built where
+  // it stays (the receive's slot or the inbox), so a delivery moves the message once on its way
+  // in, not twice.
+  void offer(NodeId from, Message&& message, bool to_front) {
     for (Wait* wait = head_; wait != nullptr; wait = wait->next_) {
-      if (!wait->accepts_(envelope.message)) continue;
+      if (!wait->accepts_(message)) continue;
       unlink(wait);
-      wait->got_.emplace(std::move(envelope));
+      wait->got_.emplace(from, std::move(message));
       wait->wake();
       return;
     }
     if (inbox_.size() >= inbox_max) {
       throw std::length_error(fmt::format("node {} holds more than {} messages no coroutine receives", node(), inbox_max));
     }
-    if (to_front) inbox_.insert(inbox_.begin(), std::move(envelope));
-    else inbox_.push_back(std::move(envelope));
+    if (to_front) inbox_.emplace(inbox_.begin(), from, std::move(message));
+    else inbox_.emplace_back(from, std::move(message));
   }
 
   Env<S> env_;

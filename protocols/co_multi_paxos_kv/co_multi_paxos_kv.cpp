@@ -100,7 +100,7 @@ void apply_one(Node& node, Env& env, std::uint64_t slot, const S::Command& c) {
     if (s.request != c.request) return;  // an older request: its client has moved on
     result = s.result;
   }
-  if (node.role == Role::leader && c.op != Op::noop) env.send(c.client, S::Reply{c.request, result});
+  if (node.role == Role::leader && c.op != Op::noop) env.send(c.client, S::Reply{c.request, std::move(result)});
 }
 
 void apply_next(Node& node, Env& env, S::Command c) {
@@ -171,10 +171,12 @@ void decide(Node& node, Env& env, std::uint64_t slot) {
                       "a slot is decided once a majority accepted it");
   const auto it = node.proposals.find(slot);
   CORRIDOR_ASSERT_MSG(it != node.proposals.end(), "a decided slot was proposed");
-  S::Decide d{slot, std::move(it->second.cmd)};
+  // A Message from the start: broadcast takes one, and a Decide would be copied into a temporary
+  // Message first (one more copy of the command per decided slot).
+  S::Message d{S::Decide{slot, std::move(it->second.cmd)}};
   node.proposals.erase(it);
   env.broadcast(d);
-  learn(node, env, slot, std::move(d.cmd));
+  learn(node, env, slot, std::move(std::get<S::Decide>(d).cmd));
 }
 
 // By value: the durable entry takes a copy, the proposal the command itself.
@@ -479,20 +481,27 @@ const char* op_name(Op op) {
 HistoryValue invoke_value(const S::Command& c) {
   switch (c.op) {
     case Op::put: return c.a.str();
-    case Op::cas: return std::vector<std::string>{c.a.str(), c.b.str()};
+    case Op::cas: {
+      // Each string made once, in place (an initializer list would copy both).
+      std::vector<std::string> pair;
+      pair.reserve(2);
+      pair.emplace_back(c.a.reflected());
+      pair.emplace_back(c.b.reflected());
+      return HistoryValue{std::move(pair)};
+    }
     default: return {};
   }
 }
 
 // What the history says a completed operation returned: a get its value, a put its version (the
-// lock-sequence check reads it), a cas ok or fail with its pair.
-void record_completion(Env& env, const S::Command& cmd, const S::Result& r) {
-  const std::string key = key_name(cmd.key);
+// lock-sequence check reads it), a cas ok or fail with its pair. `key` is the operation's key name,
+// made once by call() for its invoke and its completion.
+void record_completion(Env& env, const S::Command& cmd, const S::Result& r, std::string key) {
   switch (cmd.op) {
-    case Op::get: env.ctx().record(OpType::ok, "get", key, r.found ? HistoryValue{r.value.str()} : HistoryValue{}); break;
-    case Op::put: env.ctx().record(OpType::ok, "put", key, static_cast<std::int64_t>(r.version)); break;
-    case Op::cas: env.ctx().record(r.ok ? OpType::ok : OpType::fail, "cas", key, invoke_value(cmd)); break;
-    default: env.ctx().record(OpType::ok, op_name(cmd.op), key); break;
+    case Op::get: env.ctx().record(OpType::ok, "get", std::move(key), r.found ? HistoryValue{r.value.str()} : HistoryValue{}); break;
+    case Op::put: env.ctx().record(OpType::ok, "put", std::move(key), static_cast<std::int64_t>(r.version)); break;
+    case Op::cas: env.ctx().record(r.ok ? OpType::ok : OpType::fail, "cas", std::move(key), invoke_value(cmd)); break;
+    default: env.ctx().record(OpType::ok, op_name(cmd.op), std::move(key)); break;
   }
 }
 
@@ -519,7 +528,8 @@ co::task<S::Result> MultiPaxosKvCo::Client::call(Env& env, Command cmd) {
   ++issued;
   cmd.client = env.self();
   cmd.request = (std::uint64_t{env.ctx().client_index()} + 1) << 32 | issued;
-  env.ctx().record(OpType::invoke, op_name(cmd.op), key_name(cmd.key), invoke_value(cmd));
+  const std::string key = key_name(cmd.key);
+  env.ctx().record(OpType::invoke, op_name(cmd.op), key, invoke_value(cmd));
   for (;;) {
     env.send(target, S::Request{cmd});
     const time_ns deadline_ns = co::now() + MP::client_timeout_ns;
@@ -531,7 +541,7 @@ co::task<S::Result> MultiPaxosKvCo::Client::call(Env& env, Command cmd) {
         break;
       }
       if (const auto* r = std::get_if<S::Reply>(&got->message); r && r->request == cmd.request) {
-        record_completion(env, cmd, r->result);
+        record_completion(env, cmd, r->result, key);
         co_return r->result;
       }
       if (const auto* d = std::get_if<S::Redirect>(&got->message); d && d->request == cmd.request && got->from == target &&
@@ -546,8 +556,11 @@ co::task<S::Result> MultiPaxosKvCo::Client::call(Env& env, Command cmd) {
 // The lock: "free", or the token of the client holding it; taken by cas, with a random backoff
 // between tries. False when the tries ran out (the round is skipped).
 co::task<bool> MultiPaxosKvCo::Client::acquire(Env& env, const std::string& token) {
+  // The operands made once for every try (each try's command shares them).
+  const SharedText free_text = "free";
+  const SharedText token_text = token;
   for (std::uint32_t tries = 0; tries < acquire_tries_max; ++tries) {
-    const S::Result r = co_await call(env, command(Op::cas, lock_key, "free", token));
+    const S::Result r = co_await call(env, command(Op::cas, lock_key, free_text, token_text));
     if (r.ok) co_return true;
     co_await co::after(backoff(env));
   }
