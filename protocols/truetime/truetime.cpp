@@ -39,10 +39,9 @@ time_ns local_for_true_min_ns(time_ns true_ns) {
 bool ignores_drift(Variant v) { return v == Variant::epsilon_ignores_drift; }
 
 void send_sync_request(Truetime::Node& n, Ctx& ctx) {
-  ++n.sync_seq;
   n.sync_outstanding = true;
   n.sync_sent_monotonic_ns = ctx.monotonic();
-  ctx.send(ctx.helper_id(0), Truetime::SyncRequest{n.sync_seq});
+  ctx.send(ctx.helper_id(0), Truetime::SyncRequest{n.sync_sent_monotonic_ns});
 }
 
 std::string key_name(std::uint32_t key) { return fmt::format("k{}", key); }
@@ -69,7 +68,8 @@ void Truetime::Node::on_start(Ctx& ctx) {
 // least delay_min after it left the master: true time now lies in
 // [r + delay_min, r + (true round trip) - delay_min].
 void Truetime::Node::on_sync_reply(Ctx& ctx, const SyncReply& r) {
-  if (!sync_outstanding || r.seq != sync_seq) return;  // a duplicate, or the answer to an older request
+  // A duplicate, or the answer to an older request (perhaps from before a restart).
+  if (!sync_outstanding || r.origin_monotonic_ns != sync_sent_monotonic_ns) return;
   sync_outstanding = false;
   const time_ns now_monotonic_ns = ctx.monotonic();
   const time_ns rtt_local_ns = now_monotonic_ns - sync_sent_monotonic_ns;
@@ -121,7 +121,7 @@ void Truetime::Node::finish_or_wait(Ctx& ctx, std::uint64_t txn) {
 void Truetime::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
   if (const auto* q = std::get_if<SyncRequest>(&m)) {
     // The master's clock is true time: the fault model leaves it alone (clock_nodes).
-    if (ctx.is_helper(ctx.self()) && ctx.is_member(from)) ctx.send(from, SyncReply{q->seq, ctx.now()});
+    if (ctx.is_helper(ctx.self()) && ctx.is_member(from)) ctx.send(from, SyncReply{q->origin_monotonic_ns, ctx.now()});
   } else if (const auto* r = std::get_if<SyncReply>(&m)) {
     if (ctx.is_member(ctx.self()) && ctx.is_helper(from)) on_sync_reply(ctx, *r);
   } else if (const auto* c = std::get_if<Commit>(&m)) {

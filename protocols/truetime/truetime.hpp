@@ -52,8 +52,11 @@ struct Truetime {
   static constexpr time_ns client_think_max_ns = ms(40);
   static constexpr time_ns client_first_think_ns = ms(30);  // members have had time to sync
 
-  struct SyncRequest { std::uint64_t seq = 0; };
-  struct SyncReply { std::uint64_t seq = 0; std::int64_t reading_ns = 0; };
+  // Like NTP's origin timestamp: the request carries the member's monotonic reading at its send and
+  // the reply echoes it, so a reply is matched to the send it answers even across a restart (a
+  // counter in volatile state would start again at 1 and take a stale reply for a fresh one).
+  struct SyncRequest { time_ns origin_monotonic_ns = 0; };
+  struct SyncReply { time_ns origin_monotonic_ns = 0; std::int64_t reading_ns = 0; };
   struct Commit { std::uint64_t request = 0; std::uint32_t key = 0; };
   struct CommitOk { std::uint64_t request = 0; std::int64_t timestamp_ns = 0; };
   struct Refused { std::uint64_t request = 0; };  // not synced yet, or too many commits waiting
@@ -87,8 +90,7 @@ struct Truetime {
 
   struct Node {
     std::optional<SyncPoint> sync;
-    std::uint64_t sync_seq = 0;         // the latest request sent; replies to others are ignored
-    time_ns sync_sent_monotonic_ns = 0;
+    time_ns sync_sent_monotonic_ns = 0;  // the latest request's; replies to others are ignored
     bool sync_outstanding = false;
     std::int64_t last_timestamp_ns = 0;  // timestamps this leader assigns only go up
     std::uint64_t txns = 0;              // commits started here (their ids)
