@@ -16,7 +16,6 @@
 
 #include <fmt/format.h>
 
-#include "invariants/time_text.hpp"
 #include "model/engine.hpp"
 #include "model/units.hpp"
 
@@ -31,6 +30,12 @@ struct TimeInterval {
 // The node's interval at its monotonic reading (nullopt: it holds none, e.g. before a first sync).
 template <class Node>
 using IntervalFn = std::function<std::optional<TimeInterval>(const Node&, time_ns node_monotonic_now_ns)>;
+
+// Seconds to the nanosecond: an interval that misses true time by 80 ns must say so.
+inline std::string interval_time_text(time_ns t_ns) {
+  const time_ns magnitude_ns = t_ns < 0 ? -t_ns : t_ns;
+  return fmt::format("{}{}.{:09}s", t_ns < 0 ? "-" : "", magnitude_ns / ns_per_s, magnitude_ns % ns_per_s);
+}
 
 template <class E>
 StateInvariant<E> interval_contains_true_time(IntervalFn<typename E::Node> interval_of, std::string name) {
@@ -47,7 +52,7 @@ StateInvariant<E> interval_contains_true_time(IntervalFn<typename E::Node> inter
       v.message = fmt::format(
           "node {}'s TrueTime interval [{}, {}] misses true time {}: its {} is {} {} it, {} of its clock after its "
           "last sync",
-          n, time_text(tt->earliest_ns), time_text(tt->latest_ns), time_text(true_ns), early ? "earliest" : "latest",
+          n, interval_time_text(tt->earliest_ns), interval_time_text(tt->latest_ns), interval_time_text(true_ns), early ? "earliest" : "latest",
           format_duration_short(early ? tt->earliest_ns - true_ns : true_ns - tt->latest_ns),
           early ? "ahead of" : "behind", format_duration_short(tt->local_since_sync_ns));
       return v;

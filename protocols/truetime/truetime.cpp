@@ -74,9 +74,20 @@ void Truetime::Node::on_sync_reply(Ctx& ctx, const SyncReply& r) {
   const time_ns now_monotonic_ns = ctx.monotonic();
   const time_ns rtt_local_ns = now_monotonic_ns - sync_sent_monotonic_ns;
   const time_ns rtt_true_max_ns = ignores_drift(ctx.variant()) ? rtt_local_ns : true_elapsed_max_ns(rtt_local_ns);
-  const std::int64_t earliest_ns = r.reading_ns + delay_min_ns_assumed;
+  std::int64_t earliest_ns = r.reading_ns + delay_min_ns_assumed;
   // Only a run outside the assumptions (delays below delay_min) can make this interval empty.
-  const std::int64_t latest_ns = std::max(earliest_ns, r.reading_ns + rtt_true_max_ns - delay_min_ns_assumed);
+  std::int64_t latest_ns = std::max(earliest_ns, r.reading_ns + rtt_true_max_ns - delay_min_ns_assumed);
+  // The interval held so far, carried to now, contains true time too, and so does the intersection
+  // of the two: a sample with a long round trip (a pause held the reply) does not widen TT.now().
+  if (const std::optional<Interval> held = interval(now_monotonic_ns, ctx.variant())) {
+    const std::int64_t both_earliest_ns = std::max(earliest_ns, held->earliest_ns);
+    const std::int64_t both_latest_ns = std::min(latest_ns, held->latest_ns);
+    // Disjoint only outside the assumptions (or in a planted bug): the new sample then wins.
+    if (both_earliest_ns <= both_latest_ns) {
+      earliest_ns = both_earliest_ns;
+      latest_ns = both_latest_ns;
+    }
+  }
   sync = SyncPoint{earliest_ns, latest_ns, now_monotonic_ns};
   ctx.note("tt-sync", static_cast<std::uint64_t>(earliest_ns), static_cast<std::uint64_t>(latest_ns));
 }

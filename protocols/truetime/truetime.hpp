@@ -11,8 +11,9 @@
 // clock (rtt_local); each message took at least delay_min_ns_assumed, and the member's clock runs at
 // a rate within drift_ppm_assumed of true time, so at the reply the master's time (true time) is in
 //   [r + delay_min, r + rtt_local / (1 - drift) - delay_min].
-// From then on TT.now() widens that interval by the drift bound times the local time elapsed since
-// the sync (elapsed / (1 + drift) to elapsed / (1 - drift) of true time), plus 1 us of rounding.
+// (intersected with the interval held until then, carried to the reply). From then on TT.now()
+// widens it by the drift bound times the local time elapsed since the sync (elapsed / (1 + drift)
+// to elapsed / (1 - drift) of true time), plus 1 us of rounding.
 // protocols/truetime/README.md derives epsilon (half the width) from these constants.
 //
 // Commit. A client sends a transaction (a write of one key) to the key's leader. The leader picks
