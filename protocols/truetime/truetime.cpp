@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "invariants/badges/badge_observer.hpp"
+#include "invariants/badges/interval_width.hpp"
 #include "invariants/external_consistency.hpp"
 #include "invariants/interval_contains_true_time.hpp"
 #include "protocols/registry.hpp"
@@ -102,6 +104,8 @@ void Truetime::Node::on_commit(Ctx& ctx, NodeId client, const Commit& c) {
   }
   const std::int64_t s = std::max(tt->latest_ns, last_timestamp_ns + 1);
   last_timestamp_ns = s;
+  // The width it commits with: about how long the commit wait lasts (the interval-width badge).
+  ctx.note("tt-commit", static_cast<std::uint64_t>(s), static_cast<std::uint64_t>(tt->latest_ns - tt->earliest_ns));
   const std::uint64_t txn = ++txns;
   waiting[txn] = {client, c.request, s};
   finish_or_wait(ctx, txn);
@@ -212,6 +216,13 @@ std::vector<Witness<E>> truetime_witnesses() {
           operation_completed<E>("a client's transaction was acknowledged")};
 }
 
+// The corridor the protocol's epsilon is derived for: an interval no wider than width_ns_max.
+std::vector<std::unique_ptr<invariants::BadgeMonitor>> truetime_badge_monitors() {
+  std::vector<std::unique_ptr<invariants::BadgeMonitor>> m;
+  m.push_back(std::make_unique<invariants::IntervalWidthMonitor>("tt-commit", Truetime::width_ns_max));
+  return m;
+}
+
 SimulationSpec<Truetime> truetime_spec() {
   return {
       .layout = [](const SimConfig& c) { return E::Layout{.nodes = c.nodes + 1, .clients = Truetime::clients, .helpers = 1}; },
@@ -235,6 +246,13 @@ SimulationSpec<Truetime> truetime_spec() {
                 "tt-contains-true-time"));
             observers.push_back(std::make_unique<invariants::ExternalConsistencyMonitor>("commit", "external-consistency"));
           },
+      .install_badges =
+          [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
+             std::vector<Badge>& badges) {
+            auto observer = std::make_unique<invariants::BadgeObserver<E>>(engine, badges);
+            for (auto& m : truetime_badge_monitors()) observer->add(std::move(m));
+            observers.push_back(std::move(observer));
+          },
       .witnesses = truetime_witnesses(),
   };
 }
@@ -244,7 +262,7 @@ SimulationSpec<Truetime> truetime_spec() {
 ProtocolEntry truetime_entry() {
   constexpr const char* faults = "crash=1,partition=1,pause=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms";
   constexpr const char* clock = "drift=1000ppm,skew=20ms,jump=-15ms,jumps=1";
-  return register_protocol<Truetime>(
+  ProtocolEntry entry = register_protocol<Truetime>(
       {
           .name = "truetime",
           .description = "A TrueTime API (an interval that contains true time, from syncs with a time master "
@@ -278,6 +296,8 @@ ProtocolEntry truetime_entry() {
           .demo_clock = clock,
       },
       truetime_spec());
+  for (const auto& m : truetime_badge_monitors()) entry.info.badge_monitors.push_back(m->declaration());
+  return entry;
 }
 
 }  // namespace corridor::protocols

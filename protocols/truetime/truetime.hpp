@@ -42,6 +42,10 @@ struct Truetime {
   static constexpr std::int64_t drift_ppm_assumed = 1000;
   static constexpr time_ns rounding_ns = us(1);  // integer rounding of the simulated clocks
   static constexpr time_ns sync_interval_ns = ms(200);
+  // The widest TT.now() while every sync is answered within the fault model's 10 ms a message:
+  // 2 epsilon = 18.040 ms after a sync + 0.440 ms of drift until the next + 2 us of rounding
+  // (README, "epsilon, derived"). Only the interval-width badge reads it: a wider interval is safe.
+  static constexpr time_ns width_ns_max = 18'482'080;
 
   static constexpr std::uint32_t members_max = 16;
   static constexpr std::uint32_t clients = 2;

@@ -117,3 +117,33 @@ TEST(Truetime, TheIntervalAfterASyncIsAsWideAsTheReadmeDerivesAndNoWider) {
   EXPECT_LE(widest_ns, width_max_ns + 1);  // 1 ns of rounding up in rtt / (1 - drift)
   EXPECT_GT(widest_ns, 0.9 * width_max_ns) << "widest interval after a sync: " << widest_ns << " ns";
 }
+
+// The interval-width badge's corridor is 2 epsilon as derived (README): no member commits with a
+// wider interval while delays stay within the 10 ms it assumes and nothing else goes wrong, and
+// once delays reach 20 ms some do.
+TEST(Truetime, IntervalWidthBadgesAppearOnlyOutsideTheDelaysEpsilonIsDerivedFor) {
+  const double drift = static_cast<double>(protocols::Truetime::drift_ppm_assumed) * 1e-6;
+  const double after_sync_ns = 2.0 * static_cast<double>(ms(10)) * (1 + drift) / (1 - drift) - 2.0 * static_cast<double>(ms(1));
+  const double age_ns = static_cast<double>(protocols::Truetime::sync_interval_ns) + 2.0 * static_cast<double>(ms(10)) * (1 + drift);
+  const double growth_ns = age_ns / (1 - drift) - age_ns / (1 + drift) + 2.0 * static_cast<double>(us(1));
+  EXPECT_NEAR(static_cast<double>(protocols::Truetime::width_ns_max), after_sync_ns + growth_ns, 1.0);
+  ASSERT_EQ(tt_protocol().info.badge_monitors.size(), 1u);
+  EXPECT_EQ(tt_protocol().info.badge_monitors[0].monitor, "interval-width");
+
+  std::unique_ptr<Simulation> sim = tt_protocol().make();
+  const auto badges_under = [&](const char* delay) {
+    SimConfig config = config_for(tt_protocol(), "correct");
+    config.faults = FaultSpec{};
+    config.link = SimConfig{}.link;
+    apply_fault_spec(delay, config);
+    std::size_t badges = 0;
+    for (std::uint64_t i = 0; i < 300; ++i) {
+      const RunOutcome out = run_once(*sim, config, derive_seed(master_seed, i));
+      EXPECT_FALSE(out.violation) << delay << ": " << out.violation->message;
+      badges += sim->badges().size();
+    }
+    return badges;
+  };
+  EXPECT_EQ(badges_under("delay=uniform:1ms:10ms"), 0u);
+  EXPECT_GT(badges_under("delay=uniform:1ms:20ms"), 0u);
+}
