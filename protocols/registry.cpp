@@ -19,6 +19,7 @@
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
 #include "protocols/token_ring/token_ring.hpp"
+#include "protocols/truetime/truetime.hpp"
 #include "protocols/two_phase_commit_actors/two_phase_commit_actors.hpp"
 #include "protocols/vc_kv/vc_kv.hpp"
 
@@ -167,6 +168,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::vc_kv_entry(),
       protocols::dvv_kv_entry(),
       protocols::flexible_paxos_entry(),
+      protocols::truetime_entry(),
   };
 }
 

@@ -35,6 +35,7 @@ const std::map<std::string, std::uint32_t>& stated_depths() {
       {"crdts", 10},
       {"vc-kv", 10},
       {"dvv-kv", 10},
+      {"truetime", 11},
   };
   return depths;
 }
