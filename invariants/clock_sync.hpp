@@ -15,10 +15,11 @@
 //                     estimate error of each round; one bad clock averaged in pulls them all out).
 //
 // Both state checks read the clock at the current true time from the node's state and the engine's
-// clocks, so a node is judged by what it would read if it ran a handler now. Between steps no clock
-// changes rate and no offset changes, so the readings move linearly and the check after each step
-// sees every excursion that begins at a step; the drift accumulated between two steps is part of
-// the drift term.
+// clocks, so a node is judged by what it would read if it ran a handler now. They run after every
+// step. A node becomes synchronised between steps, when its adjustment has slewed in; from then on
+// until its next step its reading moves only at its clock's rate, so a disagreement it starts with
+// is seen at the next step (within a period: its next request or poll), changed by at most the
+// drift of that interval.
 #include <cstdint>
 #include <functional>
 #include <optional>
