@@ -33,9 +33,11 @@ time_ns epoch_clock(const B::Node& n, time_ns mono_ns) { return n.epoch_ns + (mo
 void poll(B::Node& n, Ctx& ctx) {
   if (n.round >= rounds_max || !ctx.start_operation()) return;
   ++n.round;
+  ctx.durable().round = n.round;
   n.epoch_mono_ns = ctx.monotonic();
   n.epoch_ns = n.clock.target(ctx.now());
   n.offsets.assign(ctx.node_count(), B::no_offset);
+  n.answered.assign(ctx.node_count(), 0);
   n.offsets[B::leader] = 0;
   ctx.broadcast(B::Poll{n.round});
   ctx.set_timer(B::Collect{n.round}, B::timing.rtt_ns_max);
@@ -74,7 +76,7 @@ void collect(B::Node& n, Ctx& ctx) {
     return;
   }
   for (NodeId j = 0; j < offsets.size(); ++j) {
-    if (j != B::leader && offsets[j] != B::no_offset) ctx.send(j, B::Adjust{n.round, *average_ns - offsets[j]});
+    if (j != B::leader && offsets[j] != B::no_offset) ctx.send(j, B::Adjust{n.round, *average_ns - offsets[j], n.answered[j]});
   }
   adjust(n, ctx, epoch_clock(n, ctx.monotonic()) + *average_ns, n.epoch_mono_ns, n.round);
 }
@@ -84,6 +86,7 @@ void collect(B::Node& n, Ctx& ctx) {
 void Berkeley::Node::on_start(Ctx& ctx) {
   CORRIDOR_ASSERT(ctx.node_count() <= nodes_max);
   if (ctx.self() != leader) return;
+  round = ctx.durable().round;
   poll(*this, ctx);
   ctx.set_timer(PollTick{}, timing.period_ns);
 }
@@ -104,14 +107,16 @@ void Berkeley::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
     answered_round = p->round;
     answered_mono_ns = mono_ns;
     answered_ns = clock.target(ctx.now());
-    ctx.send(from, Reading{p->round, answered_ns});
+    ctx.send(from, Reading{p->round, answered_ns, answered_mono_ns});
   } else if (const auto* r = std::get_if<Reading>(&m)) {
     const time_ns rtt_ns = mono_ns - epoch_mono_ns;
     if (r->round != round || offsets.empty() || from >= offsets.size() || rtt_ns > timing.rtt_ns_max) return;
     offsets[from] = r->clock_ns + rtt_ns / 2 - epoch_clock(*this, mono_ns);
+    answered[from] = r->answered_mono_ns;
   } else {
     const Adjust& a = std::get<Adjust>(m);
-    if (a.round != answered_round || clock.round == a.round) return;  // not for the answer it adjusts, or applied
+    // Not for this node's latest answer, or already applied (a duplicate).
+    if (a.round != answered_round || a.answered_mono_ns != answered_mono_ns || clock.round == a.round) return;
     adjust(*this, ctx, answered_ns + (mono_ns - answered_mono_ns) + a.delta_ns, answered_mono_ns, a.round);
   }
 }

@@ -45,13 +45,18 @@ struct Berkeley {
   struct Poll {
     std::uint64_t round = 0;
   };
+  // A reading names itself by the follower's monotonic reading when it answered, and the leader's
+  // adjustment names the reading it answers: a follower that restarted and answered the same poll
+  // again (a duplicate) applies no adjustment made for its earlier answer.
   struct Reading {
     std::uint64_t round = 0;
     time_ns clock_ns = 0;  // the follower's clock, as it will read once its adjustment is in
+    time_ns answered_mono_ns = 0;
   };
   struct Adjust {
     std::uint64_t round = 0;
     time_ns delta_ns = 0;  // to add to the reading the follower answered with
+    time_ns answered_mono_ns = 0;
   };
   using Message = std::variant<Poll, Reading, Adjust>;
   struct PollTick {};
@@ -59,6 +64,12 @@ struct Berkeley {
     std::uint64_t round = 0;
   };
   using Timer = std::variant<PollTick, Collect>;
+  // The leader's round survives a restart: rounds keep increasing, so followers, which ignore a
+  // poll no newer than the one they answered, keep answering, and a round number names one round.
+  struct Durable {
+    std::uint64_t round = 0;
+    friend bool operator==(const Durable&, const Durable&) = default;
+  };
   using Ctx = Context<Berkeley>;
 
   struct Node {
@@ -68,6 +79,7 @@ struct Berkeley {
     time_ns epoch_ns = 0;
     time_ns epoch_mono_ns = 0;
     std::vector<time_ns> offsets;  // per node: estimated clock minus the leader's epoch clock (no_offset: none)
+    std::vector<time_ns> answered; // per node: the answered_mono_ns of the reading behind its offset
     std::uint32_t outliers_dropped = 0;
     std::uint32_t rounds_abandoned = 0;
     // A follower's answer to the latest poll.

@@ -17,18 +17,20 @@ void adjust_note(Ctx& ctx, time_ns before_ns, time_ns after_ns) {
 
 void ask(Cristian::Node& n, Ctx& ctx) {
   // An operation of the workload, so that the shrinker can take rounds away.
-  if (n.seq >= requests_max || !ctx.start_operation()) return;
-  ++n.seq;
+  if (n.requests >= requests_max || !ctx.start_operation()) return;
+  ++n.requests;
   n.asked_mono_ns = ctx.monotonic();
   n.awaiting = true;
-  ctx.send(Cristian::server, Cristian::TimeRequest{n.seq});
+  ctx.send(Cristian::server, Cristian::TimeRequest{n.asked_mono_ns});
 }
 
 }  // namespace
 
 void Cristian::Node::on_start(Ctx& ctx) {
   if (ctx.self() == server) {
-    boot_offset_ns = ctx.now() - ctx.monotonic();
+    Durable& d = ctx.durable();
+    if (!d.booted) d = {true, ctx.now() - ctx.monotonic()};
+    boot_offset_ns = d.boot_offset_ns;
     return;
   }
   ask(*this, ctx);
@@ -42,11 +44,12 @@ void Cristian::Node::on_timer(Ctx& ctx, const Timer&) {
 
 void Cristian::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
   if (const auto* request = std::get_if<TimeRequest>(&m)) {
-    ctx.send(from, TimeReply{request->seq, reading(ctx.self(), ctx.now(), ctx.monotonic())});
+    ctx.send(from, TimeReply{request->asked_mono_ns, reading(ctx.self(), ctx.now(), ctx.monotonic())});
     return;
   }
   const TimeReply& reply = std::get<TimeReply>(m);
-  if (ctx.self() == server || !awaiting || reply.seq != seq) return;  // a duplicate, or an answer to an older request
+  // A duplicate, or an answer to an older request (sent before a restart, too).
+  if (ctx.self() == server || !awaiting || reply.asked_mono_ns != asked_mono_ns) return;
   awaiting = false;
   const time_ns mono_ns = ctx.monotonic();
   const time_ns rtt_ns = mono_ns - asked_mono_ns;
@@ -56,7 +59,7 @@ void Cristian::Node::on_message(Ctx& ctx, NodeId from, const Message& m) {
   }
   const time_ns half_ns = ctx.variant() == Variant::no_halving ? 0 : rtt_ns / 2;
   const time_ns before_ns = clock.steady(mono_ns);
-  clock.slew_to(reply.server_ns + half_ns, ctx.now(), mono_ns, mono_ns, seq);
+  clock.slew_to(reply.server_ns + half_ns, ctx.now(), mono_ns, mono_ns, requests);
   adjust_note(ctx, before_ns, clock.steady(mono_ns));
 }
 

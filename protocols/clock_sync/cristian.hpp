@@ -5,7 +5,7 @@
 // reading plus half the round trip, slewed in (protocols/clock_sync/software_clock.hpp). A round
 // trip longer than rtt_ns_max is discarded: the estimate's error is at most half the round trip
 // less the smallest one-way delay, so a long one would break the bound. The server's clock is its
-// monotonic clock plus its wall clock's offset at boot, a reference that does not step.
+// monotonic clock plus its wall clock's offset at its first boot, a reference that does not step.
 //
 // Checked by invariants/clock_sync.hpp (clock-agreement: every synchronised client within its share
 // of the server and of each other; clock-monotonic). protocols/clock_sync/README.md derives the
@@ -38,22 +38,32 @@ struct Cristian {
   };
   static constexpr NodeId server = 0;
 
+  // A request names itself by the client's monotonic reading when it was sent, which no other
+  // request of that client shares, across restarts too (a sequence number restarts with the node,
+  // and an answer to a request sent before a crash would then pass for one sent after).
   struct TimeRequest {
-    std::uint64_t seq = 0;
+    time_ns asked_mono_ns = 0;
   };
   struct TimeReply {
-    std::uint64_t seq = 0;
+    time_ns asked_mono_ns = 0;
     time_ns server_ns = 0;  // the server's clock when it answered
   };
   using Message = std::variant<TimeRequest, TimeReply>;
   enum class Timer { sync };
+  // The server's boot offset survives a restart, so that the reference does not step when the
+  // server restarts after its wall clock has (its monotonic clock runs on through a crash).
+  struct Durable {
+    bool booted = false;
+    time_ns boot_offset_ns = 0;
+    friend bool operator==(const Durable&, const Durable&) = default;
+  };
   using Ctx = Context<Cristian>;
 
   struct Node {
     SoftwareClock clock;            // a client's clock
-    time_ns boot_offset_ns = 0;     // the server's: now() - monotonic() at start
-    std::uint64_t seq = 0;          // a client's latest request
-    time_ns asked_mono_ns = 0;      // when it was sent
+    time_ns boot_offset_ns = 0;     // the server's: now() - monotonic() at its first start (Durable)
+    std::uint64_t requests = 0;     // a client's requests since it started
+    time_ns asked_mono_ns = 0;      // when its latest was sent
     bool awaiting = false;
     std::uint32_t discarded = 0;    // replies discarded for a round trip over rtt_ns_max
 
