@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include "invariants/badges/badge_observer.hpp"
+#include "invariants/badges/message_delay.hpp"
 #include "protocols/registry.hpp"
 
 namespace corridor::protocols {
@@ -50,6 +52,7 @@ std::optional<time_ns> fault_tolerant_average(B::Node& n, Ctx& ctx) {
   for (const time_ns o : n.offsets) {
     if (o != B::no_offset) values.push_back(o);
   }
+  CORRIDOR_ASSERT_MSG(!values.empty(), "a round holds the leader's own offset");
   std::sort(values.begin(), values.end());
   const time_ns median_ns = values[(values.size() - 1) / 2];
   time_ns sum_ns = 0;
@@ -152,10 +155,19 @@ std::vector<Witness<E>> berkeley_witnesses() {
            [](const E& w) { return w.node(Berkeley::leader).outliers_dropped > 0; }}};
 }
 
+// The corridor the protocol assumes: one-way delays within delay_ns_assumed. Its round-trip
+// filter is what keeps a late message (a pause, a long tail) out of the clocks; the badge shows
+// how often the assumption is left.
+std::vector<std::unique_ptr<invariants::BadgeMonitor>> berkeley_badge_monitors() {
+  std::vector<std::unique_ptr<invariants::BadgeMonitor>> m;
+  m.push_back(std::make_unique<invariants::MessageDelayMonitor>(Berkeley::delay_ns_assumed));
+  return m;
+}
+
 }  // namespace
 
 ProtocolEntry berkeley_entry() {
-  return register_protocol<Berkeley>(
+  ProtocolEntry entry = register_protocol<Berkeley>(
       {
           .name = "berkeley",
           .description = "The Berkeley algorithm: a leader (n0) polls, averages the clocks with outliers dropped and "
@@ -196,8 +208,17 @@ ProtocolEntry berkeley_entry() {
                     [config](time_ns true_ns) { return invariants::berkeley_accuracy_ns(config, Berkeley::timing, true_ns); }));
                 observers.push_back(std::make_unique<invariants::ClockAdjustMonitor>());
               },
+          .install_badges =
+              [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
+                 std::vector<Badge>& badges) {
+                auto observer = std::make_unique<invariants::BadgeObserver<E>>(engine, badges);
+                for (auto& m : berkeley_badge_monitors()) observer->add(std::move(m));
+                observers.push_back(std::move(observer));
+              },
           .witnesses = berkeley_witnesses(),
       });
+  for (const auto& m : berkeley_badge_monitors()) entry.info.badge_monitors.push_back(m->declaration());
+  return entry;
 }
 
 }  // namespace corridor::protocols

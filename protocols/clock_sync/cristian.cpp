@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "invariants/badges/badge_observer.hpp"
+#include "invariants/badges/message_delay.hpp"
 #include "protocols/registry.hpp"
 
 namespace corridor::protocols {
@@ -95,10 +97,19 @@ std::vector<Witness<E>> cristian_witnesses() {
            }}};
 }
 
+// The corridor the protocol assumes: one-way delays within delay_ns_assumed. Its round-trip
+// filter is what keeps a late message (a pause, a long tail) out of the clocks; the badge shows
+// how often the assumption is left.
+std::vector<std::unique_ptr<invariants::BadgeMonitor>> cristian_badge_monitors() {
+  std::vector<std::unique_ptr<invariants::BadgeMonitor>> m;
+  m.push_back(std::make_unique<invariants::MessageDelayMonitor>(Cristian::delay_ns_assumed));
+  return m;
+}
+
 }  // namespace
 
 ProtocolEntry cristian_entry() {
-  return register_protocol<Cristian>(
+  ProtocolEntry entry = register_protocol<Cristian>(
       {
           .name = "cristian",
           .description = "Cristian's clock synchronisation: clients ask a time server (n0) and add half the round "
@@ -133,8 +144,17 @@ ProtocolEntry cristian_entry() {
                 engine.add_state_invariant(invariants::clock_agreement<E>(cristian_clock(config), false));
                 observers.push_back(std::make_unique<invariants::ClockAdjustMonitor>());
               },
+          .install_badges =
+              [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
+                 std::vector<Badge>& badges) {
+                auto observer = std::make_unique<invariants::BadgeObserver<E>>(engine, badges);
+                for (auto& m : cristian_badge_monitors()) observer->add(std::move(m));
+                observers.push_back(std::move(observer));
+              },
           .witnesses = cristian_witnesses(),
       });
+  for (const auto& m : cristian_badge_monitors()) entry.info.badge_monitors.push_back(m->declaration());
+  return entry;
 }
 
 }  // namespace corridor::protocols
