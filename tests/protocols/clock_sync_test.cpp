@@ -210,3 +210,25 @@ TEST(ClockSync, CorrectVariantsHoldUnderCrashesAndHarsherClocks) {
                                   << s.first_failure->violation->invariant << ": " << s.first_failure->violation->message;
   }
 }
+
+// The software clock both protocols keep: an adjustment moves in at half the monotonic clock's
+// rate, so monotonic() plus the offset never goes back, whichever way it goes; a step does.
+TEST(ClockSync, SoftwareClockSlewsAtHalfRateAndNeverGoesBack) {
+  protocols::SoftwareClock c;
+  const time_ns wall_ns = ms(100);  // wall = mono + 100 ms throughout (no step of the wall clock)
+  c.slew_to(ms(100) + ms(50) - ms(10), wall_ns + ms(50), ms(50), ms(50), 1);  // 10 ms back, at mono 50 ms
+  time_ns steady_before_ns = c.steady(ms(50));
+  for (time_ns mono_ns = ms(50); mono_ns <= ms(80); mono_ns += us(250)) {
+    ASSERT_GE(c.steady(mono_ns), steady_before_ns) << mono_ns;
+    steady_before_ns = c.steady(mono_ns);
+  }
+  EXPECT_EQ(c.read(wall_ns + ms(54), ms(54)), wall_ns + ms(54) - ms(2));  // 4 ms later: 2 ms of the 10 are in
+  EXPECT_FALSE(c.slewed_in(ms(69)));
+  EXPECT_TRUE(c.slewed_in(ms(70)));  // 10 ms at half rate: in after 20 ms
+  EXPECT_TRUE(c.synchronised(wall_ns + ms(70), ms(70), ms(300)));
+  EXPECT_FALSE(c.synchronised(wall_ns + ms(70) + seconds(1), ms(70), ms(300))) << "the wall clock stepped since";
+  EXPECT_FALSE(c.synchronised(wall_ns + ms(351), ms(351), ms(300))) << "the measurement is over 300 ms old";
+  const time_ns before_step_ns = c.steady(ms(80));
+  c.step_to(c.read(wall_ns + ms(80), ms(80)) - ms(5), wall_ns + ms(80), ms(80), ms(80), 2);
+  EXPECT_EQ(c.steady(ms(80)), before_step_ns - ms(5));
+}
