@@ -30,6 +30,8 @@ struct Berkeley {
     no_outlier_drop,  // the leader averages every reading, so one far-off clock pulls all
   };
 
+  // What the protocol assumes, as Cristian does: one-way delays up to 10 ms, drift up to 1000 ppm;
+  // a longer round trip is discarded.
   static constexpr time_ns delay_ns_assumed = ms(10);
   static constexpr std::int64_t drift_ppm_assumed = 1000;
   static constexpr invariants::SyncTiming timing{

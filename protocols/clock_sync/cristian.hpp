@@ -7,9 +7,9 @@
 // less the smallest one-way delay, so a long one would break the bound. The server's clock is its
 // monotonic clock plus its wall clock's offset at its first boot, a reference that does not step.
 //
-// Checked by invariants/clock_sync.hpp (clock-agreement: every synchronised client within its share
-// of the server and of each other; clock-monotonic). protocols/clock_sync/README.md derives the
-// bound.
+// Checked by invariants/clock_sync.hpp (clock-agreement: a synchronised client within its share of
+// the error of the server, two clients within the sum of their shares; clock-monotonic).
+// protocols/clock_sync/README.md derives the bound.
 #include <cstdint>
 #include <variant>
 
