@@ -13,6 +13,8 @@
 #include "protocols/crdts/crdts.hpp"
 #include "protocols/dvv_kv/dvv_kv.hpp"
 #include "protocols/flexible_paxos/flexible_paxos.hpp"
+#include "protocols/clock_sync/berkeley.hpp"
+#include "protocols/clock_sync/cristian.hpp"
 #include "protocols/hlc/hlc.hpp"
 #include "protocols/lamport_total_order/lamport_total_order.hpp"
 #include "protocols/leader_lease/leader_lease.hpp"
@@ -164,6 +166,8 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::co_token_ring_entry(),
       protocols::co_multi_paxos_kv_entry(),
       protocols::hlc_entry(),
+      protocols::cristian_entry(),
+      protocols::berkeley_entry(),
       protocols::crdts_entry(),
       protocols::vc_kv_entry(),
       protocols::dvv_kv_entry(),

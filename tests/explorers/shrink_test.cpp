@@ -78,6 +78,9 @@ const PlantedBugCase planted_bugs[] = {
     {"dvv-kv", "dot-folded", std::nullopt},
     {"dvv-kv", "counter-not-durable", std::nullopt},
     {"flexible-paxos", "q1-plus-q2-equals-n", std::nullopt, true},
+    {"cristian", "no-halving", std::nullopt},
+    {"berkeley", "step-backwards", std::nullopt},
+    {"berkeley", "no-outlier-drop", std::nullopt},
 };
 
 struct Found {

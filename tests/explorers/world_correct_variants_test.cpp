@@ -32,6 +32,8 @@ const std::map<std::string, std::uint32_t>& stated_depths() {
       {"multi-paxos-kv", 10},
       {"two-phase-commit-actors", 40},
       {"hlc", 10},
+      {"cristian", 10},
+      {"berkeley", 10},
       {"crdts", 10},
       {"vc-kv", 10},
       {"dvv-kv", 10},
