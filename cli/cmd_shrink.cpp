@@ -15,6 +15,7 @@ struct ShrinkCommand {
   std::string budget = "60s";
   std::uint64_t replays = 20'000;
   std::optional<std::string> out_dir;
+  bool timed = false;
 };
 
 int execute(const ShrinkCommand& c) {
@@ -24,7 +25,8 @@ int execute(const ShrinkCommand& c) {
   const Trace trace = read_trace(c.file);
   replay_and_verify(trace, c.file);
   const ShrinkBudget budget{.replays_max = c.replays, .seconds_max = static_cast<double>(*budget_ns) / 1e9};
-  const ShrunkTrace s = shrink_and_write(trace, c.file, shrunk_path(c.file, c.out_dir), budget);
+  const ShrunkTrace s = shrink_and_write(trace, c.file, shrunk_path(c.file, c.out_dir), budget,
+                                         c.timed ? timed_shrink_passes() : shrink_passes());
   const Violation& v = s.result.violation;
   fmt::print("shrunk {}: {}\n", c.file, describe(s.result));
   fmt::print("{}", describe_passes(s.result));
@@ -43,6 +45,9 @@ void add_shrink_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--budget", c.budget, "Time budget (default 60s); the best trace so far is written when it runs out");
   cmd->add_option("--replays", c.replays, "Replay budget (default 20000)");
   cmd->add_option("--out", c.out_dir, "Folder for the shrunk trace (default: next to FILE, as NAME.shrunk.trace.jsonl)");
+  cmd->add_flag("--timed", c.timed,
+                "Keep the shrunk trace timed: leave out the last pass, untimed-events, which turns the run into an untimed "
+                "schedule (explorer \"schedule\" in its header) of only the events the violation needs");
   std::string footer = "Passes, run in this order, round after round, to a fixed point or the budget:\n";
   for (const ShrinkPass& pass : shrink_passes()) footer += fmt::format("  {:<20} {}\n", pass.name, pass.what);
   cmd->footer(footer);

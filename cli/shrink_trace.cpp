@@ -21,14 +21,14 @@ std::string shrunk_path(const std::string& input, const std::optional<std::strin
 }
 
 ShrunkTrace shrink_and_write(const Trace& trace, const std::string& name, const std::string& path,
-                             const ShrinkBudget& budget) {
+                             const ShrinkBudget& budget, std::span<const ShrinkPass> passes) {
   if (!trace.violation) throw InputError(fmt::format("{}: the trace ends without a violation: there is nothing to shrink", name));
   const ProtocolEntry* entry = &require_trace_protocol(trace, name);
   auto sim = entry->make();
   const FailingRun failing{trace.header.config, trace.header.seed, trace.header.fault_plan, trace.header.choices};
   ShrunkTrace out;
   try {
-    out.result = shrink(*sim, failing, budget);
+    out.result = shrink(*sim, failing, budget, passes);
   } catch (const std::invalid_argument&) {
     throw InputError(fmt::format("{}: replaying its fault plan and choice log does not fail (does `corridor replay {}` "
                                  "reproduce it?)", name, shell_quote(name)));

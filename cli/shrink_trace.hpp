@@ -21,7 +21,9 @@ std::string shrunk_path(const std::string& input, const std::optional<std::strin
 
 // Shrinks `trace` (read from `name`; it must end in a violation, else InputError), writes the
 // shrunk trace to `path`, and replays the written file to check it reproduces the same violation.
+// `passes`: shrink_passes() (the default, whose last pass may make the shrunk trace an untimed
+// schedule) or timed_shrink_passes().
 ShrunkTrace shrink_and_write(const Trace& trace, const std::string& name, const std::string& path,
-                             const ShrinkBudget& budget);
+                             const ShrinkBudget& budget, std::span<const ShrinkPass> passes = shrink_passes());
 
 }  // namespace corridor::cli

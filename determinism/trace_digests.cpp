@@ -24,15 +24,6 @@ namespace {
 
 constexpr std::uint64_t seeds_max = 1000;
 
-const char* explorer_name(corridor::ExplorerKind kind) {
-  switch (kind) {
-    case corridor::ExplorerKind::timed: return "timed";
-    case corridor::ExplorerKind::pct: return "pct";
-    case corridor::ExplorerKind::walk: return "walk";
-  }
-  return "?";
-}
-
 // One run, recorded, as a line: its names, outcome and the two digests.
 std::string digest_line(const corridor::ProtocolEntry& entry, corridor::SimConfig config, std::uint64_t seed) {
   const auto sim = entry.make();
@@ -45,7 +36,7 @@ std::string digest_line(const corridor::ProtocolEntry& entry, corridor::SimConfi
   const std::string events = corridor::digest_of_lines(corridor::event_lines(trace.events, trace.history));
   const std::string file = corridor::digest_of_lines({corridor::trace_to_string(trace)});
   return fmt::format("{} {} {} seed={} verdict={} steps={} events={} file={}\n", entry.info.name,
-                     entry.info.variants.at(config.variant).name, explorer_name(config.explorer), seed,
+                     entry.info.variants.at(config.variant).name, corridor::explorer_name(config.explorer), seed,
                      corridor::to_string(outcome.verdict), outcome.steps, events, file);
 }
 

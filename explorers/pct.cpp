@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -76,6 +77,8 @@ class PctScheduler {
 
 RunOutcome run_untimed(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options) {
   CORRIDOR_ASSERT(config.explorer != ExplorerKind::timed);
+  CORRIDOR_ASSERT_MSG(config.explorer != ExplorerKind::schedule || options.replay != nullptr,
+                      "a schedule only replays: its picks are its choice log");
   sim.start(config, seed, options.plan, options.replay, options.record);
   const std::uint32_t entities = sim.actor_count() + 1;
   // PCT's own draws come from a stream of their own, so the protocol's choice log is unaffected.
@@ -95,7 +98,13 @@ RunOutcome run_untimed(Simulation& sim, const SimConfig& config, std::uint64_t s
     if (events.empty()) break;
     Chooser& chooser = sim.chooser();
     std::uint64_t index = 0;
-    if (config.explorer == ExplorerKind::pct && !chooser.replaying()) {
+    if (config.explorer == ExplorerKind::schedule) {
+      const std::optional<Chooser::ScheduledStep> step = chooser.scheduled_step(events.size());
+      if (!step) break;  // the schedule ends where its log does
+      CORRIDOR_ASSERT(step->index < events.size());
+      sim.fire_at(events[step->index].slot, static_cast<time_ns>(step->at_ns));
+      continue;
+    } else if (config.explorer == ExplorerKind::pct && !chooser.replaying()) {
       index = chooser.decided(ChoiceKind::pick, pct.pick(events, sim.steps() + 1), events.size());
     } else {
       index = chooser.below(ChoiceKind::pick, events.size());  // walk, or any replay

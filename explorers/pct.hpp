@@ -4,6 +4,8 @@
 // log, so a trace replays without the picker):
 //
 // - walk: a uniformly random enabled event at every step.
+// - schedule: no picker; a replay only, every step's pick read from the log, the run ending where
+//   the log does (the untimed shrinker's output, explorers/untimed_schedule.hpp).
 // - pct: PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010) with the nodes as the
 //   scheduled entities. Each of the n entities (every actor, and the fault plan as one more) gets
 //   a distinct random priority in [d, d + n); d - 1 change points are drawn from the steps 1..k.
@@ -28,7 +30,7 @@ PctBound pct_bound(std::uint32_t entities, std::uint64_t steps, std::uint32_t de
 // One line for people: "pct: depth 3, n = 7 ..., k = 1000: ... at least 1/(n*k^(d-1)) = 1.4e-07".
 std::string describe_pct_bound(const PctBound& bound, std::uint32_t actors);
 
-// One untimed run (config.explorer is pct or walk); the counterpart of run_once's timed loop.
+// One untimed run (config.explorer is pct, walk or schedule); the counterpart of run_once's timed loop.
 RunOutcome run_untimed(Simulation& sim, const SimConfig& config, std::uint64_t seed, const RunOptions& options);
 
 }  // namespace corridor

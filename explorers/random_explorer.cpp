@@ -19,7 +19,10 @@ RunOutcome conclude_run(Simulation& sim, const SimConfig& config, bool hung, Run
                               .message = fmt::format("the run took more than {} steps before reaching the time limit "
                                           "(a livelock, or raise the budget)", config.max_steps)};
   } else {
-    if (!sim.violation()) sim.finish(config.time_limit_ns);
+    // A schedule ends at its last event (what comes after it is not part of the schedule); the
+    // other explorers run to the time limit or until nothing is left to fire.
+    const time_ns end_ns = config.explorer == ExplorerKind::schedule ? sim.now_ns() : config.time_limit_ns;
+    if (!sim.violation()) sim.finish(end_ns);
     if (sim.violation()) {
       out.violation = sim.violation();
       out.verdict = out.violation->verdict;

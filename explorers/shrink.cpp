@@ -46,6 +46,7 @@ std::uint64_t candidate_digest(const FailingRun& c) {
   }
   add(c.choices.size());
   for (const Choice& choice : c.choices.entries()) add(choice.kind), add(choice.value);
+  add(c.config.explorer);
   add(c.config.operations_max.size());
   for (std::uint32_t budget : c.config.operations_max) add(budget);
   return XXH3_64bits_digest(&state);
@@ -94,6 +95,8 @@ class Shrinker final : public ShrinkSearch {
   const std::vector<std::uint32_t>& best_operations() const override { return operations_; }
 
   bool spent() const override { return !stopped_by_.empty(); }
+  const Violation& failure() const override { return target_; }
+  Simulation& simulation() override { return sim_; }
 
   // Replays the candidate; keeps it (with the log its replay recorded) when it fails the same way
   // and is strictly smaller.
@@ -127,6 +130,7 @@ class Shrinker final : public ShrinkSearch {
       ++result.rounds;
       bool progress = false;
       for (std::size_t p = 0; p < passes.size(); ++p) {
+        if (best_.config.explorer == ExplorerKind::schedule && !passes[p].on_schedules) continue;
         report_ = &result.passes[p];
         const Measure before = best_measure_;
         const bool kept = passes[p].run(*this);
@@ -185,7 +189,11 @@ class Shrinker final : public ShrinkSearch {
   void assert_well_formed(const FailingRun& c) const {
     CORRIDOR_ASSERT(report_ != nullptr);
     CORRIDOR_ASSERT(c.plan.size() <= best_.plan.size());
-    CORRIDOR_ASSERT(c.choices.size() <= best_.choices.size());
+    // A schedule's log is written afresh from its events (a pick before each), so it is not an
+    // edit of the best run's log and may be longer; every other candidate only removes decisions.
+    CORRIDOR_ASSERT(c.choices.size() <= best_.choices.size() || c.config.explorer == ExplorerKind::schedule);
+    CORRIDOR_ASSERT_MSG(c.config.explorer == best_.config.explorer || c.config.explorer == ExplorerKind::schedule,
+                        "a candidate is a run of the best run's explorer, or an untimed schedule");
     CORRIDOR_ASSERT(c.config.operations_max.empty() || c.config.operations_max.size() == actors_);
     CORRIDOR_ASSERT(total(c.config.operations_max) <= total(best_.config.operations_max) ||
                     best_.config.operations_max.empty());
@@ -227,7 +235,11 @@ std::string describe(const ShrinkResult& r) {
       r.before.events, r.after.events, r.before.faults, r.after.faults, r.before.operations, r.after.operations,
       r.before.messages, r.after.messages, r.replays, r.seconds);
   if (!r.stopped_by.empty()) text += fmt::format("; stopped: {} budget spent", r.stopped_by == "replays" ? "replay" : "time");
-  return text + ")";
+  text += ")";
+  if (r.shrunk.config.explorer == ExplorerKind::schedule) {
+    text += "; an untimed schedule: the events the violation needs, in their order, the rest delayed past it";
+  }
+  return text;
 }
 
 std::string describe_passes(const ShrinkResult& r) {

@@ -11,7 +11,12 @@
 //                        event; postponing it is what deleting a delivery is to an untimed search);
 //   default-chunks       runs of decisions set to their defaults (no loss, no duplication, draw 0,
 //                        the shortest delay);
-//   choice-values        each decision's value moved toward its default (bisection).
+//   choice-values        each decision's value moved toward its default (bisection);
+//   untimed-events       the run read as an untimed schedule (explorers/untimed_schedule.hpp): the
+//                        violation's causal past offered whole, then runs of events left out,
+//                        halving down to one event (DEMi's delta debugging). Once a schedule is the
+//                        best run, it is the only pass that runs (ShrinkPass::on_schedules), and
+//                        the shrunk trace is untimed: its header's config says explorer "schedule".
 //
 // Every candidate is replayed from its fault plan and choice log (the chooser tolerates an edited
 // log, falling back to each decision's default); it is kept only when the same invariant fails

@@ -4,6 +4,7 @@
 #include <array>
 #include <optional>
 
+#include "explorers/untimed_schedule.hpp"
 #include "model/assert.hpp"
 
 namespace corridor {
@@ -41,23 +42,34 @@ struct NumberView {
   bool target_first = true;
 };
 
-// Runs of `chunk` entries removed for chunk = size/2, size/4, ..., 1. After a kept candidate what
-// followed the run starts at `begin`, so the position stays. The loop ends: every iteration either
-// advances `begin` or spends a replay on a kept candidate, and the search's budget bounds those.
-bool remove_chunks(ShrinkSearch& search, const ListView& list) {
+// Runs of `chunk` entries of a list removed for chunk = size/2, size/4, ..., 1: `size()` is the
+// list's length in the best run, `offer_without(begin, length)` offers the best run without that
+// run of entries and says whether it was kept. After a kept candidate what followed the run starts
+// at `begin`, so the position stays. The loop ends: every iteration either advances `begin` or
+// spends a replay on a kept candidate, and the search's budget bounds those.
+template <class Size, class OfferWithout>
+bool remove_chunks(ShrinkSearch& search, Size&& size, OfferWithout&& offer_without) {
   bool any = false;
-  for (std::size_t chunk = std::max<std::size_t>(list.size(search.best()) / 2, 1);; chunk /= 2) {
-    for (std::size_t begin = 0; begin < list.size(search.best()) && !search.spent();) {
-      const std::size_t length = std::min(chunk, list.size(search.best()) - begin);
-      FailingRun candidate = search.best();
-      list.erase(candidate, begin, length);
-      CORRIDOR_ASSERT(list.size(candidate) + length == list.size(search.best()));
-      if (search.offer(std::move(candidate))) any = true;
+  for (std::size_t chunk = std::max<std::size_t>(size() / 2, 1);; chunk /= 2) {
+    for (std::size_t begin = 0; begin < size() && !search.spent();) {
+      const std::size_t length = std::min(chunk, size() - begin);
+      if (offer_without(begin, length)) any = true;
       else begin += length;
     }
     if (chunk <= 1 || search.spent()) break;
   }
   return any;
+}
+
+bool remove_chunks(ShrinkSearch& search, const ListView& list) {
+  return remove_chunks(
+      search, [&] { return list.size(search.best()); },
+      [&](std::size_t begin, std::size_t length) {
+        FailingRun candidate = search.best();
+        list.erase(candidate, begin, length);
+        CORRIDOR_ASSERT(list.size(candidate) + length == list.size(search.best()));
+        return search.offer(std::move(candidate));
+      });
 }
 
 // Element i's number moved down toward its target: the target itself first (or one above it, where
@@ -228,6 +240,63 @@ bool choice_values(ShrinkSearch& s) {
   return move_each_toward(s, numbers);
 }
 
+// DEMi's delta debugging over the events of an untimed schedule (explorers/untimed_schedule.hpp):
+// the best run read as a schedule (a timed run as the untimed world firing the earliest due event,
+// the same run), then its violation's causal past offered as a whole, then runs of its events left
+// out, halving the run length down to one event.
+bool untimed_events(ShrinkSearch& s) {
+  if (s.spent()) return false;
+  Simulation& sim = s.simulation();
+  const bool record = true;  // the vector clocks, for the causal past
+  EventSchedule current = schedule_of(sim, s.best(), record);
+  const Violation& failure = s.failure();
+  // A run the untimed world does not reproduce (a paused node's events are timed otherwise there;
+  // a liveness verdict is not one an untimed run gives): nothing to offer.
+  if (!current.violation || current.violation->invariant != failure.invariant ||
+      current.violation->verdict != failure.verdict) {
+    return false;
+  }
+  bool any = false;
+  auto offer_events = [&](std::span<const ScheduledEvent> events) {
+    BuiltSchedule built = build_schedule(sim, s.best(), events);
+    if (!s.offer(std::move(built.run))) return false;
+    current = std::move(built.fired);
+    any = true;
+    return true;
+  };
+  // The causal past of the step the violation was found at, and (for one found at the end, by a
+  // history checker) of every client's last step.
+  const std::uint64_t at = current.violation_step;
+  std::vector<std::uint64_t> last_steps;
+  if (at >= 1 && at <= current.events.size()) last_steps.push_back(at);
+  std::vector<std::uint64_t> clients_last(sim.actor_count(), 0);
+  for (std::size_t i = 0; i < current.events.size(); ++i) {
+    const NodeId a = current.events[i].actor;
+    if (a != no_node && a >= sim.node_count() && a < clients_last.size()) clients_last[a] = i + 1;
+  }
+  std::vector<std::uint64_t> client_steps;
+  for (std::uint64_t step : clients_last) {
+    if (step > 0) client_steps.push_back(step);
+  }
+  const std::vector<EventRecord> records = sim.records();
+  for (const std::vector<std::uint64_t>& of : {last_steps, client_steps}) {
+    if (of.empty() || s.spent()) continue;
+    const std::vector<ScheduledEvent> past = causal_past(current, records, of);
+    if (past.size() < current.events.size() && offer_events(past)) break;
+  }
+  remove_chunks(
+      s, [&] { return current.events.size(); },
+      [&](std::size_t begin, std::size_t length) {
+        std::vector<ScheduledEvent> events;
+        events.reserve(current.events.size() - length);
+        events.insert(events.end(), current.events.begin(), current.events.begin() + static_cast<std::ptrdiff_t>(begin));
+        events.insert(events.end(), current.events.begin() + static_cast<std::ptrdiff_t>(begin + length),
+                      current.events.end());
+        return offer_events(events);
+      });
+  return any;
+}
+
 constexpr ShrinkPass default_passes[] = {
     {"fault-chunks", "removes runs of fault-plan entries, halving the run length down to one entry", fault_chunks},
     {"fault-times", "moves each fault toward time 0 and its duration toward 1 ns (bisection)", fault_times},
@@ -239,11 +308,21 @@ constexpr ShrinkPass default_passes[] = {
     {"default-chunks", "sets runs of decisions to their defaults (no loss, no duplication, draw 0, shortest delay)",
      default_chunks},
     {"choice-values", "moves each decision's value toward its default (bisection)", choice_values},
+    {"untimed-events",
+     "reads the run as an untimed schedule (its events in order) and leaves out runs of events, halving down to one: "
+     "what the violation does not need is delayed past it",
+     untimed_events, /*on_schedules=*/true},
 };
 
 }  // namespace
 
 std::span<const ShrinkPass> shrink_passes() { return default_passes; }
+
+std::span<const ShrinkPass> timed_shrink_passes() {
+  static_assert(std::size(default_passes) >= 2);
+  CORRIDOR_ASSERT(std::string_view(default_passes[std::size(default_passes) - 1].name) == "untimed-events");
+  return std::span<const ShrinkPass>(default_passes).first(std::size(default_passes) - 1);
+}
 
 std::uint64_t delay_floor(const SimConfig& config) {
   auto floor_of = [](const DelaySpec& d) -> time_ns { return d.kind == DelaySpec::Kind::normal ? 0 : d.a_ns; };

@@ -20,8 +20,11 @@
 #include <vector>
 
 #include "explorers/failing_run.hpp"
+#include "model/violation.hpp"
 
 namespace corridor {
+
+class Simulation;
 
 // What a pass sees of the search: the best failing run so far, and a way to offer a candidate.
 class ShrinkSearch {
@@ -34,6 +37,11 @@ class ShrinkSearch {
   virtual bool offer(FailingRun candidate) = 0;
   // True once an offer found a budget spent: every pass then stops offering.
   virtual bool spent() const = 0;
+  // What every kept candidate violates (the input's invariant and verdict).
+  virtual const Violation& failure() const = 0;
+  // The simulation candidates replay in, for a pass that replays a run to read it (untimed-events
+  // reads the best run's schedule); what it leaves there is overwritten by the next offer.
+  virtual Simulation& simulation() = 0;
 
  protected:
   ~ShrinkSearch() = default;
@@ -43,12 +51,19 @@ struct ShrinkPass {
   std::string_view name;  // short, for reports: "fault-chunks"
   std::string_view what;  // one sentence, for --help and the README
   bool (*run)(ShrinkSearch& search);  // true when any candidate was kept
+  // Whether it runs when the best run is an untimed schedule (ExplorerKind::schedule), whose log
+  // is a pick before every step: edits of plan entries, budgets or decisions by position would
+  // move every later pick onto another event, so only untimed-events runs there.
+  bool on_schedules = false;
 };
 
 // The default pass list, in the order the shrinker runs it: what removes the most first (faults,
 // client operations, decisions), then what only moves things (delays postponed, values toward
 // their defaults), whose results the next round's removals start from.
 std::span<const ShrinkPass> shrink_passes();
+// The same list without untimed-events (the last): a shrunk run that stays timed (`corridor shrink
+// --timed`, and bench_shrink's "before" column).
+std::span<const ShrinkPass> timed_shrink_passes();
 
 // The shortest delay any link can draw: where message delays shrink to.
 std::uint64_t delay_floor(const SimConfig& config);

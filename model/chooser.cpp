@@ -28,6 +28,7 @@ static bool valid_kind(char k) {
     case ChoiceKind::random:
     case ChoiceKind::timer:
     case ChoiceKind::pick:
+    case ChoiceKind::at:
       return true;
   }
   return false;
@@ -111,6 +112,31 @@ std::uint64_t Chooser::replayed(ChoiceKind kind, std::uint64_t fallback, std::ui
   }
   log_.push({kind, v});
   return v;
+}
+
+std::optional<Chooser::ScheduledStep> Chooser::scheduled_step(std::uint64_t bound) {
+  CORRIDOR_ASSERT(bound >= 1);
+  if (!replaying_ || replay_ == nullptr) return std::nullopt;
+  // Bounded by the log: every iteration consumes an entry.
+  while (replay_pos_ < replay_->size()) {
+    const Choice c = replay_->entries()[replay_pos_++];
+    if (c.kind != ChoiceKind::pick) {
+      ++divergences_;
+      continue;
+    }
+    ScheduledStep step{c.value, 0};
+    if (step.index >= bound) {
+      ++divergences_;
+      step.index = 0;
+    }
+    log_.push({ChoiceKind::pick, step.index});
+    if (replay_pos_ < replay_->size() && replay_->entries()[replay_pos_].kind == ChoiceKind::at) {
+      step.at_ns = replay_->entries()[replay_pos_++].value;
+      log_.push({ChoiceKind::at, step.at_ns});
+    }
+    return step;
+  }
+  return std::nullopt;
 }
 
 std::uint64_t Chooser::below(ChoiceKind kind, std::uint64_t bound) {

@@ -5,6 +5,7 @@
 // without the seed; the shrinker edits the log, so replay tolerates a short or edited log by
 // falling back to each decision's default and counting the divergence.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,7 @@ enum class ChoiceKind : char {
   random = 'r',    // a protocol's ctx.random(bound) draw (default 0)
   timer = 't',     // a timer's delay above its minimum, ctx.set_timer(t, min, max) (default 0)
   pick = 'p',      // which enabled event fires, for untimed explorers (default 0)
+  at = 'a',        // a schedule's step fired late: the true time it fired at, in ns (after its pick)
 };
 
 struct Choice {
@@ -77,6 +79,20 @@ class Chooser {
     return replayed(kind, fallback, UINT64_MAX);
   }
 
+  // A schedule's step (ExplorerKind::schedule): the next pick of the replayed log, read and logged
+  // even when only one event is enabled, since a schedule names every step and the end of its log
+  // is the end of the run; and, when the entry after it is an `at`, the true time the step fires
+  // at (later than its due time: the schedule delayed it), else 0. nullopt once the log is spent
+  // (or without a log to replay). An entry of another kind where a pick is due is skipped as a
+  // divergence; a pick out of range becomes 0, a divergence too.
+  struct ScheduledStep {
+    std::uint64_t index = 0;
+    std::uint64_t at_ns = 0;
+  };
+  std::optional<ScheduledStep> scheduled_step(std::uint64_t bound);
+  // How many entries of the replayed log were read (0 outside replay): what an explorer that
+  // writes the log as it goes (explorers/untimed_schedule.cpp) trims its unread tail to.
+  std::size_t replay_position() const { return replay_pos_; }
   const ChoiceLog& log() const { return log_; }
   bool replaying() const { return replaying_; }
   // Replay decisions that did not match the log (kind mismatch, out of range, or log spent).

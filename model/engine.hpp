@@ -545,10 +545,13 @@ class Engine : public Core<typename P::Message, durable_t<P>, timer_t<P>> {
 
   // Untimed: fires the enabled event in `slot` (from enabled_events); true time moves to its due
   // time, never back, which is the same as an extra delay on every other pending event.
-  void fire(std::uint32_t slot) {
+  void fire(std::uint32_t slot) { fire_at(slot, 0); }
+  // The same, at true time at_ns where that is later than its due time (and than now): a schedule
+  // (ExplorerKind::schedule) that delayed the event fires it when it fired in the run it came from.
+  void fire_at(std::uint32_t slot, time_ns at_ns) {
     CORRIDOR_ASSERT(this->untimed_);
     CORRIDOR_ASSERT(slot < this->slots_.size() && this->slots_[slot].in_use);
-    this->now_ns_ = std::max(this->now_ns_, this->slots_[slot].due_ns);
+    this->now_ns_ = std::max({this->now_ns_, this->slots_[slot].due_ns, at_ns});
     ++this->step_;
     apply(slot);
     check_after_step();

@@ -30,6 +30,16 @@ const char* const clock_spec_help =
     "  jumps=K          how many jumps (default 1 when jump is given)\n"
     "  drift-changes=K  K changes of a node's drift to a new value in [-X, +X]";
 
+const char* explorer_name(ExplorerKind kind) {
+  switch (kind) {
+    case ExplorerKind::timed: return "random";
+    case ExplorerKind::pct: return "pct";
+    case ExplorerKind::walk: return "walk";
+    case ExplorerKind::schedule: return "schedule";
+  }
+  return "random";
+}
+
 std::string DelaySpec::text() const {
   switch (kind) {
     case Kind::constant: return fmt::format("const:{}", format_duration(a_ns));

@@ -69,8 +69,14 @@ struct ClockSpec {
 inline constexpr std::uint64_t run_memory_check_steps = 1024;
 
 // Who picks the next event: the timed random explorer (earliest due event), or an untimed one
-// that may fire any pending event (DESIGN.md, "Two ways to pick events").
-enum class ExplorerKind : std::uint8_t { timed, pct, walk };
+// that may fire any pending event (DESIGN.md, "Two ways to pick events"). `schedule` is an untimed
+// run that only replays: every step's pick is in its choice log, and the run ends where the log
+// does (with the end-of-run checks at the last event's time). The untimed shrinker writes these
+// (explorers/untimed_schedule.hpp): the events a violation needs, in order, and nothing after.
+enum class ExplorerKind : std::uint8_t { timed, pct, walk, schedule };
+
+// The name a trace header and the program's lines use: "random", "pct", "walk", "schedule".
+const char* explorer_name(ExplorerKind kind);
 
 struct SimConfig {
   std::uint32_t nodes = 3;              // the user's node count (the protocol maps it to actors)

@@ -53,6 +53,8 @@ class Simulation {
   // logs (or, in replay, supplies) the picks. The config's explorer makes start() untimed.
   virtual void enabled_events(time_ns limit_ns, std::vector<EnabledEvent>& out) const = 0;
   virtual void fire(std::uint32_t slot) = 0;
+  // The same, at true time at_ns where that is later than its due time (schedules: a delayed event).
+  virtual void fire_at(std::uint32_t slot, time_ns at_ns) = 0;
   virtual Chooser& chooser() = 0;
   // The same protocol as a StateMachine for exhaustive search (model/world_model.hpp).
   virtual AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const = 0;
@@ -133,6 +135,7 @@ class SimulationOf final : public Simulation {
     engine_->enabled_events(limit_ns, out);
   }
   void fire(std::uint32_t slot) override { engine_->fire(slot); }
+  void fire_at(std::uint32_t slot, time_ns at_ns) override { engine_->fire_at(slot, at_ns); }
   Chooser& chooser() override { return engine_->chooser(); }
   bool copyable_world() const override { return !requires { P::stateless_only; }; }
   AnyStateMachine world_model(const SimConfig& config, const WorldLimits& limits) const override {

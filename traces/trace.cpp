@@ -117,7 +117,7 @@ json config_json(const SimConfig& c) {
   if (c.run_bytes_max != SimConfig{}.run_bytes_max) j["run_bytes_max"] = c.run_bytes_max;
   // Untimed explorers only (timed traces stay as they were): who picked the events.
   if (c.explorer != ExplorerKind::timed) {
-    j["explorer"] = c.explorer == ExplorerKind::pct ? "pct" : "walk";
+    j["explorer"] = explorer_name(c.explorer);
     j["pct_depth"] = c.pct_depth;
     j["pct_steps"] = c.pct_steps;
   }
@@ -369,7 +369,10 @@ struct TraceParser {
     const std::string explorer = field_or<std::string>(j, "explorer", "random");
     if (explorer == "pct") c.explorer = ExplorerKind::pct;
     else if (explorer == "walk") c.explorer = ExplorerKind::walk;
-    else if (explorer != "random") fail(fmt::format("config field \"explorer\" must be random, pct or walk, not \"{}\"", explorer));
+    else if (explorer == "schedule") c.explorer = ExplorerKind::schedule;
+    else if (explorer != "random") {
+      fail(fmt::format("config field \"explorer\" must be random, pct, walk or schedule, not \"{}\"", explorer));
+    }
     c.pct_depth = field_or<std::uint32_t>(j, "pct_depth", c.pct_depth);
     c.pct_steps = field_or<std::uint64_t>(j, "pct_steps", c.pct_steps);
     if (c.pct_depth == 0 || c.pct_steps == 0) fail("config fields \"pct_depth\" and \"pct_steps\" must be at least 1");

@@ -84,12 +84,45 @@ TEST(ShrinkCli, ShrinkNamesEveryPassInHelpAndWhatEachDidInItsReport) {
   EXPECT_EQ(help.exit_code, 0) << help.out;
   EXPECT_NE(r.out.find("passes, in order, over"), std::string::npos) << r.out;
   for (const char* pass : {"fault-chunks", "fault-times", "operation-budgets", "choice-chunks", "postpone-deliveries",
-                           "default-chunks", "choice-values"}) {
+                           "default-chunks", "choice-values", "untimed-events"}) {
     EXPECT_NE(help.out.find(pass), std::string::npos) << pass << " in\n" << help.out;
     EXPECT_NE(r.out.find(std::string("  ") + pass), std::string::npos) << pass << " in\n" << r.out;
   }
   // fifo-only's failure has one fault, which the first pass removes.
   EXPECT_NE(r.out.find("kept: faults -1"), std::string::npos) << r.out;
+}
+
+// multi-paxos-kv's accept-below-promise: hundreds of timed steps of heartbeats, retries and other
+// clients' operations; the shrunk trace is an untimed schedule of what the violation needs, says so
+// in its header, and replays and renders like any trace. --timed keeps it timed.
+TEST(ShrinkCli, TheShrunkTraceIsAnUntimedScheduleThatReplaysAndRenders) {
+  const auto dir = scratch("untimed");
+  const Result run = corridor("run multi-paxos-kv --variant accept-below-promise --master-seed 0xC0441D04 --seeds 200 "
+                              "--quiet --no-shrink --out " + dir.string());
+  ASSERT_EQ(run.exit_code, 1) << run.out;
+  const auto input = traces_in(dir, false).at(0);
+  const Result r = corridor("shrink " + input.string() + " --budget 30s");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("an untimed schedule"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  untimed-events"), std::string::npos) << r.out;
+  const auto shrunk = traces_in(dir, true).at(0);
+  std::FILE* f = std::fopen(shrunk.string().c_str(), "r");
+  ASSERT_NE(f, nullptr);
+  std::array<char, 4096> header{};
+  ASSERT_NE(std::fgets(header.data(), header.size(), f), nullptr);
+  std::fclose(f);
+  EXPECT_NE(std::string(header.data()).find("\"explorer\":\"schedule\""), std::string::npos) << header.data();
+  const Result replay = corridor("replay " + shrunk.string());
+  EXPECT_EQ(replay.exit_code, 1) << replay.out;
+  EXPECT_NE(replay.out.find("same violation: accept-keeps-promise"), std::string::npos) << replay.out;
+  const Result render = corridor("render " + shrunk.string() + " --format mermaid --out " + (dir / "pic").string());
+  EXPECT_EQ(render.exit_code, 0) << render.out;
+
+  const auto timed_dir = dir / "timed";
+  const Result timed = corridor("shrink " + input.string() + " --timed --budget 10s --out " + timed_dir.string());
+  EXPECT_EQ(timed.exit_code, 1) << timed.out;
+  EXPECT_EQ(timed.out.find("an untimed schedule"), std::string::npos) << timed.out;
+  EXPECT_EQ(timed.out.find("  untimed-events"), std::string::npos) << timed.out;
 }
 
 TEST(ShrinkCli, BadArgumentsAndPassingTracesAreRefusedInOneSentence) {

@@ -3,6 +3,7 @@
 // moves bring numbers to the smallest value the predicate allows.
 #include <algorithm>
 #include <functional>
+#include <stdexcept>
 #include <string_view>
 
 #include <gtest/gtest.h>
@@ -26,6 +27,10 @@ class PredicateSearch final : public ShrinkSearch {
   const FailingRun& best() const override { return best_; }
   const std::vector<std::uint32_t>& best_operations() const override { return operations_; }
   bool spent() const override { return offers_ >= offers_max_; }
+  const Violation& failure() const override { return failure_; }
+  // The passes over lists and numbers never replay a run; untimed-events does, and is tested on
+  // real runs (tests/explorers/untimed_shrink_test.cpp).
+  Simulation& simulation() override { throw std::logic_error("a predicate search has no simulation"); }
   bool offer(FailingRun c) override {
     if (spent()) return false;
     ++offers_;
@@ -46,6 +51,7 @@ class PredicateSearch final : public ShrinkSearch {
     return {r.plan.size(), r.choices.size(), sum};
   }
   FailingRun best_;
+  Violation failure_{.invariant = "predicate"};
   std::vector<std::uint32_t> operations_;
   std::function<bool(const FailingRun&)> fails_;
   std::uint64_t offers_ = 0;
@@ -81,7 +87,8 @@ TEST(ShrinkPasses, TheListIsNamedAndInTheDocumentedOrder) {
     EXPECT_NE(p.run, nullptr) << p.name;
   }
   EXPECT_EQ(names, (std::vector<std::string_view>{"fault-chunks", "fault-times", "operation-budgets", "choice-chunks",
-                                                   "postpone-deliveries", "default-chunks", "choice-values"}));
+                                                   "postpone-deliveries", "default-chunks", "choice-values",
+                                                   "untimed-events"}));
 }
 
 TEST(ShrinkPasses, FaultChunksKeepsExactlyTheFaultsThePredicateNeeds) {

@@ -87,3 +87,42 @@ TEST(Chooser, ReplayReturnsTheLoggedDecisionsAndCountsDivergence) {
   EXPECT_EQ(b.below(ChoiceKind::random, 100), 0u);  // past the log: the default
   EXPECT_EQ(b.divergences(), 1u);
 }
+
+TEST(Chooser, AScheduledStepIsReadEvenWithOneChoiceAndEndsWithTheLog) {
+  ChoiceLog log;
+  log.push({ChoiceKind::pick, 0});
+  log.push({ChoiceKind::delay, 7});
+  log.push({ChoiceKind::pick, 2});
+  log.push({ChoiceKind::at, 5'000'000});
+  Chooser c;
+  c.start_replay(log);
+  const auto first = c.scheduled_step(1);
+  ASSERT_TRUE(first) << "one enabled event still reads its pick";
+  EXPECT_EQ(first->index, 0u);
+  EXPECT_EQ(first->at_ns, 0u) << "no time after the pick: the step fires at its due time";
+  EXPECT_EQ(c.replay_position(), 1u);
+  EXPECT_EQ(c.value(ChoiceKind::delay, 1, [](std::uint64_t) { return 1u; }), 7u);
+  const auto second = c.scheduled_step(3);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->index, 2u);
+  EXPECT_EQ(second->at_ns, 5'000'000u) << "a delayed step's time follows its pick";
+  EXPECT_FALSE(c.scheduled_step(3)) << "the end of the log is the end of the schedule";
+  EXPECT_EQ(c.divergences(), 0u);
+  EXPECT_EQ(c.log(), log) << "every pick and time is logged, so the log replays the schedule";
+  EXPECT_EQ(ChoiceLog::decode(log.encode()), log) << "a5000000 reads back";
+}
+
+TEST(Chooser, AScheduledStepSkipsWhatIsNotAPickAndClampsOneOutOfRange) {
+  ChoiceLog log;
+  log.push({ChoiceKind::random, 4});
+  log.push({ChoiceKind::pick, 5});
+  Chooser c;
+  c.start_replay(log);
+  const auto step = c.scheduled_step(3);
+  ASSERT_TRUE(step);
+  EXPECT_EQ(step->index, 0u);
+  EXPECT_EQ(c.divergences(), 2u) << "the draw skipped and the pick out of range";
+  Chooser fresh;
+  fresh.start_random(1);
+  EXPECT_FALSE(fresh.scheduled_step(3)) << "a schedule only replays";
+}
