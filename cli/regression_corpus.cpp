@@ -52,7 +52,8 @@ CorpusResult replay_corpus(const ProtocolEntry& entry, std::uint32_t variant, co
       fmt::print(human, "    {}: skipped, it is a trace of {} / {}\n", name, h.protocol, h.variant);
       continue;
     }
-    const bool shrunk = name.ends_with(".shrunk.trace.jsonl");
+    // A schedule (an untimed shrunk run) only replays, whatever its file is called: it has no seed to rerun.
+    const bool shrunk = name.ends_with(".shrunk.trace.jsonl") || h.config.explorer == ExplorerKind::schedule;
     const RunOutcome out = shrunk ? run_once(*sim, h.config, h.seed, {.plan = &h.fault_plan, .replay = &h.choices})
                                   : run_once(*sim, h.config, h.seed);
     ++result.replayed;

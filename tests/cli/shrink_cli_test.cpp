@@ -152,4 +152,18 @@ TEST(ShrinkCli, TheNextRunReplaysTheKeptTracesFirst) {
   EXPECT_EQ(correct.out.find("regression corpus"), std::string::npos) << correct.out;
 }
 
+// An untimed schedule has no seed to rerun: renamed, it is still replayed, not rerun (which would
+// run its configuration afresh, and a schedule only replays).
+TEST(ShrinkCli, AScheduleInTheCorpusIsReplayedWhateverItsName) {
+  const auto dir = scratch("corpus-renamed");
+  ASSERT_EQ(corridor("run " + causal_bug + " --out " + dir.string()).exit_code, 1);
+  const auto shrunk = traces_in(dir, true).at(0);
+  for (const auto& plain : traces_in(dir, false)) std::filesystem::remove(plain);
+  const auto renamed = shrunk.parent_path() / "kept.trace.jsonl";
+  std::filesystem::rename(shrunk, renamed);
+  const Result again = corridor("run causal-broadcast --variant fifo-only --seed 0x1 --faults none --quiet --out " + dir.string());
+  EXPECT_NE(again.out.find("kept.trace.jsonl (replayed): still fails: causal-delivery"), std::string::npos) << again.out;
+  EXPECT_EQ(again.exit_code, 1) << again.out;
+}
+
 }  // namespace
