@@ -154,7 +154,7 @@ WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& confi
   w.path = trace_path(o, entry, config, f.outcome.seed);
   write_trace(w.path, trace);
   if (o.show_timeline) fmt::print(o.human, "\n{}", tail_of_timeline(trace, o.timeline_lines, o.human == stdout && is_terminal(1)));
-  if (!trace.badges.empty()) fmt::print(o.human, "\n{}", badges_text(trace.badges));
+  if (!trace.badges.empty()) fmt::print(o.human, "\n{}", badges_text(trace.badges, trace.header.nodes));
   fmt::print(o.human, "\n  trace:  {} ({} events)\n", w.path, trace.events.size());
   std::string replay_path = w.path;
   const Trace* pictured = &trace;
@@ -324,6 +324,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
                                 {"per_1000_events", badge_stats.per_1000_events()},
                                 {"per_simulated_second", badge_stats.per_simulated_second()},
                                 {"per_node", badge_stats.per_node()},
+                                {"per_client", badge_stats.per_client()},
                                 {"by_monitor", badge_stats.per_monitor()},
                                 {"emitters", badge_stats.emitters()},
                                 {"evenness", badge_stats.evenness()},
