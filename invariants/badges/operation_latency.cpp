@@ -66,7 +66,7 @@ void OperationLatencyMonitor::complete(const EventView& event, const WorldView& 
   sink.append(std::move(b));
 }
 
-time_ns OperationLatencyMonitor::add_and_p99(Window& window, time_ns latency_ns) const {
+time_ns OperationLatencyMonitor::add_and_p99(Window& window, time_ns latency_ns) {
   std::vector<time_ns>& ring = window.latencies_ns;
   if (ring.size() < window_ops_) {
     ring.push_back(latency_ns);
@@ -78,9 +78,9 @@ time_ns OperationLatencyMonitor::add_and_p99(Window& window, time_ns latency_ns)
   // a selection over at most window_ops values per completion costs little.
   const std::size_t n = ring.size();
   const std::size_t rank = (99 * n + 99) / 100;  // ceil(0.99 n) in integers: n >= 1, so rank >= 1
-  std::vector<time_ns> sorted = ring;
-  std::nth_element(sorted.begin(), sorted.begin() + static_cast<std::ptrdiff_t>(rank - 1), sorted.end());
-  return sorted[rank - 1];
+  scratch_ns_.assign(ring.begin(), ring.end());  // reused: no allocation once it has grown to the window
+  std::nth_element(scratch_ns_.begin(), scratch_ns_.begin() + static_cast<std::ptrdiff_t>(rank - 1), scratch_ns_.end());
+  return scratch_ns_[rank - 1];
 }
 
 }  // namespace corridor::invariants

@@ -59,7 +59,7 @@ class OperationLatencyMonitor final : public BadgeMonitor {
   };
 
   void complete(const EventView& event, const WorldView& world, BadgeSink& sink, const Open& open);
-  time_ns add_and_p99(Window& window, time_ns latency_ns) const;
+  time_ns add_and_p99(Window& window, time_ns latency_ns);
 
   time_ns p99_ns_max_;
   std::uint32_t window_ops_;
@@ -67,6 +67,7 @@ class OperationLatencyMonitor final : public BadgeMonitor {
   std::uint32_t nodes_ = 0;
   std::map<std::uint32_t, Open> open_;  // by history process
   std::map<std::string, Window> windows_;
+  std::vector<time_ns> scratch_ns_;  // a window's latencies, partly sorted to find its p99
 };
 
 }  // namespace corridor::invariants
