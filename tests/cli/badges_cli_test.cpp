@@ -125,6 +125,14 @@ TEST(BadgesOutput, OperationLatencyBadgesAreCountedPerClient) {
   EXPECT_GT(badges.at("by_monitor").at("operation-latency").get<int>(), 0);
   EXPECT_EQ(badges.at("per_client").size(), 3u);
 
+  const Result scale = corridor("scale multi-paxos-kv --nodes 3,5 --seeds 4 -q --json --faults delay=uniform:40ms:80ms --out " +
+                                scratch("latency-scale").string(), false);
+  ASSERT_EQ(scale.exit_code, 0) << scale.out;
+  const auto sizes = nlohmann::json::parse(scale.out).at("sizes");
+  ASSERT_EQ(sizes.size(), 2u);
+  EXPECT_EQ(sizes[1].at("per_node"), nlohmann::json::array({0, 0, 0, 0, 0}));
+  EXPECT_EQ(sizes[1].at("per_client").size(), 3u);
+
   const Result quiet = corridor("run vc-kv --seeds 100 --master-seed 7 -q --out " + scratch("latency-default").string());
   ASSERT_EQ(quiet.exit_code, 0) << quiet.out;
   EXPECT_EQ(quiet.out.find("badges: "), std::string::npos) << quiet.out;
