@@ -29,24 +29,33 @@ void OperationLatencyMonitor::on_run_start(const RunInfo& info) {
   windows_.clear();
 }
 
+std::uint32_t OperationLatencyMonitor::kind_of(std::string_view f) {
+  for (std::size_t i = 0; i < windows_.size(); ++i) {
+    if (windows_[i].f == f) return static_cast<std::uint32_t>(i);
+  }
+  if (windows_.size() >= kinds_max) return no_kind;
+  windows_.push_back(Window{std::string(f), {}, 0, false});
+  return static_cast<std::uint32_t>(windows_.size() - 1);
+}
+
 void OperationLatencyMonitor::observe(const EventView& event, const WorldView& world, BadgeSink& sink) {
   if (event.kind != EventKind::history || event.history == nullptr) return;
   const HistoryEvent& h = *event.history;
+  if (h.process >= processes_max) return;
   if (h.type == OpType::invoke) {
-    if (open_.size() >= processes_max && !open_.contains(h.process)) return;
-    open_[h.process] = Open{h.f, event.true_ns};  // a second invoke replaces the first, as in LatencyStats
+    if (open_.size() <= h.process) open_.resize(std::size_t{h.process} + 1);
+    open_[h.process] = Open{kind_of(h.f), event.true_ns};  // a second invoke replaces the first, as in LatencyStats
     return;
   }
-  const auto it = open_.find(h.process);
-  if (it == open_.end()) return;  // a completion without its invoke: nothing to measure
-  const Open open = std::move(it->second);
-  open_.erase(it);
+  if (h.process >= open_.size() || open_[h.process].kind == no_kind) return;  // no invoke: nothing to measure
+  const Open open = open_[h.process];
+  open_[h.process] = Open{};
   if (h.type != OpType::info) complete(event, world, sink, open);
 }
 
 void OperationLatencyMonitor::complete(const EventView& event, const WorldView& world, BadgeSink& sink, const Open& open) {
-  if (windows_.size() >= kinds_max && !windows_.contains(open.f)) return;
-  Window& window = windows_[open.f];
+  CORRIDOR_ASSERT(open.kind < windows_.size());
+  Window& window = windows_[open.kind];
   const time_ns latency_ns = event.true_ns - open.invoke_ns;
   CORRIDOR_ASSERT_MSG(latency_ns >= 0, "an operation completed before it was invoked");
   const time_ns p99_ns = add_and_p99(window, latency_ns);
@@ -57,7 +66,7 @@ void OperationLatencyMonitor::complete(const EventView& event, const WorldView& 
   Badge b = badge_at(event, world, event.actor, "omniscient", "latency_p99_exceeded");
   const std::string client =
       event.actor < nodes_ ? fmt::format("n{}", event.actor) : fmt::format("c{}", event.actor - nodes_);
-  b.details = {{"op", open.f},
+  b.details = {{"op", window.f},
                {"client", client},
                {"latency", badge_duration_text(latency_ns)},
                {"p99", badge_duration_text(p99_ns)},

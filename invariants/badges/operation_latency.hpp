@@ -20,8 +20,8 @@
 // protocols is an extra actor after the nodes (badge.node >= nodes): BadgeStats counts it per
 // client, and the [BADGE] block names it c0, c1, ...
 #include <cstdint>
-#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "invariants/badges/badge_monitor.hpp"
@@ -48,16 +48,21 @@ class OperationLatencyMonitor final : public BadgeMonitor {
   time_ns p99_ns_max() const { return p99_ns_max_; }
 
  private:
+  static constexpr std::uint32_t no_kind = UINT32_MAX;
   struct Window {
+    std::string f;                      // the operation kind
     std::vector<time_ns> latencies_ns;  // a ring of at most window_ops
     std::size_t next = 0;               // where the next latency goes once the ring is full
     bool outside = false;               // the p99 was over the bound at the last completion
   };
   struct Open {
-    std::string f;
+    std::uint32_t kind = no_kind;  // its window's index; no_kind: the process has no invoke open
     time_ns invoke_ns = 0;
   };
 
+  // The window of kind `f` (made at its first invoke), or no_kind past kinds_max. A linear search:
+  // a protocol has a handful of kinds, and this runs at every history event.
+  std::uint32_t kind_of(std::string_view f);
   void complete(const EventView& event, const WorldView& world, BadgeSink& sink, const Open& open);
   time_ns add_and_p99(Window& window, time_ns latency_ns);
 
@@ -65,8 +70,8 @@ class OperationLatencyMonitor final : public BadgeMonitor {
   std::uint32_t window_ops_;
   BadgeDeclaration declaration_;
   std::uint32_t nodes_ = 0;
-  std::map<std::uint32_t, Open> open_;  // by history process
-  std::map<std::string, Window> windows_;
+  std::vector<Open> open_;  // by history process (clients are numbered from 0)
+  std::vector<Window> windows_;
   std::vector<time_ns> scratch_ns_;  // a window's latencies, partly sorted to find its p99
 };
 
