@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "invariants/accept_keeps_promise.hpp"
-#include "invariants/badges/badge_observer.hpp"
 #include "invariants/badges/operation_latency.hpp"
 #include "invariants/exactly_once.hpp"
 #include "invariants/leader_stability.hpp"
@@ -617,12 +616,12 @@ constexpr time_ns operation_p99_ns_max =
     MP::election_timeout_max_ns + 2 * link_delay_ns_max + MP::client_timeout_ns + 6 * link_delay_ns_max;
 static_assert(operation_p99_ns_max == ms(480));
 
-std::unique_ptr<invariants::BadgeMonitor> operation_latency_monitor() {
+}  // namespace
+
+std::unique_ptr<invariants::BadgeMonitor> multi_paxos_kv_latency_monitor() {
   return std::make_unique<invariants::OperationLatencyMonitor>(
       operation_p99_ns_max, "election_timeout_max 300ms + 2 x 10ms + client_timeout 100ms + 6 x 10ms");
 }
-
-}  // namespace
 
 ProtocolEntry multi_paxos_kv_entry() {
   using E = Engine<MultiPaxosKv>;
@@ -639,14 +638,10 @@ ProtocolEntry multi_paxos_kv_entry() {
               },
           .install_badges =
               [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
-                 std::vector<Badge>& badges) {
-                auto observer = std::make_unique<invariants::BadgeObserver<E>>(engine, badges);
-                observer->add(operation_latency_monitor());
-                observers.push_back(std::move(observer));
-              },
+                 std::vector<Badge>& badges) { install_multi_paxos_kv_badges(engine, observers, badges); },
           .witnesses = multi_paxos_kv_witnesses<E>([](const E& w, NodeId n) -> const MP::Node& { return w.node(n); }),
       });
-  entry.info.badge_monitors.push_back(operation_latency_monitor()->declaration());
+  entry.info.badge_monitors.push_back(multi_paxos_kv_latency_monitor()->declaration());
   return entry;
 }
 

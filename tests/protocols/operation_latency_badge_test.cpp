@@ -27,10 +27,11 @@ SimConfig oplat_config(const ProtocolEntry& entry, std::uint32_t nodes, const st
   return config;
 }
 
-// Four times the default link's maximum delay and more: multi-paxos-kv's six one-way delays alone
-// exceed its 480ms bound; vc-kv's four exceed 40ms and mostly stay under its 100ms client timeout.
+// Four times the default link's maximum delay and more: (co-)multi-paxos-kv's six one-way delays
+// alone exceed its 480ms bound; vc-kv's (and dvv-kv's) four exceed 40ms and mostly stay under their
+// 100ms client timeout.
 const char* oplat_extreme_delays(std::string_view protocol) {
-  return protocol == "vc-kv" ? "delay=uniform:10ms:30ms" : "delay=uniform:40ms:80ms";
+  return protocol == "vc-kv" || protocol == "dvv-kv" ? "delay=uniform:10ms:30ms" : "delay=uniform:40ms:80ms";
 }
 
 std::string oplat_without_badge_lines(const std::string& text) {
@@ -107,7 +108,8 @@ TEST_P(OperationLatencyRun, MonitorOnAndOffGiveTheSameRun) {
   EXPECT_GT(badges, 0u) << "the runs compared must have had badges to leave out";
 }
 
-INSTANTIATE_TEST_SUITE_P(ClientProtocols, OperationLatencyRun, ::testing::Values("multi-paxos-kv", "vc-kv"));
+INSTANTIATE_TEST_SUITE_P(ClientProtocols, OperationLatencyRun,
+                         ::testing::Values("multi-paxos-kv", "co-multi-paxos-kv", "vc-kv", "dvv-kv"));
 
 // multi-paxos-kv's 480ms leaves room for an election and a retry; a crash or a partition of the
 // leader during a client's operation can take longer, in about one run in ten at 3 replicas.
