@@ -111,12 +111,13 @@ TEST_P(OperationLatencyRun, MonitorOnAndOffGiveTheSameRun) {
 INSTANTIATE_TEST_SUITE_P(ClientProtocols, OperationLatencyRun,
                          ::testing::Values("multi-paxos-kv", "co-multi-paxos-kv", "vc-kv", "dvv-kv"));
 
-// multi-paxos-kv's 480ms leaves room for an election and a retry; a crash or a partition of the
-// leader during a client's operation can take longer, in about one run in ten at 3 replicas.
+// multi-paxos-kv's 480ms leaves room for an election or a retry; the default faults together
+// (a crash, a partition, lost messages) take longer now and then: 15 of these 200 runs at 3
+// replicas, one in eight at most.
 TEST(OperationLatencyBadgeDefaults, MultiPaxosKvMostlyStaysInsideUnderItsDefaultFaults) {
   const ProtocolEntry& entry = protocol("multi-paxos-kv");
   const OplatCount count = oplat_count(entry, oplat_config(entry, 3, ""), 200);
-  EXPECT_LT(count.runs_drifted, 200u / 4) << count.badges << " badges";
+  EXPECT_LE(count.runs_drifted, 200u / 8) << count.badges << " badges";
 }
 
 // vc-kv's 40ms is four delays of at most 10ms, and a client gives up (info, no latency) rather
