@@ -253,7 +253,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
     one_latency.add_history(sim.history());
     std::lock_guard lock(stats_mutex);
     latency.merge(one_latency);
-    if (sim.node_count() != config.nodes) return;  // other sizes; protocols with extra actors count nodes only
+    if (sim.node_count() != config.nodes) return;  // other sizes; a client's badges go to per_client
     invariants::BadgeStats one(config.nodes);
     one.add_run(sim.badges(), outcome.steps, std::max<time_ns>(outcome.end_ns, 1));
     badge_stats.merge(one);
