@@ -154,7 +154,7 @@ WrittenFailure write_and_show(const ProtocolEntry& entry, const SimConfig& confi
   w.path = trace_path(o, entry, config, f.outcome.seed);
   write_trace(w.path, trace);
   if (o.show_timeline) fmt::print(o.human, "\n{}", tail_of_timeline(trace, o.timeline_lines, o.human == stdout && is_terminal(1)));
-  if (!trace.badges.empty()) fmt::print(o.human, "\n{}", badges_text(trace.badges));
+  if (!trace.badges.empty()) fmt::print(o.human, "\n{}", badges_text(trace.badges, trace.header.nodes));
   fmt::print(o.human, "\n  trace:  {} ({} events)\n", w.path, trace.events.size());
   std::string replay_path = w.path;
   const Trace* pictured = &trace;
@@ -253,7 +253,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
     one_latency.add_history(sim.history());
     std::lock_guard lock(stats_mutex);
     latency.merge(one_latency);
-    if (sim.node_count() != config.nodes) return;  // other sizes; protocols with extra actors count nodes only
+    if (sim.node_count() != config.nodes) return;  // other sizes; a client's badges go to per_client
     invariants::BadgeStats one(config.nodes);
     one.add_run(sim.badges(), outcome.steps, std::max<time_ns>(outcome.end_ns, 1));
     badge_stats.merge(one);
@@ -324,6 +324,7 @@ CampaignReport run_and_report(const ProtocolEntry& entry, const std::vector<SimC
                                 {"per_1000_events", badge_stats.per_1000_events()},
                                 {"per_simulated_second", badge_stats.per_simulated_second()},
                                 {"per_node", badge_stats.per_node()},
+                                {"per_client", badge_stats.per_client()},
                                 {"by_monitor", badge_stats.per_monitor()},
                                 {"emitters", badge_stats.emitters()},
                                 {"evenness", badge_stats.evenness()},

@@ -28,7 +28,7 @@ int execute(const ReplayCommand& c) {
   if (!r.replayed.badges.empty()) {
     invariants::BadgeStats stats(r.replayed.header.nodes);
     stats.add_run(r.replayed.badges, r.outcome.steps, std::max<time_ns>(r.outcome.end_ns, 1));
-    fmt::print("{}{}", badges_text(r.replayed.badges), badge_stats_text(stats));
+    fmt::print("{}{}", badges_text(r.replayed.badges, r.replayed.header.nodes), badge_stats_text(stats));
   }
   if (const auto& now = r.outcome.violation) {
     fmt::print("same violation: {} at step {}, t={}: {}\n", now->invariant, now->step, format_duration_short(now->true_ns),

@@ -76,6 +76,12 @@ double monitor_rate(const ScaleRow& row, const std::string& monitor) {
 std::string per_node_text(const ScaleRow& row) {
   std::string out;
   for (std::size_t n = 0; n < row.stats.per_node().size(); ++n) out += fmt::format("{}n{}={}", n ? " " : "", n, row.stats.per_node()[n]);
+  // Badges clients observed (operation-latency) are no node's: after the nodes, only when there are some.
+  std::string clients;
+  for (std::size_t c = 0; c < row.stats.per_client().size(); ++c) {
+    if (row.stats.per_client()[c] > 0) clients += fmt::format(" c{}={}", c, row.stats.per_client()[c]);
+  }
+  if (!clients.empty()) out += "  clients:" + clients;
   return out;
 }
 
@@ -284,6 +290,7 @@ nlohmann::json scale_json(const ScaleReport& report) {
                     {"per_node_per_simulated_second", s.per_node_per_simulated_second()},
                     {"per_1000_events", s.per_1000_events()},
                     {"per_node", s.per_node()},
+                    {"per_client", s.per_client()},
                     {"by_monitor", s.per_monitor()},
                     {"emitters", s.emitters()},
                     {"evenness", s.evenness()},

@@ -29,12 +29,19 @@ void BadgeStats::add_run(const std::vector<Badge>& badges, std::uint64_t events,
   badges_ += badges.size();
   for (const Badge& b : badges) {
     if (b.node < nodes_) ++per_node_[b.node];
+    else if (b.node != no_node && b.node - nodes_ < clients_max) count_client(b.node - nodes_, 1);
     const auto window = static_cast<std::uint32_t>(std::clamp<time_ns>(
         static_cast<time_ns>(static_cast<int128>(b.true_ns) * windows_count / duration_ns), 0, windows_count - 1));
     ++per_window_[window];
     ++per_monitor_[b.monitor];
   }
   if (!badges.empty()) first_ns_.push_back(badges.front().true_ns);
+}
+
+void BadgeStats::count_client(std::uint32_t client, std::uint64_t badges) {
+  CORRIDOR_ASSERT(client < clients_max);
+  if (per_client_.size() <= client) per_client_.resize(std::size_t{client} + 1, 0);
+  per_client_[client] += badges;
 }
 
 void BadgeStats::merge(const BadgeStats& other) {
@@ -45,6 +52,7 @@ void BadgeStats::merge(const BadgeStats& other) {
   duration_ns_ += other.duration_ns_;
   for (std::size_t i = 0; i < per_node_.size(); ++i) per_node_[i] += other.per_node_[i];
   for (std::size_t i = 0; i < per_window_.size(); ++i) per_window_[i] += other.per_window_[i];
+  for (std::size_t i = 0; i < other.per_client_.size(); ++i) count_client(static_cast<std::uint32_t>(i), other.per_client_[i]);
   for (const auto& [name, count] : other.per_monitor_) per_monitor_[name] += count;
   first_ns_.insert(first_ns_.end(), other.first_ns_.begin(), other.first_ns_.end());
 }
@@ -66,11 +74,14 @@ std::uint32_t BadgeStats::emitters() const {
 }
 
 double BadgeStats::evenness() const {
-  if (badges_ == 0 || nodes_ < 2) return badges_ == 0 ? 0.0 : 1.0;
+  // Of the nodes' badges only: a client's are not a node's share (per_client).
+  std::uint64_t node_badges = 0;
+  for (std::uint64_t c : per_node_) node_badges += c;
+  if (node_badges == 0 || nodes_ < 2) return node_badges == 0 ? 0.0 : 1.0;
   double entropy = 0.0;
   for (std::uint64_t c : per_node_) {
     if (c == 0) continue;
-    const double p = static_cast<double>(c) / static_cast<double>(badges_);
+    const double p = static_cast<double>(c) / static_cast<double>(node_badges);
     entropy -= p * std::log(p);
   }
   return entropy / std::log(static_cast<double>(nodes_));

@@ -10,6 +10,10 @@
 //     badges in the first half of the windows and late = badges in the second half (summed over
 //     runs), the drift is "cascading" when late > 1.5 x early, "stabilising" when late < early / 1.5,
 //     "steady" in between, and "none" without badges.
+// A badge observed by a client (an actor after the nodes, as in multi-paxos-kv's layout: client i
+// is actor nodes + i) counts in the totals and rates, and in per_client instead of per_node: it
+// has no share in emitters or evenness, since symmetry is a question about the system's nodes, and
+// a client's badge (operation-latency) is about the system as one client sees it.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -26,6 +30,7 @@ const char* to_string(BadgeTrend trend);
 class BadgeStats {
  public:
   static constexpr std::uint32_t windows_count = 10;
+  static constexpr std::uint32_t clients_max = 1024;  // per_client's length; badges of higher actors count in totals only
 
   explicit BadgeStats(std::uint32_t nodes);
   // One run's badges; `events` engine steps over `duration_ns` of simulated time.
@@ -39,6 +44,8 @@ class BadgeStats {
   std::uint64_t events() const { return events_; }
   double simulated_seconds() const;
   const std::vector<std::uint64_t>& per_node() const { return per_node_; }
+  // Badges per client index (c0, c1, ...): as long as the highest client that emitted one.
+  const std::vector<std::uint64_t>& per_client() const { return per_client_; }
   const std::vector<std::uint64_t>& per_window() const { return per_window_; }
   const std::map<std::string, std::uint64_t>& per_monitor() const { return per_monitor_; }
 
@@ -53,12 +60,15 @@ class BadgeStats {
   BadgeTrend trend() const;
 
  private:
+  void count_client(std::uint32_t client, std::uint64_t badges);
+
   std::uint32_t nodes_;
   std::uint64_t runs_ = 0;
   std::uint64_t badges_ = 0;
   std::uint64_t events_ = 0;
   time_ns duration_ns_ = 0;  // summed over runs
   std::vector<std::uint64_t> per_node_;
+  std::vector<std::uint64_t> per_client_;
   std::vector<std::uint64_t> per_window_;
   std::map<std::string, std::uint64_t> per_monitor_;
   std::vector<time_ns> first_ns_;  // per run that drifted

@@ -602,7 +602,7 @@ co::task<> MultiPaxosKvCo::Client::main(Env& env) {
 
 ProtocolEntry co_multi_paxos_kv_entry() {
   using E = Engine<MultiPaxosKvCoProtocol>;
-  return register_protocol<MultiPaxosKvCoProtocol>(
+  ProtocolEntry entry = register_protocol<MultiPaxosKvCoProtocol>(
       multi_paxos_kv_info("co-multi-paxos-kv",
                           "The Multi-Paxos kv written as coroutines (corridor::co): a versioned store (get, put, cas, "
                           "remove) under a lock-sequence client workload; same variants and fault model."),
@@ -614,8 +614,14 @@ ProtocolEntry co_multi_paxos_kv_entry() {
                 install_multi_paxos_kv_checks(engine, observers);
                 engine.add_history_checker(lock_sequence_checker("seq"));
               },
+          // The handler twin's, with its bound: the same timeouts, the same request path.
+          .install_badges =
+              [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
+                 std::vector<Badge>& badges) { install_multi_paxos_kv_badges(engine, observers, badges); },
           .witnesses = multi_paxos_kv_witnesses<E>([](const E& w, NodeId n) -> const auto& { return w.node(n).user; }),
       });
+  entry.info.badge_monitors.push_back(multi_paxos_kv_latency_monitor()->declaration());
+  return entry;
 }
 
 }  // namespace corridor::protocols

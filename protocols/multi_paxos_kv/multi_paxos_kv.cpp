@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "invariants/accept_keeps_promise.hpp"
+#include "invariants/badges/operation_latency.hpp"
 #include "invariants/exactly_once.hpp"
 #include "invariants/leader_stability.hpp"
 #include "invariants/linearizability.hpp"
@@ -598,9 +599,33 @@ void add_multi_paxos_kv_monitors(std::vector<std::unique_ptr<RunObserver>>& obse
   observers.push_back(std::make_unique<invariants::LeaderStabilityMonitor>(MP::stability_grace_ns));
 }
 
+namespace {
+
+// The p99 latency a client operation is declared to stay within (the operation-latency badge):
+// the worst path a correct run takes without faults, from a client's first request to its reply.
+// No leader yet (the run's start): a replica stands after at most election_timeout_max and wins
+// after a Prepare/Promise round trip; the client, whose request met no leader, retries within one
+// client_timeout; then its request may go to a follower and come back redirected (a round trip)
+// before the leader's Request, Accept, Accepted and Reply (two). Each one-way delay is at most the
+// default fault model's 10ms (delay=uniform:1ms:10ms):
+//   300ms + 2 x 10ms + 100ms + 6 x 10ms = 480ms.
+// A lost message costs a client_timeout more, and a crash or partition of the leader an election:
+// a run under the default faults leaves it now and then (README, "Coherence badges").
+constexpr time_ns link_delay_ns_max = ms(10);
+constexpr time_ns operation_p99_ns_max =
+    MP::election_timeout_max_ns + 2 * link_delay_ns_max + MP::client_timeout_ns + 6 * link_delay_ns_max;
+static_assert(operation_p99_ns_max == ms(480));
+
+}  // namespace
+
+std::unique_ptr<invariants::BadgeMonitor> multi_paxos_kv_latency_monitor() {
+  return std::make_unique<invariants::OperationLatencyMonitor>(
+      operation_p99_ns_max, "election_timeout_max 300ms + 2 x 10ms + client_timeout 100ms + 6 x 10ms");
+}
+
 ProtocolEntry multi_paxos_kv_entry() {
   using E = Engine<MultiPaxosKv>;
-  return register_protocol<MultiPaxosKv>(
+  ProtocolEntry entry = register_protocol<MultiPaxosKv>(
       multi_paxos_kv_info("multi-paxos-kv",
                           "A Multi-Paxos replicated key-value store (get, put, cas, delete) with a stable leader, "
                           "client sessions for exactly-once execution, catch-up and log truncation."),
@@ -611,8 +636,13 @@ ProtocolEntry multi_paxos_kv_entry() {
               [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&) {
                 install_multi_paxos_kv_checks(engine, observers);
               },
+          .install_badges =
+              [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&,
+                 std::vector<Badge>& badges) { install_multi_paxos_kv_badges(engine, observers, badges); },
           .witnesses = multi_paxos_kv_witnesses<E>([](const E& w, NodeId n) -> const MP::Node& { return w.node(n); }),
       });
+  entry.info.badge_monitors.push_back(multi_paxos_kv_latency_monitor()->declaration());
+  return entry;
 }
 
 }  // namespace corridor::protocols

@@ -7,12 +7,29 @@
 #include <string>
 #include <vector>
 
+#include "invariants/badges/badge_observer.hpp"
+#include "invariants/badges/operation_latency.hpp"
 #include "invariants/sibling_causality.hpp"
 #include "model/witness.hpp"
 #include "protocols/registry.hpp"
 #include "protocols/vc_kv/versioned_kv.hpp"
 
 namespace corridor::protocols {
+
+// The p99 latency a client operation is declared to stay within (the operation-latency badge).
+// A put goes client -> coordinator (Put), coordinator -> replicas (Store), back (StoreAck) and to
+// the client (PutOk); a get the same with Fetch and FetchReply: four one-way delays, each at most
+// the default fault model's 10ms (delay=uniform:1ms:10ms): 4 x 10ms = 40ms. No retry is in it: a
+// client that hears nothing within client_timeout (100ms) gives up (`info`, no latency), so a lost
+// message or an unreachable quorum shows in the latency summary's indeterminate count, not here,
+// and when every request outlasts the timeout no operation completes and nothing is measured.
+inline constexpr time_ns versioned_kv_link_delay_ns_max = ms(10);
+inline constexpr time_ns versioned_kv_p99_ns_max = 4 * versioned_kv_link_delay_ns_max;
+
+inline std::unique_ptr<invariants::BadgeMonitor> versioned_kv_latency_monitor() {
+  return std::make_unique<invariants::OperationLatencyMonitor>(versioned_kv_p99_ns_max,
+                                                               "4 one-way delays x 10ms (request, replicas, replies, reply)");
+}
 
 // The store's sizes and fault model, the same whatever its versions carry: 1, 3 and 5 replicas,
 // crash-restart, a partition, loss and duplication, skewed and drifting clocks with a jump either
@@ -21,7 +38,7 @@ inline ProtocolInfo versioned_kv_info(std::string name, std::string description,
                                       std::uint32_t nodes_max, bool reads_clocks) {
   constexpr const char* faults = "crash=1,partition=1,loss=0.02,dup=0.02,delay=uniform:1ms:10ms";
   constexpr const char* clock_back = "skew=20ms,drift=1000ppm,jump=-15ms,jumps=1";
-  return {
+  ProtocolInfo info{
       .name = std::move(name),
       .description = std::move(description),
       .variants = std::move(variants),
@@ -39,6 +56,8 @@ inline ProtocolInfo versioned_kv_info(std::string name, std::string description,
       .demo_faults = faults,
       .demo_clock = clock_back,
   };
+  info.badge_monitors.push_back(versioned_kv_latency_monitor()->declaration());
+  return info;
 }
 
 template <class Store>
@@ -75,6 +94,12 @@ SimulationSpec<Store> versioned_kv_spec(std::uint32_t clients, invariants::Versi
                                      SiblingCausalityMonitor::Check::siblings_concurrent}) {
               observers.push_back(std::make_unique<SiblingCausalityMonitor>(check, layout));
             }
+          },
+      .install_badges =
+          [](E& engine, std::vector<std::unique_ptr<RunObserver>>& observers, const SimConfig&, std::vector<Badge>& badges) {
+            auto observer = std::make_unique<invariants::BadgeObserver<E>>(engine, badges);
+            observer->add(versioned_kv_latency_monitor());
+            observers.push_back(std::move(observer));
           },
       .witnesses = versioned_kv_witnesses<Store>(),
   };

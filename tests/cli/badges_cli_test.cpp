@@ -110,6 +110,39 @@ TEST(BadgesOutput, RunAndReplayPrintBadgesInBlockForm) {
   EXPECT_NE(campaign.out.find("trend: "), std::string::npos);
 }
 
+// operation-latency, observed by clients (actors after the nodes): the campaign summary counts
+// its badges per client, summary.json too, and a failure's [BADGE] block names the client.
+TEST(BadgesOutput, OperationLatencyBadgesAreCountedPerClient) {
+  const auto dir = scratch("latency");
+  const Result slow = corridor("run multi-paxos-kv --nodes 3 --seeds 20 --master-seed 7 -q --faults delay=uniform:40ms:80ms --out " +
+                               dir.string());
+  ASSERT_EQ(slow.exit_code, 0) << slow.out;
+  EXPECT_NE(slow.out.find("by monitor: operation-latency="), std::string::npos) << slow.out;
+  EXPECT_NE(slow.out.find("by client: c0="), std::string::npos) << slow.out;
+  EXPECT_NE(slow.out.find("(emitters 0/3, evenness 0.00)"), std::string::npos) << slow.out;
+  std::ifstream in(dir / "multi-paxos-kv" / "correct" / "summary.json");
+  const auto badges = nlohmann::json::parse(in).at("badges");
+  EXPECT_GT(badges.at("by_monitor").at("operation-latency").get<int>(), 0);
+  EXPECT_EQ(badges.at("per_client").size(), 3u);
+
+  const Result scale = corridor("scale multi-paxos-kv --nodes 3,5 --seeds 4 -q --json --faults delay=uniform:40ms:80ms --out " +
+                                scratch("latency-scale").string(), false);
+  ASSERT_EQ(scale.exit_code, 0) << scale.out;
+  const auto sizes = nlohmann::json::parse(scale.out).at("sizes");
+  ASSERT_EQ(sizes.size(), 2u);
+  EXPECT_EQ(sizes[1].at("per_node"), nlohmann::json::array({0, 0, 0, 0, 0}));
+  EXPECT_EQ(sizes[1].at("per_client").size(), 3u);
+
+  const Result quiet = corridor("run vc-kv --seeds 100 --master-seed 7 -q --out " + scratch("latency-default").string());
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.out;
+  EXPECT_EQ(quiet.out.find("badges: "), std::string::npos) << quiet.out;
+
+  const Result failing = corridor("run multi-paxos-kv --variant no-dedup --nodes 3 --seeds 200 --master-seed 0x2026 "
+                                  "--no-shrink -q --faults delay=uniform:40ms:80ms,dup=0.05 --out " + dir.string());
+  ASSERT_EQ(failing.exit_code, 1) << failing.out;
+  EXPECT_NE(failing.out.find("module: client node: c"), std::string::npos) << failing.out;
+}
+
 // docs/badges.md names the one command that produced it; rerun it and compare, plot included.
 TEST(BadgesDoc, IsCurrent) {
   const std::filesystem::path docs = std::filesystem::path(CORRIDOR_SOURCE_DIR) / "docs";
