@@ -3,7 +3,7 @@
 #include <memory>
 
 #include "invariants/badges/badge_observer.hpp"
-#include "invariants/badges/message_delay.hpp"
+#include "protocols/clock_sync/clock_sync_world.hpp"
 #include "protocols/registry.hpp"
 
 namespace corridor::protocols {
@@ -97,13 +97,8 @@ std::vector<Witness<E>> cristian_witnesses() {
            }}};
 }
 
-// The corridor the protocol assumes: one-way delays within delay_ns_assumed. Its round-trip
-// filter is what keeps a late message (a pause, a long tail) out of the clocks; the badge shows
-// how often the assumption is left.
 std::vector<std::unique_ptr<invariants::BadgeMonitor>> cristian_badge_monitors() {
-  std::vector<std::unique_ptr<invariants::BadgeMonitor>> m;
-  m.push_back(std::make_unique<invariants::MessageDelayMonitor>(Cristian::delay_ns_assumed));
-  return m;
+  return clock_sync_world::badge_monitors(Cristian::delay_ns_assumed);
 }
 
 }  // namespace
@@ -127,14 +122,14 @@ ProtocolEntry cristian_entry() {
           .default_nodes = 3,
           .min_nodes = 2,
           .max_nodes = 64,
-          .default_faults = "delay=uniform:5ms:10ms,loss=0.02,dup=0.02,pause=1",
-          .default_clock = "skew=20ms,drift=1000ppm,jump=1s,jumps=1",
+          .default_faults = clock_sync_world::faults,
+          .default_clock = clock_sync_world::clock,
           .campaign_nodes = {2, 3, 5},
-          .campaign_clocks = {"skew=20ms,drift=1000ppm,jump=1s,jumps=1", "skew=20ms,drift=1000ppm,jump=-1s,jumps=1"},
+          .campaign_clocks = {clock_sync_world::clock, clock_sync_world::clock_jumping_back},
           .reads_clocks = true,
           .default_time_limit_ns = seconds(2),
-          .demo_faults = "delay=uniform:5ms:10ms,loss=0.02,dup=0.02,pause=1",
-          .demo_clock = "skew=20ms,drift=1000ppm,jump=1s,jumps=1",
+          .demo_faults = clock_sync_world::faults,
+          .demo_clock = clock_sync_world::clock,
       },
       {
           .layout = [](const SimConfig& c) { return E::Layout{c.nodes, 0}; },

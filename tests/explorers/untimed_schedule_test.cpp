@@ -4,12 +4,14 @@
 // schedule of its own.
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "explorers/seed_runner.hpp"
 #include "explorers/untimed_schedule.hpp"
+#include "model/assert.hpp"
 #include "protocols/registry.hpp"
 
 using namespace corridor;
@@ -33,6 +35,28 @@ std::optional<UntimedSchedFailure> untimed_sched_first_failure(const ProtocolEnt
   const RunOutcome out = run_once(*sim, config, seed);
   if (!out.violation) return std::nullopt;
   return UntimedSchedFailure{{config, seed, sim->fault_plan(), sim->choices()}, *out.violation};
+}
+
+// A run of `protocol`'s correct variant at `seed` under its default configuration, read as a
+// schedule, with the records of that reading (vector clocks for causal_past).
+struct UntimedSchedRun {
+  std::unique_ptr<Simulation> sim;
+  FailingRun run;
+  EventSchedule schedule;
+  std::vector<EventRecord> records;
+};
+
+UntimedSchedRun untimed_sched_run_of(const char* protocol, std::uint64_t seed) {
+  const ProtocolEntry* entry = find_protocol(protocol);
+  CORRIDOR_ASSERT(entry != nullptr);
+  UntimedSchedRun r;
+  r.sim = entry->make();
+  const SimConfig config = entry->default_config(0);
+  run_once(*r.sim, config, seed);
+  r.run = {config, seed, r.sim->fault_plan(), r.sim->choices()};
+  r.schedule = schedule_of(*r.sim, r.run, /*record=*/true);
+  r.records = r.sim->records();
+  return r;
 }
 
 TEST(UntimedSchedule, EveryPlantedBugsTimedFailureIsTheSameFailureAsASchedule) {
@@ -84,20 +108,15 @@ TEST(UntimedSchedule, EveryPlantedBugsTimedFailureIsTheSameFailureAsASchedule) {
 // message k stays pending and stands in for the next delivery on its link (k + 2), fired when k + 2
 // was (later than its own due time), and the exchange goes on from there, two steps short.
 TEST(UntimedSchedule, ALeftOutDeliveryTakesItsEffectsAndStaysPendingForTheNextOnItsLink) {
-  const ProtocolEntry* entry = find_protocol("ping-pong");
-  ASSERT_NE(entry, nullptr);
-  auto sim = entry->make();
-  const SimConfig config = entry->default_config(0);
-  run_once(*sim, config, 7);
-  const FailingRun run{config, 7, sim->fault_plan(), sim->choices()};
-  const EventSchedule schedule = schedule_of(*sim, run);
+  const UntimedSchedRun ping = untimed_sched_run_of("ping-pong", 7);
+  const EventSchedule& schedule = ping.schedule;
   ASSERT_GT(schedule.events.size(), 100u);
   std::size_t k = 4;
   while (k < schedule.events.size() && (schedule.events[k].kind != 1 || schedule.events[k].source != 0)) ++k;
   ASSERT_LT(k + 2, schedule.events.size());
   std::vector<ScheduledEvent> without = schedule.events;
   without.erase(without.begin() + static_cast<std::ptrdiff_t>(k));
-  const BuiltSchedule built = build_schedule(*sim, run, without);
+  const BuiltSchedule built = build_schedule(*ping.sim, ping.run, without);
   ASSERT_EQ(built.fired.events.size(), schedule.events.size() - 2);
   EXPECT_TRUE(std::equal(schedule.events.begin(), schedule.events.begin() + static_cast<std::ptrdiff_t>(k),
                          built.fired.events.begin()));
@@ -112,28 +131,17 @@ TEST(UntimedSchedule, ALeftOutDeliveryTakesItsEffectsAndStaysPendingForTheNextOn
 // The causal past of ping-pong's k-th step is its first k steps; of a step of two independent
 // chains (lamport-total-order's broadcasts), fewer.
 TEST(UntimedSchedule, TheCausalPastOfAStepIsWhatHappenedBeforeIt) {
-  const ProtocolEntry* entry = find_protocol("ping-pong");
-  ASSERT_NE(entry, nullptr);
-  auto sim = entry->make();
-  const SimConfig config = entry->default_config(0);
-  run_once(*sim, config, 7);
-  const FailingRun run{config, 7, sim->fault_plan(), sim->choices()};
-  const EventSchedule schedule = schedule_of(*sim, run, /*record=*/true);
+  const UntimedSchedRun ping = untimed_sched_run_of("ping-pong", 7);
   const std::uint64_t of[] = {40};
-  const std::vector<ScheduledEvent> past = causal_past(schedule, sim->records(), of);
+  const std::vector<ScheduledEvent> past = causal_past(ping.schedule, ping.records, of);
   ASSERT_EQ(past.size(), 40u);
-  EXPECT_TRUE(std::equal(past.begin(), past.end(), schedule.events.begin()));
+  EXPECT_TRUE(std::equal(past.begin(), past.end(), ping.schedule.events.begin()));
 
-  const ProtocolEntry* lamport = find_protocol("lamport-total-order");
-  ASSERT_NE(lamport, nullptr);
-  auto lsim = lamport->make();
-  const SimConfig lconfig = lamport->default_config(0);
-  run_once(*lsim, lconfig, 3);
-  const FailingRun lrun{lconfig, 3, lsim->fault_plan(), lsim->choices()};
-  const EventSchedule lschedule = schedule_of(*lsim, lrun, /*record=*/true);
+  const UntimedSchedRun lamport = untimed_sched_run_of("lamport-total-order", 3);
+  const EventSchedule& lschedule = lamport.schedule;
   ASSERT_GT(lschedule.events.size(), 20u);
   const std::uint64_t early[] = {12};
-  const std::vector<ScheduledEvent> lpast = causal_past(lschedule, lsim->records(), early);
+  const std::vector<ScheduledEvent> lpast = causal_past(lschedule, lamport.records, early);
   EXPECT_LT(lpast.size(), 12u) << "some of the first 12 steps are concurrent with the 12th";
   EXPECT_GE(lpast.size(), 1u);
 }
