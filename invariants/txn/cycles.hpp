@@ -1,0 +1,19 @@
+#pragma once
+// The cycles of a dependency graph, classified as Adya names them, one per strongly connected
+// component of the whole graph: the weakest kind of cycle it holds, searched in this order:
+//   G0        a cycle of ww edges only (write cycle);
+//   G1c       a cycle of ww and wr edges, at least one wr (circular information flow);
+//   G-single  a cycle with exactly one rw edge (read skew, among others);
+//   G2        a cycle with rw edges, here two or more, since a component with a cycle of one was
+//             reported as G-single (write skew, among others).
+// Each reported cycle is a shortest one of its kind through the vertex the search starts from.
+#include <vector>
+
+#include "invariants/txn/anomaly.hpp"
+#include "invariants/txn/dependencies.hpp"
+
+namespace corridor::txn {
+
+std::vector<Anomaly> find_cycles(const Dependencies& dependencies);
+
+}  // namespace corridor::txn

@@ -1,0 +1,381 @@
+#include "invariants/txn/dependencies.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "invariants/lincheck/micro_op.hpp"
+#include "model/assert.hpp"
+
+namespace corridor::txn {
+
+const char* to_string(EdgeKind kind) { return kind == ww ? "ww" : kind == wr ? "wr" : "rw"; }
+
+std::string txn_name(std::uint32_t index) { return fmt::format("T{}", index + 1); }
+
+namespace {
+
+using ValueKey = std::pair<std::string, std::int64_t>;
+
+// Who wrote (or appended) each value of each key, and each transaction's writes of each key in order.
+struct Writers {
+  std::map<ValueKey, std::uint32_t> of_value;
+  std::map<std::pair<std::uint32_t, std::string>, std::vector<std::int64_t>> of_txn;  // (txn, key) -> values
+  std::map<std::string, std::vector<std::uint32_t>> of_key;  // key -> writing transactions, each once
+
+  const std::vector<std::int64_t>& values(std::uint32_t txn, const std::string& key) const {
+    static const std::vector<std::int64_t> none;
+    const auto it = of_txn.find({txn, key});
+    return it == of_txn.end() ? none : it->second;
+  }
+};
+
+Writers index_writers(const Transactions& in) {
+  Writers w;
+  for (std::uint32_t t = 0; t < in.transactions.size(); ++t) {
+    for (const Mop& mop : in.transactions[t].mops) {
+      if (mop.f == Mop::F::read) continue;
+      w.of_value.emplace(ValueKey{mop.key, mop.value}, t);  // unique: parse_transactions checked
+      std::vector<std::int64_t>& mine = w.of_txn[{t, mop.key}];
+      if (mine.empty()) w.of_key[mop.key].push_back(t);
+      mine.push_back(mop.value);
+    }
+  }
+  return w;
+}
+
+// What a committed transaction saw of others on one key: its first read of the key before its own
+// writes (register), or any read with its own earlier appends taken off the end (list-append).
+struct ExternalRead {
+  std::uint32_t txn = 0;
+  std::string key;
+  bool nil = false;                 // register: read the initial value
+  std::int64_t value = 0;           // register
+  std::vector<std::int64_t> list;   // list-append
+};
+
+std::string list_text(const std::vector<std::int64_t>& list) { return lincheck::micro_list_text(list); }
+
+class Inference {
+ public:
+  explicit Inference(const Transactions& in) : in_(in), writers_(index_writers(in)) {
+    out_.vertices = in.transactions.size();
+    in_graph_.assign(in.transactions.size(), false);
+  }
+
+  Dependencies run() {
+    const bool lists = in_.model == TxnModel::list_append;
+    for (std::uint32_t t = 0; t < in_.transactions.size(); ++t) {
+      if (in_.transactions[t].status == TxnStatus::committed) lists ? list_reads(t) : register_reads(t);
+    }
+    for (const ExternalRead& read : reads_) lists ? check_list_read(read) : check_register_read(read);
+    for (std::uint32_t t = 0; t < in_graph_.size(); ++t) {
+      in_graph_[t] = in_graph_[t] || in_.transactions[t].status == TxnStatus::committed;
+    }
+    if (lists) {
+      list_version_orders();
+      for (const ExternalRead& read : reads_) list_edges(read);
+    } else {
+      register_version_tree();
+      lost_updates();
+      for (const ExternalRead& read : reads_) register_edges(read);
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void anomaly(std::string name, std::vector<std::uint32_t> txns, const std::string& why) {
+    std::string sentence = fmt::format("{} ({}): {}", name, gloss(name), why);
+    out_.anomalies.push_back(Anomaly{std::move(name), std::move(txns), {}, std::move(sentence)});
+  }
+
+  static const char* gloss(std::string_view name) {
+    if (name == "G1a") return "aborted read";
+    if (name == "G1b") return "intermediate read";
+    if (name == "internal") return "a transaction disagrees with itself";
+    if (name == "incompatible-order") return "no one order of appends explains the reads";
+    if (name == "duplicate-elements") return "a list holds an append twice";
+    if (name == "lost-update") return "two transactions overwrote the same version";
+    return "a read of a value never written";
+  }
+
+  void edge(std::uint32_t from, std::uint32_t to, EdgeKind kind, const std::string& why) {
+    if (from == to || !in_graph_[from] || !in_graph_[to]) return;
+    out_.edges[{from, to}] |= kind;
+    out_.reasons.emplace(std::pair{std::pair{from, to}, std::uint8_t{kind}}, why);
+  }
+
+  // ---- list-append ----
+
+  // Every read of a key by one transaction must be the same list S of others' appends followed by
+  // its own appends so far; S is its external read.
+  void list_reads(std::uint32_t t) {
+    std::map<std::string, std::vector<std::int64_t>> own;
+    std::map<std::string, std::vector<std::int64_t>> seen;
+    std::set<std::string> broken;
+    for (const Mop& mop : in_.transactions[t].mops) {
+      if (mop.f == Mop::F::append) own[mop.key].push_back(mop.value);
+      if (mop.f != Mop::F::read || !mop.known || broken.count(mop.key)) continue;
+      const std::vector<std::int64_t>& mine = own[mop.key];
+      if (std::set<std::int64_t>(mop.list.begin(), mop.list.end()).size() != mop.list.size()) {
+        anomaly("duplicate-elements", {t}, fmt::format("{} read {} {}, which holds a value twice", txn_name(t), mop.key, list_text(mop.list)));
+        broken.insert(mop.key);
+        continue;
+      }
+      if (mop.list.size() < mine.size() || !std::equal(mine.begin(), mine.end(), mop.list.end() - static_cast<std::ptrdiff_t>(mine.size()))) {
+        anomaly("internal", {t}, fmt::format("{} read {} {} after appending {} to it itself", txn_name(t), mop.key,
+                                             list_text(mop.list), list_text(mine)));
+        broken.insert(mop.key);
+        continue;
+      }
+      full_reads_[mop.key].emplace_back(t, mop.list);
+      std::vector<std::int64_t> external(mop.list.begin(), mop.list.end() - static_cast<std::ptrdiff_t>(mine.size()));
+      const auto [it, first] = seen.emplace(mop.key, external);
+      if (first) {
+        reads_.push_back(ExternalRead{t, mop.key, false, 0, std::move(external)});
+      } else if (it->second != external) {
+        anomaly("internal", {t}, fmt::format("{} read {} as {} and later as {}, with only its own appends {} between",
+                                             txn_name(t), mop.key, list_text(it->second), list_text(mop.list), list_text(mine)));
+        broken.insert(mop.key);
+      }
+    }
+  }
+
+  // The writer of a value a committed read saw: unknown, aborted (G1a), or one that must have committed.
+  std::optional<std::uint32_t> observed_writer(const ExternalRead& read, std::int64_t value, const std::string& shown) {
+    const auto it = writers_.of_value.find({read.key, value});
+    if (it == writers_.of_value.end()) {
+      anomaly("unwritten-read", {read.txn},
+              fmt::format("{} read {} {}, and no transaction wrote {} to {}", txn_name(read.txn), read.key, shown, value, read.key));
+      return std::nullopt;
+    }
+    const std::uint32_t w = it->second;
+    if (in_.transactions[w].status == TxnStatus::aborted) {
+      anomaly("G1a", {w, read.txn},
+              fmt::format("{} read {} {}, and {} was written by {}, which aborted", txn_name(read.txn), read.key, shown,
+                          value, txn_name(w)));
+      return std::nullopt;
+    }
+    if (w != read.txn) in_graph_[w] = true;
+    return w;
+  }
+
+  void check_list_read(const ExternalRead& read) {
+    std::set<std::uint32_t> writers;
+    for (const std::int64_t v : read.list) {
+      if (const auto w = observed_writer(read, v, list_text(read.list))) writers.insert(*w);
+    }
+    const std::set<std::int64_t> values(read.list.begin(), read.list.end());
+    for (const std::uint32_t w : writers) {
+      const std::vector<std::int64_t>& appended = writers_.values(w, read.key);
+      if (w == read.txn || values.count(appended.back())) continue;
+      anomaly("G1b", {w, read.txn},
+              fmt::format("{} read {} {}, an intermediate state of {}, which appended {} to it", txn_name(read.txn),
+                          read.key, list_text(read.list), txn_name(w), list_text(appended)));
+    }
+  }
+
+  // Each key's reads must be prefixes of its longest; that one orders its appends (ww).
+  void list_version_orders() {
+    for (const auto& [key, reads] : full_reads_) {
+      const auto longest = std::max_element(reads.begin(), reads.end(),
+                                            [](const auto& a, const auto& b) { return a.second.size() < b.second.size(); });
+      const std::vector<std::int64_t>& order = longest->second;
+      bool compatible = true;
+      for (const auto& [reader, list] : reads) {
+        if (compatible && !std::equal(list.begin(), list.end(), order.begin())) {
+          anomaly("incompatible-order", {reader, longest->first},
+                  fmt::format("{} read {} {} and {} read it {}: neither is a prefix of the other", txn_name(reader), key,
+                              list_text(list), txn_name(longest->first), list_text(order)));
+          compatible = false;
+        }
+      }
+      if (compatible && own_order_kept(key, longest->first, order)) list_ww_edges(key, order);
+    }
+  }
+
+  // A transaction's own appends to a key appear in the read order in the order it made them.
+  bool own_order_kept(const std::string& key, std::uint32_t reader, const std::vector<std::int64_t>& order) {
+    std::map<std::uint32_t, std::size_t> next;  // writer -> how many of its appends seen so far
+    for (const std::int64_t v : order) {
+      const auto it = writers_.of_value.find({key, v});
+      if (it == writers_.of_value.end()) continue;
+      const std::vector<std::int64_t>& mine = writers_.values(it->second, key);
+      std::size_t& seen = next[it->second];
+      while (seen < mine.size() && mine[seen] != v) seen++;  // bounded by its appends
+      if (seen == mine.size()) {
+        anomaly("incompatible-order", {reader, it->second},
+                fmt::format("{} read {} {}, which puts {}'s appends {} out of the order it made them", txn_name(reader),
+                            key, list_text(order), txn_name(it->second), list_text(mine)));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void list_ww_edges(const std::string& key, const std::vector<std::int64_t>& order) {
+    for (std::size_t i = 1; i < order.size(); ++i) {
+      const auto a = writers_.of_value.find({key, order[i - 1]});
+      const auto b = writers_.of_value.find({key, order[i]});
+      if (a == writers_.of_value.end() || b == writers_.of_value.end()) continue;
+      edge(a->second, b->second, ww,
+           fmt::format("{} appended {} to {} after {}'s {}", txn_name(b->second), order[i], key, txn_name(a->second), order[i - 1]));
+    }
+  }
+
+  void list_edges(const ExternalRead& read) {
+    const std::set<std::int64_t> values(read.list.begin(), read.list.end());
+    for (const std::int64_t v : read.list) {
+      const auto it = writers_.of_value.find({read.key, v});
+      if (it == writers_.of_value.end()) continue;
+      edge(it->second, read.txn, wr, fmt::format("{} read {}'s append of {} to {}", txn_name(read.txn), txn_name(it->second), v, read.key));
+    }
+    const auto key_writers = writers_.of_key.find(read.key);
+    if (key_writers == writers_.of_key.end()) return;
+    for (const std::uint32_t w : key_writers->second) {
+      for (const std::int64_t v : writers_.values(w, read.key)) {
+        if (values.count(v)) continue;
+        edge(read.txn, w, rw, fmt::format("{} read {} {} without {}'s append of {}", txn_name(read.txn), read.key,
+                                          list_text(read.list), txn_name(w), v));
+        break;
+      }
+    }
+  }
+
+  // ---- rw-register ----
+
+  // Reads of a key before the transaction's own write of it must agree (its external read); reads
+  // after must return its own last write.
+  void register_reads(std::uint32_t t) {
+    std::map<std::string, std::int64_t> own;
+    std::map<std::string, const Mop*> seen;
+    std::set<std::string> broken;
+    for (const Mop& mop : in_.transactions[t].mops) {
+      if (mop.f == Mop::F::write) own[mop.key] = mop.value;
+      if (mop.f != Mop::F::read || !mop.known || broken.count(mop.key)) continue;
+      const auto mine = own.find(mop.key);
+      if (mine != own.end()) {
+        if (mop.nil || mop.value != mine->second) {
+          anomaly("internal", {t}, fmt::format("{} read {} = {} after writing {} to it itself", txn_name(t), mop.key,
+                                               register_text(mop), mine->second));
+          broken.insert(mop.key);
+        }
+        continue;
+      }
+      const auto [it, first] = seen.emplace(mop.key, &mop);
+      if (first) {
+        reads_.push_back(ExternalRead{t, mop.key, mop.nil, mop.value, {}});
+      } else if (it->second->nil != mop.nil || it->second->value != mop.value) {
+        anomaly("internal", {t}, fmt::format("{} read {} = {} and then {} with no write of its own between", txn_name(t),
+                                             mop.key, register_text(*it->second), register_text(mop)));
+        broken.insert(mop.key);
+      }
+    }
+  }
+
+  static std::string register_text(const Mop& mop) { return mop.nil ? "nil" : std::to_string(mop.value); }
+  static std::string register_text(const ExternalRead& read) { return read.nil ? "nil" : std::to_string(read.value); }
+
+  void check_register_read(const ExternalRead& read) {
+    if (read.nil) return;
+    const auto w = observed_writer(read, read.value, "= " + std::to_string(read.value));
+    if (!w) return;
+    const std::vector<std::int64_t>& written = writers_.values(*w, read.key);
+    if (*w == read.txn) {
+      anomaly("internal", {read.txn}, fmt::format("{} read {} = {} before writing {} itself", txn_name(read.txn),
+                                                  read.key, read.value, read.value));
+    } else if (written.back() != read.value) {
+      anomaly("G1b", {*w, read.txn},
+              fmt::format("{} read {} = {}, an intermediate write of {}, which wrote {} after it", txn_name(read.txn),
+                          read.key, read.value, txn_name(*w), written.back()));
+    }
+  }
+
+  // Each transaction that read v of k and then wrote k installed the version right after v.
+  void register_version_tree() {
+    for (const ExternalRead& read : reads_) {
+      const std::vector<std::int64_t>& written = writers_.values(read.txn, read.key);
+      if (written.empty()) continue;
+      successors_[{read.key, read.nil, read.value}].push_back(read.txn);
+      if (read.nil) continue;
+      const auto w = writers_.of_value.find({read.key, read.value});
+      if (w == writers_.of_value.end()) continue;
+      edge(w->second, read.txn, ww, fmt::format("{} read {} = {} and overwrote {}'s {} with {}", txn_name(read.txn),
+                                                read.key, read.value, txn_name(w->second), read.value, written.back()));
+    }
+  }
+
+  // Two committed transactions that read one version of a key and both wrote it: whichever came
+  // second in any serial order would have read the first's write, and snapshot isolation's
+  // first-committer-wins forbids it too.
+  void lost_updates() {
+    for (const auto& [version, writers] : successors_) {
+      std::vector<std::uint32_t> committed;
+      for (const std::uint32_t t : writers) {
+        if (in_.transactions[t].status == TxnStatus::committed) committed.push_back(t);
+      }
+      if (committed.size() < 2) continue;
+      const auto& [key, nil, value] = version;
+      anomaly("lost-update", committed,
+              fmt::format("{} and {} both read {} = {} and wrote {}", txn_name(committed[0]), txn_name(committed[1]), key,
+                          nil ? std::string("nil") : std::to_string(value), key));
+    }
+  }
+
+  // The transactions whose version of `read.key` comes after the one `read` saw: for nil every
+  // writer of the key, otherwise the successors of its version, transitively.
+  std::vector<std::uint32_t> later_writers(const ExternalRead& read) const {
+    if (read.nil) {
+      const auto all = writers_.of_key.find(read.key);
+      return all == writers_.of_key.end() ? std::vector<std::uint32_t>{} : all->second;
+    }
+    std::vector<std::uint32_t> out;
+    std::set<std::uint32_t> visited;
+    std::vector<std::int64_t> frontier{read.value};
+    while (!frontier.empty()) {  // each transaction enters `out` once: bounded by their number
+      const std::int64_t v = frontier.back();
+      frontier.pop_back();
+      const auto next = successors_.find({read.key, false, v});
+      if (next == successors_.end()) continue;
+      for (const std::uint32_t t : next->second) {
+        if (!visited.insert(t).second) continue;
+        out.push_back(t);
+        frontier.push_back(writers_.values(t, read.key).back());
+      }
+    }
+    return out;
+  }
+
+  void register_edges(const ExternalRead& read) {
+    if (!read.nil) {
+      const auto w = writers_.of_value.find({read.key, read.value});
+      if (w != writers_.of_value.end()) {
+        edge(w->second, read.txn, wr, fmt::format("{} read {}'s {} = {}", txn_name(read.txn), txn_name(w->second), read.key, read.value));
+      }
+    }
+    for (const std::uint32_t t : later_writers(read)) {
+      edge(read.txn, t, rw, fmt::format("{} read {} = {} before {} wrote {}", txn_name(read.txn), read.key,
+                                        register_text(read), txn_name(t), writers_.values(t, read.key).back()));
+    }
+  }
+
+  const Transactions& in_;
+  Writers writers_;
+  Dependencies out_;
+  std::vector<bool> in_graph_;
+  std::vector<ExternalRead> reads_;
+  std::map<std::string, std::vector<std::pair<std::uint32_t, std::vector<std::int64_t>>>> full_reads_;  // list-append
+  std::map<std::tuple<std::string, bool, std::int64_t>, std::vector<std::uint32_t>> successors_;   // rw-register
+};
+
+}  // namespace
+
+Dependencies infer_dependencies(const Transactions& transactions) {
+  Dependencies out = Inference(transactions).run();
+  CORRIDOR_ASSERT(out.vertices == transactions.transactions.size());
+  return out;
+}
+
+}  // namespace corridor::txn
