@@ -64,7 +64,11 @@ bool is_scalar(const Datum& datum) {
 std::vector<std::int64_t> integer_list(const TextCursor& cursor, const Datum& list) {
   std::vector<std::int64_t> out;
   for (const Datum& item : list.items) {
-    if (item.kind != Datum::Kind::integer) fail_at(cursor, item, "an integer in the list a micro-operation read");
+    // Named by its kind: the cursor has moved past it, so fail_at's "found" would name what follows.
+    if (item.kind != Datum::Kind::integer) {
+      throw InputError(fmt::format("{}:{}:{}: expected an integer in the list a micro-operation read, found {}",
+                                   cursor.source(), item.line, item.column, kind_name(item.kind)));
+    }
     out.push_back(item.integer);
   }
   return out;
