@@ -168,6 +168,10 @@ class Inference {
       if (const auto w = observed_writer(read, v, list_text(read.list))) writers.insert(*w);
     }
     const std::set<std::int64_t> values(read.list.begin(), read.list.end());
+    if (writers.count(read.txn)) {  // its own append, seen before it was made
+      anomaly("internal", {read.txn}, fmt::format("{} read {} {} before making its own appends {} to it", txn_name(read.txn),
+                                                  read.key, list_text(read.list), list_text(writers_.values(read.txn, read.key))));
+    }
     for (const std::uint32_t w : writers) {
       const std::vector<std::int64_t>& appended = writers_.values(w, read.key);
       if (w == read.txn || values.count(appended.back())) continue;
