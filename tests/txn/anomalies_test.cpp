@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "invariants/lincheck/formats/history_file.hpp"
+#include "invariants/transactional.hpp"
 #include "invariants/txn/txncheck.hpp"
 #include "model/verdict.hpp"
 
@@ -221,6 +222,25 @@ TEST(TxnRwRegister, InternalReads) {
   const TxnCheckResult own = txnanom_check(txnanom_ok(0, "[[:w :x 1] [:r :x nil]]", "[[:w :x 1] [:r :x nil]]"));
   EXPECT_EQ(txnanom_names(own), std::vector<std::string>{"internal"}) << own.explanation;
   txnanom_expect_holds(txnanom_check(txnanom_ok(0, "[[:w :x 1] [:r :x nil]]", "[[:w :x 1] [:r :x 1]]")));
+}
+
+// ---- as a history checker of a simulated run ----
+
+TEST(TxnHistoryChecker, ReportsTheLevelsAnomaliesWithTheirInvocations) {
+  const corridor::lincheck::ParsedHistory skew = corridor::lincheck::parse_history(
+      txnanom_ok(0, "[[:r :x nil] [:append :y 1]]", "[[:r :x []] [:append :y 1]]") +
+          txnanom_ok(1, "[[:r :y nil] [:append :x 1]]", "[[:r :y []] [:append :x 1]]"),
+      "h.edn");
+  const corridor::HistoryChecker serializable = corridor::invariants::transactional({});
+  const std::optional<corridor::Violation> v = serializable.check(skew.events);
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->invariant, "serializable");
+  EXPECT_EQ(v->operations, (std::vector<std::uint64_t>{0, 2}));  // the two invocations
+  EXPECT_NE(v->message.find("the client history is not serializable (list-append): G2"), std::string::npos) << v->message;
+  const corridor::HistoryChecker si =
+      corridor::invariants::transactional({.model = std::nullopt, .isolation = corridor::txn::Isolation::snapshot_isolation});
+  EXPECT_EQ(si.name, "snapshot-isolation");
+  EXPECT_FALSE(si.check(skew.events).has_value());
 }
 
 // ---- malformed histories: one sentence with the line ----
