@@ -101,10 +101,15 @@ class Inference {
     return "a read of a value never written";
   }
 
-  void edge(std::uint32_t from, std::uint32_t to, EdgeKind kind, const std::string& why) {
+  // `why` makes the reason's text, only for the first edge of its kind between the two: a long
+  // list read gives one wr edge per element, mostly to the same few writers.
+  template <class Why>
+  void edge(std::uint32_t from, std::uint32_t to, EdgeKind kind, Why why) {
     if (from == to || !in_graph_[from] || !in_graph_[to]) return;
-    out_.edges[{from, to}] |= kind;
-    out_.reasons.emplace(std::pair{std::pair{from, to}, std::uint8_t{kind}}, why);
+    std::uint8_t& kinds = out_.edges[{from, to}];
+    if (kinds & kind) return;
+    kinds |= kind;
+    out_.reasons.emplace(std::pair{std::pair{from, to}, std::uint8_t{kind}}, why());
   }
 
   // ---- list-append ----
@@ -196,7 +201,11 @@ class Inference {
           compatible = false;
         }
       }
-      if (compatible && own_order_kept(key, longest->first, order)) list_ww_edges(key, order);
+      if (compatible && own_order_kept(key, longest->first, order)) {
+        list_ww_edges(key, order);
+        orders_.emplace(key, order);
+        note_unordered(key, order);
+      }
     }
   }
 
@@ -225,24 +234,65 @@ class Inference {
       const auto b = writers_.of_value.find({key, order[i]});
       if (a == writers_.of_value.end() || b == writers_.of_value.end()) continue;
       edge(a->second, b->second, ww,
-           fmt::format("{} appended {} to {} after {}'s {}", txn_name(b->second), order[i], key, txn_name(a->second), order[i - 1]));
+           [&] { return fmt::format("{} appended {} to {} after {}'s {}", txn_name(b->second), order[i], key, txn_name(a->second), order[i - 1]); });
     }
   }
 
   void list_edges(const ExternalRead& read) {
-    const std::set<std::int64_t> values(read.list.begin(), read.list.end());
     for (const std::int64_t v : read.list) {
       const auto it = writers_.of_value.find({read.key, v});
       if (it == writers_.of_value.end()) continue;
-      edge(it->second, read.txn, wr, fmt::format("{} read {}'s append of {} to {}", txn_name(read.txn), txn_name(it->second), v, read.key));
+      edge(it->second, read.txn, wr, [&] { return fmt::format("{} read {}'s append of {} to {}", txn_name(read.txn), txn_name(it->second), v, read.key); });
     }
+    const auto order = orders_.find(read.key);
+    if (order != orders_.end()) list_rw_edges_along(read, order->second);
+    else list_rw_edges_to_all(read);
+  }
+
+  // With the key's order known, R -> the first other writer after what R read stands for R -> every
+  // later one: the ww edges along the order lead on from it, and a cycle through them has as many
+  // rw edges as one through a direct edge. So the graph stays linear in the reads, not quadratic.
+  // Appends no read saw are in no order: R precedes each of their writers directly.
+  void list_rw_edges_along(const ExternalRead& read, const std::vector<std::int64_t>& order) {
+    CORRIDOR_ASSERT(read.list.size() <= order.size());
+    for (std::size_t i = read.list.size(); i < order.size(); ++i) {
+      const auto it = writers_.of_value.find({read.key, order[i]});
+      if (it == writers_.of_value.end() || it->second == read.txn) continue;
+      edge(read.txn, it->second, rw, [&] { return fmt::format("{} read {} {} without {}'s append of {}", txn_name(read.txn), read.key,
+                                                 list_text(read.list), txn_name(it->second), order[i]); });
+      break;
+    }
+    const auto unseen = unordered_.find(read.key);
+    if (unseen == unordered_.end()) return;
+    for (const auto& [w, v] : unseen->second) {
+      edge(read.txn, w, rw, [&] { return fmt::format("{} read {} {} without {}'s append of {}", txn_name(read.txn), read.key,
+                                                     list_text(read.list), txn_name(w), v); });
+    }
+  }
+
+  // Each writer of `key` with an append not in `order`, and its first such append.
+  void note_unordered(const std::string& key, const std::vector<std::int64_t>& order) {
+    const std::set<std::int64_t> ordered(order.begin(), order.end());
+    std::vector<std::pair<std::uint32_t, std::int64_t>>& out = unordered_[key];
+    for (const std::uint32_t w : writers_.of_key[key]) {
+      for (const std::int64_t v : writers_.values(w, key)) {
+        if (ordered.count(v)) continue;
+        out.emplace_back(w, v);
+        break;
+      }
+    }
+  }
+
+  // R -> the writer of every append to the key that R's read does not hold.
+  void list_rw_edges_to_all(const ExternalRead& read) {
+    const std::set<std::int64_t> values(read.list.begin(), read.list.end());
     const auto key_writers = writers_.of_key.find(read.key);
     if (key_writers == writers_.of_key.end()) return;
     for (const std::uint32_t w : key_writers->second) {
       for (const std::int64_t v : writers_.values(w, read.key)) {
         if (values.count(v)) continue;
-        edge(read.txn, w, rw, fmt::format("{} read {} {} without {}'s append of {}", txn_name(read.txn), read.key,
-                                          list_text(read.list), txn_name(w), v));
+        edge(read.txn, w, rw, [&] { return fmt::format("{} read {} {} without {}'s append of {}", txn_name(read.txn), read.key,
+                                          list_text(read.list), txn_name(w), v); });
         break;
       }
     }
@@ -302,12 +352,13 @@ class Inference {
     for (const ExternalRead& read : reads_) {
       const std::vector<std::int64_t>& written = writers_.values(read.txn, read.key);
       if (written.empty()) continue;
-      successors_[{read.key, read.nil, read.value}].push_back(read.txn);
+      successors_[{read.key, read.nil, read.nil ? 0 : read.value}].push_back(read.txn);
+      external_read_of_.insert({read.txn, read.key});
       if (read.nil) continue;
       const auto w = writers_.of_value.find({read.key, read.value});
       if (w == writers_.of_value.end()) continue;
-      edge(w->second, read.txn, ww, fmt::format("{} read {} = {} and overwrote {}'s {} with {}", txn_name(read.txn),
-                                                read.key, read.value, txn_name(w->second), read.value, written.back()));
+      edge(w->second, read.txn, ww, [&] { return fmt::format("{} read {} = {} and overwrote {}'s {} with {}", txn_name(read.txn),
+                                                read.key, read.value, txn_name(w->second), read.value, written.back()); });
     }
   }
 
@@ -328,26 +379,20 @@ class Inference {
     }
   }
 
-  // The transactions whose version of `read.key` comes after the one `read` saw: for nil every
-  // writer of the key, otherwise the successors of its version, transitively.
+  // The transactions whose version of `read.key` is known to come right after the one `read` saw:
+  // those that read it and then wrote the key, and for nil also every writer that never read the
+  // key before writing it (nil precedes every version). The versions after those are reached
+  // along the ww edges of register_version_tree, with no further rw edge, so direct edges to
+  // them would change no cycle's kind: the graph stays linear in the reads.
   std::vector<std::uint32_t> later_writers(const ExternalRead& read) const {
-    if (read.nil) {
-      const auto all = writers_.of_key.find(read.key);
-      return all == writers_.of_key.end() ? std::vector<std::uint32_t>{} : all->second;
-    }
     std::vector<std::uint32_t> out;
-    std::set<std::uint32_t> visited;
-    std::vector<std::int64_t> frontier{read.value};
-    while (!frontier.empty()) {  // each transaction enters `out` once: bounded by their number
-      const std::int64_t v = frontier.back();
-      frontier.pop_back();
-      const auto next = successors_.find({read.key, false, v});
-      if (next == successors_.end()) continue;
-      for (const std::uint32_t t : next->second) {
-        if (!visited.insert(t).second) continue;
-        out.push_back(t);
-        frontier.push_back(writers_.values(t, read.key).back());
-      }
+    const auto next = successors_.find({read.key, read.nil, read.nil ? 0 : read.value});
+    if (next != successors_.end()) out = next->second;
+    if (!read.nil) return out;
+    const auto all = writers_.of_key.find(read.key);
+    if (all == writers_.of_key.end()) return out;
+    for (const std::uint32_t t : all->second) {
+      if (!external_read_of_.count({t, read.key})) out.push_back(t);
     }
     return out;
   }
@@ -356,12 +401,12 @@ class Inference {
     if (!read.nil) {
       const auto w = writers_.of_value.find({read.key, read.value});
       if (w != writers_.of_value.end()) {
-        edge(w->second, read.txn, wr, fmt::format("{} read {}'s {} = {}", txn_name(read.txn), txn_name(w->second), read.key, read.value));
+        edge(w->second, read.txn, wr, [&] { return fmt::format("{} read {}'s {} = {}", txn_name(read.txn), txn_name(w->second), read.key, read.value); });
       }
     }
     for (const std::uint32_t t : later_writers(read)) {
-      edge(read.txn, t, rw, fmt::format("{} read {} = {} before {} wrote {}", txn_name(read.txn), read.key,
-                                        register_text(read), txn_name(t), writers_.values(t, read.key).back()));
+      edge(read.txn, t, rw, [&] { return fmt::format("{} read {} = {} before {} wrote {}", txn_name(read.txn), read.key,
+                                        register_text(read), txn_name(t), writers_.values(t, read.key).back()); });
     }
   }
 
@@ -372,6 +417,9 @@ class Inference {
   std::vector<ExternalRead> reads_;
   std::map<std::string, std::vector<std::pair<std::uint32_t, std::vector<std::int64_t>>>> full_reads_;  // list-append
   std::map<std::tuple<std::string, bool, std::int64_t>, std::vector<std::uint32_t>> successors_;   // rw-register
+  std::set<std::pair<std::uint32_t, std::string>> external_read_of_;  // (txn, key) it read before writing
+  std::map<std::string, std::vector<std::int64_t>> orders_;            // list-append: each ordered key
+  std::map<std::string, std::vector<std::pair<std::uint32_t, std::int64_t>>> unordered_;  // and appends not in it
 };
 
 }  // namespace
