@@ -6,7 +6,8 @@
 //   G-single  a cycle with exactly one rw edge (read skew, among others);
 //   G2        a cycle with rw edges, here two or more, since a component with a cycle of one was
 //             reported as G-single (write skew, among others).
-// Each reported cycle is a shortest one of its kind through the vertex the search starts from.
+// G0, G1c and G2 are a shortest cycle of their kind through the component's smallest vertex; a
+// G-single is the first rw edge (by vertex order) with a shortest ww/wr path back.
 #include <vector>
 
 #include "invariants/txn/anomaly.hpp"

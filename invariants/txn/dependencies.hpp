@@ -9,9 +9,12 @@
 // list-append: a read returns the key's whole list, so it names every append before it. For a
 // read of list L of key k by R (what R saw of others: its own earlier appends taken off the end):
 //   wr  W -> R for the writer W of each element of L;
-//   rw  R -> W for the writer W of each append to k not in L (W came after R in any serial order);
 //   ww  between the writers of neighbouring elements of the longest read of k (every read of k
-//       must be a prefix of it, or the history is incompatible-order).
+//       must be a prefix of it, or the history is incompatible-order);
+//   rw  R -> W for the first writer W after L in that order, and for the writer of each append to
+//       k no read saw (W came after R in any serial order). The writers later in the order are
+//       reached from W along ww edges, so a direct edge to them would change no cycle's kind.
+//       Where a key has no order (incompatible), R -> the writer of each append to k not in L.
 // These are exact: with no anomaly from a single read, a serial order exists if and only if the
 // graph is acyclic (tests/txn/brute_force_test.cpp checks it on random small histories).
 //
@@ -19,7 +22,9 @@
 // read saw is known (wr). The version order is not: we infer only that the initial nil comes before
 // every written version, and that when T reads v of k and then writes k, T's version follows v:
 //   ww  W(v) -> T when T read v of k before writing k itself;
-//   rw  R -> T when R read v (or nil) of k and T's version of k follows v by those inferences.
+//   rw  R -> T when R read v (or nil) of k and T's version of k comes right after v by those
+//       inferences, or R read nil and T wrote k without reading it first; the versions after
+//       T's are reached along ww edges.
 // Nothing is inferred from the order of the transactions in time or from writes no one read over,
 // so some non-serializable register histories pass (the brute-force test checks only that every
 // reported anomaly is real).

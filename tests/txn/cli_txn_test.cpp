@@ -79,6 +79,21 @@ TEST(TxnCli, JsonLinesAndJsonOutput) {
   EXPECT_EQ(anomaly["edges"], (nlohmann::json{"rw", "rw"}));
 }
 
+// A simulated run's trace writes a transaction's value as the micro-operation texts themselves.
+TEST(TxnCli, TraceLinesAsTheTraceWritesThem) {
+  TXNCLI_SKIP_WITHOUT_CLI();
+  const std::string file = txncli_file(
+      "trace.jsonl",
+      "{\"corridor_trace\":1}\n"
+      "{\"kind\":\"history\",\"process\":0,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[\"append x 1\",\"r y nil\"]}\n"
+      "{\"kind\":\"history\",\"process\":1,\"type\":\"invoke\",\"f\":\"txn\",\"value\":[\"append y 1\",\"r x nil\"]}\n"
+      "{\"kind\":\"history\",\"process\":0,\"type\":\"ok\",\"f\":\"txn\",\"value\":[\"append x 1\",\"r y [1]\"]}\n"
+      "{\"kind\":\"history\",\"process\":1,\"type\":\"ok\",\"f\":\"txn\",\"value\":[\"append y 1\",\"r x [1]\"]}\n");
+  const auto run = txncli_run(file + " --model txn");
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_NE(run.out.find("G1c (circular information flow): T1 -wr-> T2 -wr-> T1"), std::string::npos) << run.out;
+}
+
 TEST(TxnCli, BadInputAndBadArguments) {
   TXNCLI_SKIP_WITHOUT_CLI();
   const std::string dup = txncli_file("dup.edn",
