@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "invariants/lincheck/formats/history_file.hpp"
+#include "invariants/lincheck/lincheck.hpp"
 #include "invariants/transactional.hpp"
 #include "invariants/txn/txncheck.hpp"
 #include "model/verdict.hpp"
@@ -275,6 +276,25 @@ TEST(TxnMalformed, EachGetsOneSentenceWithItsLine) {
             "h.edn:2: expected a transaction [[:r :x 1] [:append :y 2] ...] as the txn value, found 3");
   EXPECT_EQ(txnanom_error(txnanom_event(0, "invoke", "[[:r :x [1 :a]]]")),
             "h.edn:1:56: expected an integer in the list a micro-operation read, found a keyword");
+}
+
+// The readers now carry a list in a micro-operation; the multi-register model says it has none.
+TEST(TxnMalformed, TheMultiRegisterModelNamesAListAsNotItsValue) {
+  const corridor::lincheck::ParsedHistory parsed =
+      corridor::lincheck::parse_history(txnanom_ok(0, "[[:read :x nil]]", "[[:read :x [1 2]]]"), "h.edn");
+  corridor::lincheck::LincheckOptions options;
+  options.model = "multi-register";
+  options.source = "h.edn";
+  options.event_lines = parsed.event_lines;
+  try {
+    corridor::lincheck::check_history(parsed.events, options);
+    ADD_FAILURE() << "no error";
+  } catch (const corridor::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the multi-register model's values are nil, integers and strings, not the list "
+                                         "in \"read x [1 2]\" (list-append transactions: --model txn)"),
+              std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace
