@@ -116,23 +116,27 @@ class CycleSearch {
   Anomaly classify(const std::vector<char>& members) const {
     if (auto cycle = find_cycle(view(ww, members), deps_.vertices)) return describe("G0", *cycle, ww, std::nullopt);
     if (auto cycle = find_cycle(view(ww | wr, members), deps_.vertices)) return describe("G1c", *cycle, ww | wr, std::nullopt);
-    if (auto anomaly = g_single(members)) return *anomaly;
+    if (auto anomaly = g_single(members, ww | wr, "G-single")) return *anomaly;
+    if (auto cycle = find_cycle(view(ww | wr | rw_between_writers, members), deps_.vertices)) {
+      return describe("G-SIb", *cycle, ww | wr | rw_between_writers, std::nullopt);
+    }
+    if (auto anomaly = g_single(members, ww | wr | rw_between_writers, "G-SIb")) return *anomaly;
     auto cycle = find_cycle(view(all_edges, members), deps_.vertices);
     CORRIDOR_ASSERT(cycle.has_value());  // the component is cyclic
     return describe("G2", *cycle, all_edges, std::nullopt);
   }
 
-  // A cycle with one rw edge a -> b: a path back from b to a on ww and wr edges.
-  std::optional<Anomaly> g_single(const std::vector<char>& members) const {
+  // A cycle with one rw edge a -> b: a path back from b to a on the edges of `path_mask`.
+  std::optional<Anomaly> g_single(const std::vector<char>& members, std::uint8_t path_mask, const char* name) const {
     const View anti = view(rw, members);
-    const View rest = view(ww | wr, members);
+    const View rest = view(path_mask, members);
     for (const auto e : boost::make_iterator_range(boost::edges(anti))) {  // bounded by the edges
       const Vertex a = boost::source(e, anti);
       const Vertex b = boost::target(e, anti);
       if (auto path = shortest_path(rest, deps_.vertices, b, a)) {
         path->pop_back();
         path->insert(path->begin(), a);
-        return describe("G-single", *path, ww | wr, std::size_t{0});
+        return describe(name, *path, path_mask, std::size_t{0});
       }
     }
     return std::nullopt;
@@ -148,7 +152,8 @@ class CycleSearch {
     for (std::size_t i = 0; i < cycle.size(); ++i) {
       const auto from = static_cast<std::uint32_t>(cycle[i]);
       const auto to = static_cast<std::uint32_t>(cycle[(i + 1) % cycle.size()]);
-      const std::uint8_t kinds = deps_.edges.at({from, to}) & (rw_at == i ? std::uint8_t{rw} : mask);
+      std::uint8_t kinds = deps_.edges.at({from, to}) & (rw_at == i ? std::uint8_t{rw} : mask);
+      if (kinds & rw_between_writers) kinds = static_cast<std::uint8_t>((kinds & ~rw_between_writers) | rw);
       const EdgeKind kind = (kinds & ww) ? ww : (kinds & wr) ? wr : rw;
       CORRIDOR_ASSERT((kinds & kind) != 0);
       a.transactions.push_back(from);
@@ -165,6 +170,7 @@ class CycleSearch {
     if (name == "G0") return "write cycle";
     if (name == "G1c") return "circular information flow";
     if (name == "G-single") return "a cycle with one anti-dependency";
+    if (name == "G-SIb") return "missed effects: a cycle whose other rw edges join writers of a common key";
     return "a cycle with anti-dependencies";
   }
 

@@ -77,6 +77,7 @@ class Inference {
     if (lists) {
       list_version_orders();
       for (const ExternalRead& read : reads_) list_edges(read);
+      list_lost_updates();
     } else {
       register_version_tree();
       lost_updates();
@@ -89,6 +90,13 @@ class Inference {
   void anomaly(std::string name, std::vector<std::uint32_t> txns, const std::string& why) {
     std::string sentence = fmt::format("{} ({}): {}", name, gloss(name), why);
     out_.anomalies.push_back(Anomaly{std::move(name), std::move(txns), {}, std::move(sentence)});
+  }
+
+  bool write_a_common_key(std::uint32_t a, std::uint32_t b) const {
+    for (const Mop& mop : in_.transactions[a].mops) {
+      if (mop.f != Mop::F::read && !writers_.values(b, mop.key).empty()) return true;
+    }
+    return false;
   }
 
   static const char* gloss(std::string_view name) {
@@ -109,6 +117,7 @@ class Inference {
     std::uint8_t& kinds = out_.edges[{from, to}];
     if (kinds & kind) return;
     kinds |= kind;
+    if (kind == rw && write_a_common_key(from, to)) kinds |= rw_between_writers;
     out_.reasons.emplace(std::pair{std::pair{from, to}, std::uint8_t{kind}}, why());
   }
 
@@ -296,6 +305,38 @@ class Inference {
         break;
       }
     }
+  }
+
+  // Two committed transactions that each read a key without the other's append to it, and both
+  // appended to it: whichever came second in any serial order would have read the first's append;
+  // and as an append writes its key, snapshot isolation's first-committer-wins keeps them from
+  // overlapping, so it forbids them too. The graph has only their two rw edges (a G2) when no read
+  // orders their appends.
+  void list_lost_updates() {
+    std::map<std::string, std::vector<const ExternalRead*>> appenders;  // key -> reads of it by its appenders
+    for (const ExternalRead& read : reads_) {
+      if (!writers_.values(read.txn, read.key).empty()) appenders[read.key].push_back(&read);
+    }
+    for (const auto& [key, reads] : appenders) {
+      for (std::size_t i = 0; i < reads.size(); ++i) {  // pairs of a key's read-then-append transactions
+        for (std::size_t j = i + 1; j < reads.size(); ++j) {
+          if (misses_appends_of(*reads[i], reads[j]->txn) && misses_appends_of(*reads[j], reads[i]->txn)) {
+            anomaly("lost-update", {reads[i]->txn, reads[j]->txn},
+                    fmt::format("{} and {} both appended to {}, each after reading it without the other's append ({} "
+                                "and {})",
+                                txn_name(reads[i]->txn), txn_name(reads[j]->txn), key, list_text(reads[i]->list),
+                                list_text(reads[j]->list)));
+          }
+        }
+      }
+    }
+  }
+
+  bool misses_appends_of(const ExternalRead& read, std::uint32_t writer) const {
+    const std::vector<std::int64_t>& appended = writers_.values(writer, read.key);
+    return std::none_of(appended.begin(), appended.end(), [&](std::int64_t v) {
+      return std::find(read.list.begin(), read.list.end(), v) != read.list.end();
+    });
   }
 
   // ---- rw-register ----

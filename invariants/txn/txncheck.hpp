@@ -2,9 +2,10 @@
 // Elle-style checking of a history of transactions: the dependency graph of the transactions
 // (dependencies.hpp says what is inferred from which reads), its cycles by name (cycles.hpp), and
 // the anomalies one read shows. Serializability forbids every anomaly found; snapshot isolation
-// forbids all but G2 (a cycle with two or more rw edges): without the transactions' start and
-// commit times that is as far as the graph tells, as in Elle. A lost update (two transactions
-// overwrote one register version) is reported on its own, and both levels forbid it.
+// forbids all but G2 (a cycle with two or more rw edges that is not G-SIb): without the
+// transactions' start and commit times that is as far as the graph tells. A lost update (two
+// transactions wrote a key, each after reading it without the other's write) is reported on its
+// own, and both levels forbid it.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -126,6 +126,25 @@ TEST(TxnListAppend, G2WriteSkewIsSnapshotIsolation) {
   txnanom_expect_holds(txnanom_check(t1 + txnanom_ok(1, "[[:r :y nil] [:append :x 1]]", "[[:r :y [1]] [:append :x 1]]")));
 }
 
+TEST(TxnListAppend, GSIbWhenTheSkewedPairAlsoWritesACommonKey) {
+  // As the write skew, but both also append to y, which T1 read without T2's append: under
+  // first-committer-wins they cannot overlap, so one saw the other's append, and neither did.
+  const std::string t1 = txnanom_ok(0, "[[:r :x nil] [:r :y nil] [:append :y 1]]", "[[:r :x []] [:r :y []] [:append :y 1]]");
+  const TxnCheckResult missed = txnanom_check(t1 + txnanom_ok(1, "[[:r :y nil] [:append :x 1] [:append :y 2]]",
+                                                              "[[:r :y nil] [:append :x 1] [:append :y 2]]"));
+  std::vector<std::string> names = txnanom_names(missed);
+  ASSERT_NE(std::find(names.begin(), names.end(), "G-SIb"), names.end()) << missed.explanation;
+  EXPECT_FALSE(missed.snapshot_isolation);
+  EXPECT_NE(missed.explanation.find("G-SIb (missed effects: a cycle whose other rw edges join writers of a common key): "
+                                    "T1 -rw-> T2 -rw-> T1"),
+            std::string::npos)
+      << missed.explanation;
+  // T2 not appending to y: the write skew again, which snapshot isolation allows.
+  const TxnCheckResult skew = txnanom_check(t1 + txnanom_ok(1, "[[:r :y nil] [:append :x 1]]", "[[:r :y []] [:append :x 1]]"));
+  EXPECT_EQ(txnanom_names(skew), std::vector<std::string>{"G2"}) << skew.explanation;
+  EXPECT_TRUE(skew.snapshot_isolation);
+}
+
 TEST(TxnListAppend, InternalReadsMustShowTheirOwnAppends) {
   const TxnCheckResult missing = txnanom_check(txnanom_ok(0, "[[:append :x 1] [:r :x nil]]", "[[:append :x 1] [:r :x []]]"));
   ASSERT_EQ(txnanom_names(missing), std::vector<std::string>{"internal"}) << missing.explanation;
