@@ -12,6 +12,7 @@
 #include "invariants/lincheck/html_report.hpp"
 #include "invariants/lincheck/jepsen_report.hpp"
 #include "invariants/lincheck/lincheck.hpp"
+#include "invariants/txn/txncheck.hpp"
 #include "model/verdict.hpp"
 
 namespace corridor::cli {
@@ -33,6 +34,7 @@ struct LincheckArgs {
   double time_budget_s = 60.0;
   std::size_t memory_budget_mb = 2048;
   unsigned threads = 0;
+  std::string isolation;  // transactions only; empty: serializable
 };
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
@@ -61,10 +63,18 @@ void check_semantics_args(const LincheckArgs& args) {
   if (args.jepsen && args.json) throw UsageError("--jepsen and --json are two output formats: give one");
 }
 
+// The model a file is checked against: the one named, else the transactional checker for a history
+// in Elle's micro-operation names, else the one its functions suggest.
+std::string model_for(const LincheckArgs& args, const lincheck::ParsedHistory& parsed) {
+  if (!args.model.empty()) return args.model;
+  const std::string inferred = lincheck::infer_model(parsed);
+  return inferred == "multi-register" && txn::uses_elle_names(parsed.events) ? "txn" : inferred;
+}
+
 lincheck::LincheckOptions options_for(const LincheckArgs& args, const std::string& file,
                                       const lincheck::ParsedHistory& parsed) {
   lincheck::LincheckOptions options;
-  options.model = args.model.empty() ? lincheck::infer_model(parsed) : args.model;
+  options.model = model_for(args, parsed);
   if (options.model.empty()) {
     throw UsageError(fmt::format("cannot tell which model {} needs from its functions; name it with --model ({})", file,
                                  fmt::join(lincheck::model_names(), ", ")));
@@ -120,14 +130,86 @@ int severity(lincheck::LinVerdict verdict) {
   return verdict == lincheck::LinVerdict::not_linearizable ? 2 : verdict == lincheck::LinVerdict::unknown ? 1 : 0;
 }
 
+// ---- transactions (--model txn, list-append, rw-register) ----
+
+void check_txn_args(const LincheckArgs& args) {
+  if (!args.isolation.empty() && !txn::parse_isolation(args.isolation)) {
+    throw UsageError(fmt::format("unknown --isolation '{}' (serializable, snapshot-isolation)", args.isolation));
+  }
+  const std::pair<bool, const char*> linearizability_only[] = {
+      {args.jepsen, "--jepsen"}, {!args.html.empty(), "--html"}, {!args.fail_means.empty(), "--fail-means"},
+      {!args.nil_read.empty(), "--nil-read"}, {!args.initial.empty(), "--initial"}, {args.no_split, "--no-split"},
+      {args.no_prune, "--no-prune"}};
+  for (const auto& [given, name] : linearizability_only) {
+    if (given) throw UsageError(fmt::format("{} is an option of the linearizability models, not of transactions", name));
+  }
+}
+
+const char* txn_verdict(const txn::TxnCheckResult& result) {
+  if (result.serializable) return "serializable";
+  return result.snapshot_isolation ? "NOT serializable, but snapshot isolation" : "NOT serializable, NOT snapshot isolation";
+}
+
+void print_txn(const std::string& file, lincheck::HistoryFormat format, const txn::TxnCheckResult& result,
+               txn::Isolation isolation, bool json, double parse_s, double check_s) {
+  if (!json) {
+    fmt::print("{}: {} ({}, {} transactions; parse {:.3f} ms, check {:.3f} ms)\n{}", file, txn_verdict(result),
+               txn::to_string(result.model), result.transactions.size(), parse_s * 1e3, check_s * 1e3, result.explanation);
+    std::fflush(stdout);
+    return;
+  }
+  nlohmann::json anomalies = nlohmann::json::array();
+  for (const txn::Anomaly& a : result.anomalies) {
+    std::vector<std::string> names;
+    std::vector<std::string> edges;
+    for (const std::uint32_t t : a.transactions) names.push_back(fmt::format("T{}", t + 1));
+    for (const txn::EdgeKind e : a.edges) edges.push_back(txn::to_string(e));
+    anomalies.push_back({{"name", a.name}, {"transactions", names}, {"edges", edges}, {"sentence", a.sentence}});
+  }
+  const nlohmann::json line = {{"file", file},
+                               {"model", txn::to_string(result.model)},
+                               {"format", lincheck::to_string(format)},
+                               {"isolation", txn::to_string(isolation)},
+                               {"valid", result.holds(isolation)},
+                               {"serializable", result.serializable},
+                               {"snapshot_isolation", result.snapshot_isolation},
+                               {"transactions", result.transactions.size()},
+                               {"anomalies", anomalies},
+                               {"parse_seconds", parse_s},
+                               {"check_seconds", check_s}};
+  fmt::print("{}\n", line.dump());
+  std::fflush(stdout);
+}
+
+// Returns whether the history holds at the isolation level asked for.
+bool check_txn_file(const LincheckArgs& args, const std::string& file, const lincheck::ParsedHistory& parsed,
+                    const std::string& model, double parse_s) {
+  check_txn_args(args);
+  txn::TxnCheckOptions options;
+  options.model = txn::txn_model_of(model);
+  options.source = file;
+  options.event_lines = parsed.event_lines;
+  const auto check_start = std::chrono::steady_clock::now();
+  const txn::TxnCheckResult result = txn::check_transactions(parsed.events, options);
+  const double check_s = seconds_since(check_start);
+  const txn::Isolation isolation = args.isolation.empty() ? txn::Isolation::serializable : *txn::parse_isolation(args.isolation);
+  print_txn(file, parsed.format, result, isolation, args.json, parse_s, check_s);
+  return result.holds(isolation);
+}
+
 int run(const LincheckArgs& args) {
   std::optional<lincheck::HistoryFormat> format;
   if (!args.format.empty()) format = lincheck::parse_format_name(args.format);
   if (!args.format.empty() && !format) throw UsageError(fmt::format("unknown format '{}' (etcd, kv, edn, jsonl)", args.format));
-  if (!args.model.empty() && !lincheck::is_model(args.model)) {
-    throw UsageError(fmt::format("unknown model '{}' (models: {})", args.model, fmt::join(lincheck::model_names(), ", ")));
+  if (!args.model.empty() && !lincheck::is_model(args.model) && !txn::is_txn_model(args.model)) {
+    throw UsageError(fmt::format("unknown model '{}' (models: {}, txn, list-append, rw-register)", args.model,
+                                 fmt::join(lincheck::model_names(), ", ")));
   }
   check_semantics_args(args);
+  if (!args.isolation.empty() && !args.model.empty() && !txn::is_txn_model(args.model)) {
+    throw UsageError("--isolation is an option of the transactional models: give --model txn, list-append or rw-register");
+  }
+  if (txn::is_txn_model(args.model)) check_txn_args(args);
   lincheck::LinVerdict worst = lincheck::LinVerdict::linearizable;
   std::vector<lincheck::HtmlSection> sections;
   for (const std::string& file : args.files) {
@@ -137,6 +219,13 @@ int run(const LincheckArgs& args) {
     if (format == lincheck::HistoryFormat::kv) parsed.format = lincheck::HistoryFormat::kv;
     const double parse_s = seconds_since(parse_start);
     for (const std::string& warning : parsed.warnings) fmt::print(stderr, "corridor lincheck: warning: {}\n", warning);
+    if (const std::string model = model_for(args, parsed); txn::is_txn_model(model)) {
+      if (!check_txn_file(args, file, parsed, model, parse_s)) worst = lincheck::LinVerdict::not_linearizable;
+      continue;
+    }
+    if (!args.isolation.empty()) {
+      throw UsageError(fmt::format("--isolation is an option of transactions, and {} is checked for linearizability", file));
+    }
     lincheck::LincheckOptions options = options_for(args, file, parsed);
     const auto check_start = std::chrono::steady_clock::now();
     lincheck::LincheckResult result = lincheck::check_history(parsed.events, options);
@@ -162,12 +251,16 @@ void add_lincheck_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<LincheckArgs>();
   auto* cmd = app.add_subcommand(
       "lincheck",
-      "Check recorded histories for linearizability (exit 0 linearizable, 1 not, 4 unknown: budget ran out)");
+      "Check recorded histories for linearizability, or transactions for serializability and snapshot isolation "
+      "(exit 0 holds, 1 not, 4 unknown: budget ran out)");
   cmd->add_option("files", args->files, "History files: etcd logs, Jepsen EDN, kv logs, corridor JSON Lines")
       ->required();
   cmd->add_option("--model", args->model,
-                  "register, cas-register, multi-register, kv, lock, queue, set, counter (default: cas-register for "
-                  "etcd logs, kv for kv logs, otherwise inferred from the functions)");
+                  "register, cas-register, multi-register, kv, lock, queue, set, counter; for transactions txn, "
+                  "list-append, rw-register (default: cas-register for etcd logs, kv for kv logs, txn for Elle's "
+                  "[:r ..] [:w ..] [:append ..] transactions, otherwise inferred from the functions)");
+  cmd->add_option("--isolation", args->isolation,
+                  "Transactions: the level whose anomalies exit 1, serializable (default) or snapshot-isolation");
   cmd->add_option("--format", args->format, "etcd, kv, edn or jsonl (default: detected from the content)");
   cmd->add_flag("--json", args->json, "One JSON object per file: verdict, parse_seconds, check_seconds, ...");
   cmd->add_flag("--jepsen", args->jepsen, "One EDN map per file as Jepsen's Knossos prints it (:valid?, :op, :configs)");

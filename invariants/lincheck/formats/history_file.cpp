@@ -60,6 +60,20 @@ bool is_scalar(const Datum& datum) {
   return datum.kind == Datum::Kind::integer || datum.kind == Datum::Kind::string || datum.kind == Datum::Kind::keyword;
 }
 
+// The list a list-append read returned, [:r :x [1 2 3]].
+std::vector<std::int64_t> integer_list(const TextCursor& cursor, const Datum& list) {
+  std::vector<std::int64_t> out;
+  for (const Datum& item : list.items) {
+    // Named by its kind: the cursor has moved past it, so fail_at's "found" would name what follows.
+    if (item.kind != Datum::Kind::integer) {
+      throw InputError(fmt::format("{}:{}:{}: expected an integer in the list a micro-operation read, found {}",
+                                   cursor.source(), item.line, item.column, kind_name(item.kind)));
+    }
+    out.push_back(item.integer);
+  }
+  return out;
+}
+
 // One micro-operation [f key value] of a transaction, as micro_op.hpp spells it.
 std::string micro_op_of(const TextCursor& cursor, const Datum& datum) {
   constexpr std::string_view expected = "a micro-operation [f key value] such as [:read :x 1]";
@@ -75,7 +89,8 @@ std::string micro_op_of(const TextCursor& cursor, const Datum& datum) {
   if (value.kind == Datum::Kind::nil) value_text = "nil";
   else if (value.kind == Datum::Kind::integer) value_text = std::to_string(value.integer);
   else if (value.kind == Datum::Kind::string || value.kind == Datum::Kind::keyword) value_text = '"' + value.text + '"';
-  else fail_at(cursor, value, "a micro-operation value: nil, an integer or a string");
+  else if (value.kind == Datum::Kind::list) value_text = micro_list_text(integer_list(cursor, value));
+  else fail_at(cursor, value, "a micro-operation value: nil, an integer, a string or a list of integers");
   return micro_op_text(f.text, key_text, value_text);
 }
 

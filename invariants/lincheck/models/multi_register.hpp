@@ -109,6 +109,11 @@ class MultiRegisterModel {
     for (const std::string& text : *texts) {
       const std::optional<MicroOp> micro = parse_micro_op(text);
       const std::optional<MicroValue> v = micro ? parse_micro_value(micro->value) : std::nullopt;
+      if (micro && !v && parse_micro_list(micro->value)) {  // a list-append read: --model txn reads those
+        throw ModelInputError(fmt::format("the multi-register model's values are nil, integers and strings, not the list "
+                                          "in \"{}\" (list-append transactions: --model txn)",
+                                          text));
+      }
       if (!v) throw ModelInputError(fmt::format("expected a micro-operation [f key value], found \"{}\"", text));
       visit(*micro, *v);
     }
