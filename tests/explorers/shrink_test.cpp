@@ -81,6 +81,9 @@ const PlantedBugCase planted_bugs[] = {
     {"cristian", "no-halving", std::nullopt},
     {"berkeley", "step-backwards", std::nullopt},
     {"berkeley", "no-outlier-drop", std::nullopt},
+    {"raft-kv", "vote-not-persisted", std::nullopt, true},
+    {"raft-kv", "truncate-on-stale-append", std::nullopt, true},
+    {"raft-kv", "read-from-deposed-leader", std::nullopt, true},
 };
 
 struct Found {
