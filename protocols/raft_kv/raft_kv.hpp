@@ -36,7 +36,7 @@ struct RaftKv {
   };
 
   static constexpr std::uint32_t clients = 3;
-  static constexpr std::uint32_t ops_per_client = 40;
+  static constexpr std::uint32_t ops_per_client = 12;
   static constexpr std::uint32_t keys = 2;
   static constexpr std::uint32_t nodes_max = NodeSet::capacity - 1;  // vote sets are NodeSets
   static constexpr time_ns tick_ns = ms(10);  // each replica's periodic timer
