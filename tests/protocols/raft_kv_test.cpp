@@ -193,7 +193,8 @@ TEST_P(RaftKvPlantedBug, FoundWithin2000SeedsOfItsDemoCampaignByItsInvariantAndS
   const RunOutcome out = run_once(*sim, config, f.outcome.seed);
   ASSERT_TRUE(out.violation);
   const FailingRun failing{config, f.outcome.seed, sim->fault_plan(), sim->choices()};
-  const ShrinkResult s = shrink(*sim, failing, {.replays_max = 20'000, .seconds_max = 120});
+  // A sanitizer build replays 23-58x slower (tests/build_budget.hpp): fewer replays, the same checks.
+  const ShrinkResult s = shrink(*sim, failing, {.replays_max = sanitized_build ? 2'000u : 20'000u, .seconds_max = 120});
   EXPECT_EQ(s.violation.invariant, out.violation->invariant);
   EXPECT_LT(s.after.events, s.before.events) << describe(s);
   const RunOutcome again = run_once(*sim, s.shrunk.config, 0, {.plan = &s.shrunk.plan, .replay = &s.shrunk.choices});
