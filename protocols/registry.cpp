@@ -20,6 +20,7 @@
 #include "protocols/leader_lease/leader_lease.hpp"
 #include "protocols/multi_paxos_kv/multi_paxos_kv.hpp"
 #include "protocols/ping_pong/ping_pong.hpp"
+#include "protocols/raft_kv/raft_kv.hpp"
 #include "protocols/token_ring/token_ring.hpp"
 #include "protocols/truetime/truetime.hpp"
 #include "protocols/two_phase_commit_actors/two_phase_commit_actors.hpp"
@@ -173,6 +174,7 @@ std::vector<ProtocolEntry> built_in_protocols() {
       protocols::dvv_kv_entry(),
       protocols::flexible_paxos_entry(),
       protocols::truetime_entry(),
+      protocols::raft_kv_entry(),
   };
 }
 

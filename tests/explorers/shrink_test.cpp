@@ -104,6 +104,9 @@ const PlantedBugCase planted_bugs[] = {
     {"hlc", "counter-never-reset", std::nullopt},
     {"truetime", "no-commit-wait", std::nullopt},
     {"truetime", "epsilon-ignores-drift", std::nullopt},
+    {"raft-kv", "vote-not-persisted", std::nullopt, true},
+    {"raft-kv", "truncate-on-stale-append", std::nullopt, true},
+    {"raft-kv", "read-from-deposed-leader", std::nullopt, true},
 };
 
 // Issue 15's bar where BFS gives no figure: a shrunk counterexample a person reads step by step.

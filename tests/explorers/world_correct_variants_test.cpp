@@ -38,6 +38,7 @@ const std::map<std::string, std::uint32_t>& stated_depths() {
       {"vc-kv", 10},
       {"dvv-kv", 10},
       {"truetime", 11},
+      {"raft-kv", 11},
   };
   return depths;
 }
