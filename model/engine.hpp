@@ -45,6 +45,9 @@ namespace corridor {
 // (its timer fired or was cancelled) cancels nothing.
 using TimerId = std::uint64_t;
 
+// Timers one actor may have pending before its run ends with the verdict "timer-budget" (hung).
+inline constexpr std::size_t timers_per_actor_max = 100'000;
+
 // The name of a ctx.note, held by value: a literal, a std::string or a string_view all convert,
 // and the note owns its copy (short names stay in the string's inline buffer: no allocation).
 struct NoteName {

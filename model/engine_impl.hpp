@@ -470,7 +470,15 @@ TimerId Core<M, D, T>::set_timer(NodeId actor, const T& timer, time_ns delay_min
   p.timer = timer;
   p.mono_due_ns = clocks_[actor].monotonic(now_ns_) + delay_ns;
   timers_[actor].push_back(slot);
-  CORRIDOR_ASSERT_MSG(timers_[actor].size() < 100'000, "timers without bound");
+  // A protocol that sets timers without bound (token-ring's correct variant under duplication,
+  // outside its fault model: every copy of the token sets its own) gets a verdict with its seed,
+  // as a run over its memory budget does, not a failed assertion of corridor's.
+  if (timers_[actor].size() >= timers_per_actor_max) {
+    set_violation({.invariant = "timer-budget", .verdict = Verdict::hung, .step = step_, .true_ns = now_ns_,
+                   .nodes = {actor},
+                   .message = fmt::format("actor {} has {} timers pending at step {}: a protocol that sets timers "
+                                          "without bound", actor, timers_[actor].size(), step_)});
+  }
   push(slot, std::max(now_ns_, clocks_[actor].true_time_at_monotonic(p.mono_due_ns)));
   return (static_cast<TimerId>(slot) << 32) | p.generation;
 }

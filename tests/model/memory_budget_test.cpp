@@ -1,11 +1,13 @@
 // A run's memory budget (SimConfig::run_bytes_max): a protocol that sends without bound gets a
 // verdict (hung, "memory-budget", exit 4) and its seed, not std::bad_alloc; a run within the budget
 // is the same run with or without it, a recorded run counts what its records hold, and a handler
-// out of memory is the same verdict.
+// out of memory is the same verdict. A protocol that sets timers without bound is hung too
+// ("timer-budget").
 #include <cstdint>
 #include <new>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -177,4 +179,44 @@ TEST(MemoryBudget, OutOfMemoryInAHandlerIsTheMemoryBudgetNotAProtocolCrash) {
   EXPECT_EQ(out.violation->invariant, "memory-budget");
   EXPECT_EQ(out.verdict, Verdict::hung);
   EXPECT_EQ(out.seed, 9u);
+}
+
+namespace {
+
+// Every timer that fires sets two: the pending timers double every millisecond, as in token-ring's
+// correct variant under duplication (outside its fault model), where every copy of the token sets
+// its own.
+struct TimerDoubler {
+  struct Unused {};
+  using Message = std::variant<Unused>;
+  enum class Timer { tick };
+  using Ctx = Context<TimerDoubler>;
+  struct Node {
+    void on_start(Ctx& ctx) { ctx.set_timer(Timer::tick, ms(1)); }
+    void on_message(Ctx&, NodeId, const Message&) {}
+    void on_timer(Ctx& ctx, const Timer&) {
+      ctx.set_timer(Timer::tick, ms(1));
+      ctx.set_timer(Timer::tick, ms(1));
+    }
+  };
+};
+
+}  // namespace
+
+TEST(MemoryBudget, AProtocolThatSetsTimersWithoutBoundIsHungByTheTimerBudget) {
+  SimulationOf<TimerDoubler> sim(SimulationSpec<TimerDoubler>{
+      .layout = [](const SimConfig&) { return Engine<TimerDoubler>::Layout{1, 0}; },
+      .targets = [](const SimConfig&) { return FaultTargets{{0}, 1}; },
+      .install = {},
+  });
+  SimConfig config;
+  config.nodes = 1;
+  config.time_limit_ns = seconds(10);
+  const RunOutcome out = run_once(sim, config, 5);
+  ASSERT_TRUE(out.violation);
+  EXPECT_EQ(out.violation->invariant, "timer-budget");
+  EXPECT_EQ(out.verdict, Verdict::hung);
+  EXPECT_EQ(out.violation->nodes, std::vector<NodeId>{0});
+  EXPECT_NE(out.violation->message.find("timers pending"), std::string::npos) << out.violation->message;
+  EXPECT_LT(out.steps, 2 * timers_per_actor_max) << "it ends when the budget is reached, not later";
 }
