@@ -273,7 +273,10 @@ class Inference {
     }
     const auto unseen = unordered_.find(read.key);
     if (unseen == unordered_.end()) return;
-    for (const auto& [w, v] : unseen->second) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    for (const std::pair<std::uint32_t, std::int64_t>& unread : unseen->second) {
+      const std::uint32_t w = unread.first;
+      const std::int64_t v = unread.second;
       edge(read.txn, w, rw, [&] { return fmt::format("{} read {} {} without {}'s append of {}", txn_name(read.txn), read.key,
                                                      list_text(read.list), txn_name(w), v); });
     }
