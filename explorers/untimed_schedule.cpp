@@ -16,12 +16,12 @@ bool names(const ScheduledEvent& s, const EnabledEvent& e) {
 
 // Where `s` is among the pending events (sorted by due time, then scheduling order): the first of
 // its name, so that two copies of one message fire in the order they did. Else, for a delivery or
-// a timer, the first pending one of the same kind at the same node (from the same sender): when
-// events before it were left out, the message or timer it names may have been sent or set at
-// another time, or be another of the same sender's (a timer left out takes the next one its
-// handler would have set with it; the one still pending stands in, firing when the schedule
-// reaches it). DEMi matches by message contents; a pending event's due time and sender are what
-// the simulation shows of it, and a stand-in that does not fail the same way is not kept.
+// a timer, the first pending one of the same kind at the same node from the same sender: when
+// events before it were left out, what it names may have been sent or set at another time (a
+// left-out tick never set the next tick; the one it would have followed is still pending). That
+// stand-in fires at the wanted event's time (build_schedule). DEMi matches by message contents; a
+// pending event's kind, node, sender and due time are what the simulation shows of it, and a
+// stand-in that does not fail the same way is not kept.
 std::optional<std::size_t> find_event(const std::vector<EnabledEvent>& enabled, const ScheduledEvent& s) {
   for (std::size_t i = 0; i < enabled.size(); ++i) {
     if (names(s, enabled[i])) return i;
