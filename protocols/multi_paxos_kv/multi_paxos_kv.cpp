@@ -39,7 +39,6 @@ PaxosQuorums quorums(const Context<P>& ctx) {
   CORRIDOR_ASSERT(q.phase2_nodes >= 1 && q.phase2_nodes <= ctx.node_count());
   return q;
 }
-std::string key_name(std::uint32_t key) { return std::string(1, static_cast<char>('x' + key)); }
 
 // --- the state machine ---
 
@@ -51,25 +50,7 @@ bool executes(const Node& node, const Ctx& ctx, const MP::Command& c) {
   return it == node.sessions.end() || it->second.request < c.request;
 }
 
-MP::Result execute(Node& node, const MP::Command& c) {
-  MP::Result r;
-  const auto it = node.kv.find(c.key);
-  switch (c.op) {
-    case Op::get:
-      r.ok = true;
-      r.found = it != node.kv.end();
-      r.value = r.found ? it->second : 0;
-      break;
-    case Op::put: node.kv[c.key] = c.a; r.ok = true; break;
-    case Op::cas:
-      r.ok = it != node.kv.end() && it->second == c.a;
-      if (r.ok) it->second = c.b;
-      break;
-    case Op::del: node.kv.erase(c.key); r.ok = true; break;
-    case Op::noop: break;
-  }
-  return r;
-}
+MP::Result execute(Node& node, const MP::Command& c) { return kv_store::execute(node.kv, c); }
 
 template <class Ctx>
 void take_snapshot(Node& node, Ctx& ctx) {
@@ -447,24 +428,9 @@ namespace {
 
 using Client = MP::Client;
 
-HistoryValue invoke_value(const MP::Command& c) {
-  switch (c.op) {
-    case Op::put: return c.a;
-    case Op::cas: return std::vector<std::int64_t>{c.a, c.b};
-    default: return {};
-  }
-}
-
-const char* op_name(Op op) {
-  switch (op) {
-    case Op::get: return "get";
-    case Op::put: return "put";
-    case Op::cas: return "cas";
-    case Op::del: return "delete";
-    case Op::noop: break;
-  }
-  return "noop";
-}
+using kv_store::invoke_value;
+using kv_store::key_name;
+using kv_store::op_name;
 
 template <class Ctx>
 void send_request(Client& c, Ctx& ctx) {

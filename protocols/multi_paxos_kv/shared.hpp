@@ -3,6 +3,8 @@
 // (protocols/co_multi_paxos_kv) declare once and both register: the variants with their planted
 // bugs and the invariants each is found by, the fault model, and the checks their set-ups install.
 // A name or a default written here is written nowhere else.
+#include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +18,60 @@
 #include "protocols/registry.hpp"
 
 namespace corridor::protocols {
+
+// multi-paxos-kv's store and its client operations as the history records them, written once for
+// the protocols that replicate it (multi-paxos-kv, flexible-paxos, raft-kv).
+namespace kv_store {
+
+using Command = MultiPaxosKv::Command;
+using Result = MultiPaxosKv::Result;
+using Op = MultiPaxosKv::Op;
+
+// A command applied to a replica's store.
+inline Result execute(std::map<std::uint32_t, std::int64_t>& kv, const Command& c) {
+  Result r;
+  const auto it = kv.find(c.key);
+  switch (c.op) {
+    case Op::get:
+      r.ok = true;
+      r.found = it != kv.end();
+      r.value = r.found ? it->second : 0;
+      break;
+    case Op::put: kv[c.key] = c.a; r.ok = true; break;
+    case Op::cas:
+      r.ok = it != kv.end() && it->second == c.a;
+      if (r.ok) it->second = c.b;
+      break;
+    case Op::del: kv.erase(c.key); r.ok = true; break;
+    case Op::noop: break;
+  }
+  return r;
+}
+
+// Key k is named "x", "y", ... in the history.
+inline std::string key_name(std::uint32_t key) { return std::string(1, static_cast<char>('x' + key)); }
+
+// What an invoke records as its value: a put's value, a cas's expected and new value.
+inline HistoryValue invoke_value(const Command& c) {
+  switch (c.op) {
+    case Op::put: return c.a;
+    case Op::cas: return std::vector<std::int64_t>{c.a, c.b};
+    default: return {};
+  }
+}
+
+inline const char* op_name(Op op) {
+  switch (op) {
+    case Op::get: return "get";
+    case Op::put: return "put";
+    case Op::cas: return "cas";
+    case Op::del: return "delete";
+    case Op::noop: break;
+  }
+  return "noop";
+}
+
+}  // namespace kv_store
 
 // The registration's description of a Multi-Paxos kv called `name`: the shared variants (of
 // MultiPaxosKv::Variant), node counts, fault model, time limit and demo faults.

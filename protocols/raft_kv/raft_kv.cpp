@@ -34,25 +34,7 @@ void set_vote(Node& node, Ctx& ctx, NodeId candidate) {
 
 // --- the state machine ---
 
-R::Result execute(Node& node, const R::Command& c) {
-  R::Result r;
-  const auto it = node.kv.find(c.key);
-  switch (c.op) {
-    case Op::get:
-      r.ok = true;
-      r.found = it != node.kv.end();
-      r.value = r.found ? it->second : 0;
-      break;
-    case Op::put: node.kv[c.key] = c.a; r.ok = true; break;
-    case Op::cas:
-      r.ok = it != node.kv.end() && it->second == c.a;
-      if (r.ok) it->second = c.b;
-      break;
-    case Op::del: node.kv.erase(c.key); r.ok = true; break;
-    case Op::noop: break;
-  }
-  return r;
-}
+R::Result execute(Node& node, const R::Command& c) { return kv_store::execute(node.kv, c); }
 
 // Applies one committed entry; a request the session shows executed is answered from it (a
 // leader re-appends a retried request it finds uncommitted from an earlier term, so a request
@@ -327,26 +309,9 @@ namespace {
 
 using Client = R::Client;
 
-std::string key_name(std::uint32_t key) { return std::string(1, static_cast<char>('x' + key)); }
-
-HistoryValue invoke_value(const R::Command& c) {
-  switch (c.op) {
-    case Op::put: return c.a;
-    case Op::cas: return std::vector<std::int64_t>{c.a, c.b};
-    default: return {};
-  }
-}
-
-const char* op_name(Op op) {
-  switch (op) {
-    case Op::get: return "get";
-    case Op::put: return "put";
-    case Op::cas: return "cas";
-    case Op::del: return "delete";
-    case Op::noop: break;
-  }
-  return "noop";
-}
+using kv_store::invoke_value;
+using kv_store::key_name;
+using kv_store::op_name;
 
 void send_request(Client& c, Ctx& ctx) {
   ++c.sends;
